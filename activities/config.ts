@@ -1,0 +1,82 @@
+/**
+ * Every setting is an environment variable (listed with its default in .env.example).
+ * Embedded mode (`npm start` without DATABASE_URL / TEMPORAL_ADDRESS) fills in the local services.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+
+export interface Config {
+  dataDir: string;
+  host: string;
+  port: number;
+  publicUrl: string;
+  databaseUrl: string;
+  databasePoolSize: number;
+  temporalAddress: string;
+  temporalNamespace: string;
+  temporalUiUrl: string;
+  taskQueue: string;
+  jwtSecret: string;
+  encryptionKey: Buffer;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  outboxSweepMs: number;
+  outboxGraceMs: number;
+  seedDemo: boolean;
+  logLevel: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {}): Config {
+  const dataDir = path.resolve(env.PARLEY_DATA_DIR ?? '.data');
+  const port = int(env.PORT, 3000);
+  const secrets = env.JWT_SECRET && env.ENCRYPTION_KEY ? null : localSecrets(dataDir, env);
+  return {
+    dataDir,
+    host: env.HOST ?? '127.0.0.1',
+    port,
+    publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
+    databaseUrl: required('DATABASE_URL', env.DATABASE_URL ?? defaults.databaseUrl),
+    databasePoolSize: int(env.DATABASE_POOL_SIZE, 10),
+    temporalAddress: required('TEMPORAL_ADDRESS', env.TEMPORAL_ADDRESS ?? defaults.temporalAddress),
+    temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    temporalUiUrl: env.TEMPORAL_UI_URL ?? defaults.temporalUiUrl ?? 'http://localhost:8233',
+    taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'parley',
+    jwtSecret: env.JWT_SECRET ?? secrets!.jwtSecret,
+    encryptionKey: Buffer.from(env.ENCRYPTION_KEY ?? secrets!.encryptionKey, 'base64'),
+    accessTokenTtlSeconds: int(env.ACCESS_TOKEN_TTL_SECONDS, 15 * 60),
+    refreshTokenTtlDays: int(env.REFRESH_TOKEN_TTL_DAYS, 30),
+    outboxSweepMs: int(env.OUTBOX_SWEEP_MS, 5000),
+    outboxGraceMs: int(env.OUTBOX_GRACE_MS, 3000),
+    seedDemo: (env.PARLEY_SEED_DEMO ?? (defaults.seedDemo ? 'true' : 'false')) === 'true',
+    logLevel: env.LOG_LEVEL ?? 'warn',
+  };
+}
+
+function int(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new Error(`expected a number, got "${value}"`);
+  return n;
+}
+
+function required(name: string, value: string | undefined): string {
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+/**
+ * Without JWT_SECRET / ENCRYPTION_KEY in the environment (the embedded default), secrets are
+ * generated once and kept in the data folder, readable only by its owner.
+ */
+function localSecrets(dataDir: string, env: Env): { jwtSecret: string; encryptionKey: string } {
+  const file = path.join(dataDir, 'secrets.json');
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
+  if (env.NODE_ENV === 'production') throw new Error('JWT_SECRET and ENCRYPTION_KEY must be set in production');
+  const secrets = { jwtSecret: crypto.randomBytes(32).toString('base64'), encryptionKey: crypto.randomBytes(32).toString('base64') };
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+  return secrets;
+}

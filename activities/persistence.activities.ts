@@ -1,0 +1,56 @@
+import type { ActivityContext } from './context';
+import type { ConversationMode, RuleSnapshot, SettingsSnapshot } from '../workflows/routing';
+import { publish } from './events';
+
+export interface ConversationContext {
+  mode: ConversationMode;
+  rules: RuleSnapshot[];
+  settings: SettingsSnapshot;
+}
+
+export type PersistenceActivities = ReturnType<typeof createPersistenceActivities>;
+
+/** Postgres reads and writes the conversation workflow needs; each is idempotent. */
+export function createPersistenceActivities(ctx: ActivityContext) {
+  return {
+    /** The rules, settings and mode a conversation routes by; cached in the workflow. */
+    async loadConversationContext(input: { workspaceId: string; conversationId: string }): Promise<ConversationContext> {
+      const em = ctx.orm.em.fork();
+      const [conversation] = await em.execute<{ mode: ConversationMode }[]>(
+        'select mode from conversations where id = ? and workspace_id = ?',
+        [input.conversationId, input.workspaceId],
+      );
+      const rules = await em.execute<{ id: string; keywords: string[]; match_type: RuleSnapshot['matchType']; reply: string; priority: number }[]>(
+        'select id, keywords, match_type, reply, priority from keyword_rules where workspace_id = ? and enabled order by priority desc, created_at, id',
+        [input.workspaceId],
+      );
+      const [settings] = await em.execute<{ default_reply: string | null; away_message: string | null; time_zone: string; business_hours: SettingsSnapshot['businessHours'] }[]>(
+        'select default_reply, away_message, time_zone, business_hours from bot_settings where workspace_id = ?',
+        [input.workspaceId],
+      );
+      return {
+        mode: conversation?.mode ?? 'BOT',
+        rules: rules.map((r) => ({ id: r.id, keywords: r.keywords, matchType: r.match_type, reply: r.reply, priority: r.priority })),
+        settings: {
+          defaultReply: settings?.default_reply ?? null,
+          awayMessage: settings?.away_message ?? null,
+          timeZone: settings?.time_zone ?? 'UTC',
+          businessHours: settings?.business_hours ?? null,
+        },
+      };
+    },
+
+    /** A send that gave up: the message shows FAILED with the reason. */
+    async markMessageFailed(input: { idempotencyKey: string; reason: string }): Promise<void> {
+      const em = ctx.orm.em.fork();
+      const rows = await em.execute<{ id: string; workspace_id: string; conversation_id: string }[]>(
+        `update messages set status = 'FAILED', failure_reason = ? where idempotency_key = ? and status = 'PENDING'
+         returning id, workspace_id, conversation_id`,
+        [input.reason, input.idempotencyKey],
+      );
+      for (const row of rows) {
+        await publish(em, { type: 'messageUpdated', workspaceId: row.workspace_id, conversationId: row.conversation_id, messageId: row.id });
+      }
+    },
+  };
+}

@@ -1,0 +1,22 @@
+/** The Pothos schema builder; types are defined beside it in types/. */
+import SchemaBuilder from '@pothos/core';
+import type { GraphQLContext } from './context';
+
+export const builder = new SchemaBuilder<{
+  Context: GraphQLContext;
+  Scalars: { DateTime: { Input: Date; Output: Date | string } };
+  DefaultFieldNullability: false;
+}>({ defaultFieldNullability: false });
+
+builder.scalarType('DateTime', {
+  serialize: (value) => (value instanceof Date ? value : new Date(value)).toISOString(),
+  parseValue: (value) => {
+    const date = new Date(String(value));
+    if (Number.isNaN(date.getTime())) throw new TypeError('DateTime must be an ISO 8601 string');
+    return date;
+  },
+});
+
+builder.queryType({});
+builder.mutationType({});
+builder.subscriptionType({});

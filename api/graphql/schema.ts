@@ -1,0 +1,16 @@
+/** The GraphQL schema: every type file registers itself on the builder. */
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { builder } from './builder';
+import './types/auth';
+import './types/channel';
+import './types/conversation';
+import './types/message';
+import './types/keyword-rule';
+import './types/simulator';
+import './types/subscriptions';
+
+export const schema = builder.toSchema();
+
+export function printedSchema(): string {
+  return printSchema(lexicographicSortSchema(schema));
+}

@@ -1,0 +1,18 @@
+import { builder } from '../builder';
+import { requireAuth } from '../context';
+import { MessageType, type MessageView } from './message';
+
+for (const kind of ['messageAdded', 'messageUpdated'] as const) {
+  builder.subscriptionField(kind, (t) =>
+    t.field({
+      type: MessageType,
+      description:
+        kind === 'messageAdded'
+          ? "Every new message of the caller's workspace, or of one conversation."
+          : "A message's status changed (PENDING → SENT …).",
+      args: { conversationId: t.arg.id() },
+      subscribe: (_root, args, ctx) => ctx.live.subscribe(kind, requireAuth(ctx).workspaceId, args.conversationId ? String(args.conversationId) : null),
+      resolve: (message: MessageView) => message,
+    }),
+  );
+}

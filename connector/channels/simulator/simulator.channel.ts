@@ -1,0 +1,22 @@
+import type { Orm } from '../../../schema/orm';
+import type { ChannelAdapter, OutboundText } from '../port';
+import { PermanentChannelError } from '../port';
+
+const MAX_TEXT = 4096;
+
+/**
+ * The embedded channel: the "wire" is the simulator_deliveries table, unique on the idempotency
+ * key, so a retried send lands once. The dashboard's phone panel reads the conversation itself.
+ */
+export function createSimulatorChannel(orm: Orm, channelId: string): ChannelAdapter {
+  return {
+    async send(message: OutboundText) {
+      if (message.text.length > MAX_TEXT) throw new PermanentChannelError(`text longer than ${MAX_TEXT} characters`);
+      await orm.em.fork().execute(
+        'insert into simulator_deliveries (idempotency_key, channel_id, to_phone, text) values (?, ?, ?, ?) on conflict (idempotency_key) do nothing',
+        [message.idempotencyKey, channelId, message.to, message.text],
+      );
+      return { externalId: `sim:${message.idempotencyKey}` };
+    },
+  };
+}

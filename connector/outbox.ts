@@ -1,0 +1,54 @@
+/**
+ * The ingress outbox: inbound rows persisted but never signalled (the process died between the
+ * commit and the signal) are signalled again, oldest first, at start and then on a timer.
+ * `skip locked` lets several connector processes sweep side by side.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { IngressDeps, PendingInbound } from './inbound';
+import { signalInbound } from './signal';
+
+const BATCH = 200;
+
+export async function sweepOutbox(deps: IngressDeps, graceMs: number): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const swept = await deps.orm.em.fork().transactional(async (tx) => {
+      const em = tx as EntityManager;
+      const rows = await em.execute<PendingInbound[]>(
+        `select m.id as message_id, m.external_id, m.text, m.workspace_id, m.channel_id, m.conversation_id,
+                ct.contact_key, ct.blocked
+         from messages m
+         join conversations c on c.id = m.conversation_id
+         join contacts ct on ct.id = c.contact_id
+         where m.direction = 'INBOUND' and m.signaled_at is null and m.created_at < now() - make_interval(secs => ?)
+         order by m.created_at
+         limit ${BATCH}
+         for update of m skip locked`,
+        [graceMs / 1000],
+      );
+      for (const row of rows) await signalInbound(deps, row);
+      if (rows.length) await em.execute('update messages set signaled_at = now() where id = any(?::uuid[])', [`{${rows.map((r) => r.message_id).join(',')}}`]);
+      return rows.length;
+    });
+    total += swept;
+    if (swept < BATCH) return total;
+  }
+}
+
+/** Sweeps now and every `intervalMs`; returns a stop function. */
+export function startOutboxSweeper(deps: IngressDeps, opts: { intervalMs: number; graceMs: number; log: (msg: string, err?: unknown) => void }): () => Promise<void> {
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const tick = () => {
+    running = sweepOutbox(deps, opts.graceMs)
+      .then((n) => n && opts.log(`outbox: signalled ${n} inbound message(s) left unsignalled`))
+      .catch((err) => opts.log('outbox sweep failed', err));
+  };
+  tick();
+  const timer = setInterval(() => !stopped && tick(), opts.intervalMs);
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+}

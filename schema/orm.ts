@@ -1,0 +1,37 @@
+/** MikroORM on Postgres: entities, committed migrations, and the one place the ORM is built. */
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { Workspace } from './entities/workspace.entity';
+import { User } from './entities/user.entity';
+import { Membership } from './entities/membership.entity';
+import { RefreshToken } from './entities/refresh-token.entity';
+import { Channel } from './entities/channel.entity';
+import { Contact } from './entities/contact.entity';
+import { Conversation } from './entities/conversation.entity';
+import { Message } from './entities/message.entity';
+import { KeywordRule } from './entities/keyword-rule.entity';
+import { BotSettings } from './entities/bot-settings.entity';
+import { Migration20261123000000_spine } from './migrations/Migration20261123000000_spine';
+
+export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings];
+
+const migrationsList = [{ name: 'Migration20261123000000_spine', class: Migration20261123000000_spine }];
+
+export type Orm = MikroORM;
+
+export async function createOrm(databaseUrl: string, poolMax = 10): Promise<Orm> {
+  return MikroORM.init({
+    clientUrl: databaseUrl,
+    entities,
+    extensions: [Migrator],
+    migrations: { migrationsList, transactional: true, allOrNothing: true },
+    pool: { min: 1, max: poolMax },
+    allowGlobalContext: false,
+    debug: false,
+  });
+}
+
+/** Runs the committed migrations that have not run yet. */
+export async function migrate(orm: Orm): Promise<void> {
+  await orm.migrator.up();
+}

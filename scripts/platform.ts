@@ -1,0 +1,140 @@
+/**
+ * Runs Parley's roles in this process: `api` (Fastify + GraphQL), `worker` (every workflow and
+ * the activities that need no socket, task queue `parley`) and `connector` (channel sessions,
+ * their `channel:<id>` activity workers, the ingress outbox). `npm start` runs all three.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import type { Config } from '../activities/config';
+import type { ActivityContext } from '../activities/context';
+import { createPersistenceActivities } from '../activities/persistence.activities';
+import { listenEvents, type EventListener } from '../activities/event-listener';
+import { createOrm, migrate, type Orm } from '../schema/orm';
+import { buildApp } from '../api/app';
+import { createLive } from '../api/live';
+import { createSessionManager } from '../connector/session-manager';
+import { startOutboxSweeper } from '../connector/outbox';
+
+export const ROLES = ['api', 'worker', 'connector'] as const;
+export type PlatformRole = (typeof ROLES)[number];
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface Platform {
+  orm: Orm;
+  apiUrl?: string;
+  stop(): Promise<void>;
+}
+
+export type Log = (msg: string, err?: unknown) => void;
+
+export async function startPlatform(config: Config, roles: PlatformRole[], log: Log): Promise<Platform> {
+  Runtime.install({ logger: quietLogger(log), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
+  const stops: (() => Promise<unknown>)[] = [];
+  const orm = await createOrm(config.databaseUrl, config.databasePoolSize);
+  stops.push(() => orm.close());
+  await migrateOnce(orm, config.databaseUrl);
+
+  const connection = await Connection.connect({ address: config.temporalAddress });
+  stops.push(() => connection.close());
+  const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  const ctx: ActivityContext = { config, orm, temporal };
+
+  let nativeConnection: NativeConnection | undefined;
+  const native = async () => (nativeConnection ??= await NativeConnection.connect({ address: config.temporalAddress }));
+  const listeners: ((e: Parameters<Parameters<typeof listenEvents>[1]>[0]) => void)[] = [];
+  let events: EventListener | undefined;
+  if (roles.includes('api') || roles.includes('connector')) {
+    events = await listenEvents(config.databaseUrl, (e) => listeners.forEach((fn) => fn(e)), log);
+  }
+
+  if (roles.includes('worker')) {
+    const worker = await Worker.create({
+      connection: await native(),
+      namespace: config.temporalNamespace,
+      taskQueue: config.taskQueue,
+      workflowsPath: path.join(ROOT, 'workflows/index.ts'),
+      activities: createPersistenceActivities(ctx),
+      bundlerOptions: { ignoreModules: [] },
+    });
+    const running = worker.run();
+    stops.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    });
+    log(`worker: serving task queue ${config.taskQueue}`);
+  }
+
+  if (roles.includes('connector')) {
+    const sessions = createSessionManager(ctx, await native(), log);
+    listeners.push((e) => {
+      if (e.type === 'channelAdded') sessions.reconcile().catch((err) => log('connector: reconcile failed', err));
+    });
+    await sessions.reconcile();
+    const reconcileTimer = setInterval(() => sessions.reconcile().catch((err) => log('connector: reconcile failed', err)), 30_000);
+    const stopSweeper = startOutboxSweeper(
+      { orm, temporal, taskQueue: config.taskQueue },
+      { intervalMs: config.outboxSweepMs, graceMs: config.outboxGraceMs, log },
+    );
+    stops.push(async () => {
+      clearInterval(reconcileTimer);
+      await stopSweeper();
+      await sessions.stop();
+    });
+    log('connector: channel sessions and ingress outbox running');
+  }
+
+  let apiUrl: string | undefined;
+  if (roles.includes('api')) {
+    const live = createLive(orm, log);
+    listeners.push((e) => live.onEvent(e));
+    const app = await buildApp({ config, orm, temporal, live }, { webDist: path.join(ROOT, 'web/dist'), logger: { level: config.logLevel } });
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    apiUrl = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+    stops.push(() => app.close());
+  }
+
+  stops.push(async () => {
+    await events?.close();
+    await nativeConnection?.close();
+  });
+
+  return {
+    orm,
+    apiUrl,
+    // Stop in reverse: the api stops taking requests, workers drain, then connections close.
+    stop: async () => {
+      for (const stop of stops.reverse()) await stop().catch((err) => log('shutdown step failed', err));
+    },
+  };
+}
+
+/** Several processes may start at once against one database: one migrates, the others wait. */
+async function migrateOnce(orm: Orm, databaseUrl: string): Promise<void> {
+  // A session lock needs one connection for its whole life, so not one from the pool.
+  const lock = new pg.Client({ connectionString: databaseUrl });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock(7077001)');
+    await migrate(orm);
+  } finally {
+    await lock.end();
+  }
+}
+
+function quietLogger(log: Log) {
+  const drop = () => undefined;
+  return {
+    log: drop,
+    trace: drop,
+    debug: drop,
+    info: drop,
+    warn: (message: string) => log(`temporal: ${message}`),
+    error: (message: string, meta?: Record<string, unknown>) => log(`temporal: ${message}`, meta?.error),
+  };
+}

@@ -1,0 +1,159 @@
+import * as wf from '@temporalio/workflow';
+import type { PersistenceActivities } from '../activities/persistence.activities';
+import type { MessagingActivities } from '../activities/messaging.activities';
+import { routeInbound, type ConversationMode, type RuleSnapshot, type SettingsSnapshot } from './routing';
+import { agentMessageKey, botReplyKey, channelTaskQueue } from './ids';
+import { channelSend, quickIo } from './presets';
+import { CONVERSATION_SIGNALS as S, CONVERSATION_STATE_QUERY } from './signals';
+
+/** An inbound WhatsApp message, already persisted by the ingress (connector/inbound.ts). */
+export interface InboundMessage {
+  messageId: string;
+  externalId: string;
+  text: string;
+  contactBlocked: boolean;
+}
+
+export interface ConversationInput {
+  workspaceId: string;
+  channelId: string;
+  conversationId: string;
+  contactKey: string;
+  /** Carried across continue-as-new. */
+  state?: ConversationState;
+}
+
+type ConversationEvent =
+  | { type: 'inbound'; message: InboundMessage }
+  | { type: 'agentMessage'; messageId: string }
+  | { type: 'takeOver' }
+  | { type: 'release' }
+  | { type: 'settingsChanged' };
+
+export interface ConversationState {
+  mode: ConversationMode;
+  /** Rules and settings cached here so an inbound message costs no lookup; refreshed by a signal. */
+  rules: RuleSnapshot[] | null;
+  settings: SettingsSnapshot | null;
+  /** WhatsApp ids already handled, newest last, bounded. */
+  seen: string[];
+  queue: ConversationEvent[];
+  handled: number;
+}
+
+export const inboundSignal = wf.defineSignal<[InboundMessage]>(S.inbound);
+export const agentMessageSignal = wf.defineSignal<[{ messageId: string }]>(S.agentMessage);
+export const takeOverSignal = wf.defineSignal(S.takeOver);
+export const releaseSignal = wf.defineSignal(S.release);
+export const settingsChangedSignal = wf.defineSignal(S.settingsChanged);
+export const stateQuery = wf.defineQuery<ConversationState>(CONVERSATION_STATE_QUERY);
+
+const SEEN_LIMIT = 500;
+/** A conversation quiet this long ends; the next message starts it again from Postgres. */
+const IDLE = '7 days';
+
+const db = wf.proxyActivities<PersistenceActivities>(quickIo);
+
+/** One per contact per channel; id = conversationWorkflowId(channelId, contactKey). */
+export async function conversationWorkflow(input: ConversationInput): Promise<void> {
+  const state: ConversationState = input.state ?? { mode: 'BOT', rules: null, settings: null, seen: [], queue: [], handled: 0 };
+  const channel = wf.proxyActivities<MessagingActivities>({ ...channelSend, taskQueue: channelTaskQueue(input.channelId) });
+
+  wf.setHandler(inboundSignal, (message) => enqueueUnlessSeen(state, message));
+  wf.setHandler(agentMessageSignal, ({ messageId }) => void state.queue.push({ type: 'agentMessage', messageId }));
+  wf.setHandler(takeOverSignal, () => void state.queue.push({ type: 'takeOver' }));
+  wf.setHandler(releaseSignal, () => void state.queue.push({ type: 'release' }));
+  wf.setHandler(settingsChangedSignal, () => void state.queue.push({ type: 'settingsChanged' }));
+  wf.setHandler(stateQuery, () => state);
+
+  if (!state.rules || !state.settings) await refreshContext(state, input, true);
+
+  while (!wf.workflowInfo().continueAsNewSuggested) {
+    if (!(await wf.condition(() => state.queue.length > 0, IDLE))) return;
+    const event = state.queue.shift()!;
+    await handle(state, input, event, channel);
+    state.handled++;
+  }
+  await wf.condition(wf.allHandlersFinished);
+  await wf.continueAsNew<typeof conversationWorkflow>({ ...input, state });
+}
+
+function enqueueUnlessSeen(state: ConversationState, message: InboundMessage): void {
+  if (state.seen.includes(message.externalId)) return;
+  state.seen.push(message.externalId);
+  if (state.seen.length > SEEN_LIMIT) state.seen.splice(0, state.seen.length - SEEN_LIMIT);
+  state.queue.push({ type: 'inbound', message });
+}
+
+async function handle(
+  state: ConversationState,
+  input: ConversationInput,
+  event: ConversationEvent,
+  channel: MessagingActivities,
+): Promise<void> {
+  switch (event.type) {
+    case 'takeOver':
+      state.mode = 'HUMAN';
+      return;
+    case 'release':
+      state.mode = 'BOT';
+      return;
+    case 'settingsChanged':
+      return refreshContext(state, input, false);
+    case 'agentMessage':
+      return send(input, channel, { messageId: event.messageId, idempotencyKey: agentMessageKey(event.messageId), senderType: 'HUMAN' });
+    case 'inbound': {
+      const route = routeInbound({
+        text: event.message.text,
+        contactBlocked: event.message.contactBlocked,
+        mode: state.mode,
+        rules: state.rules ?? [],
+        settings: state.settings!,
+        now: new Date(),
+      });
+      if (route.kind === 'keyword' || route.kind === 'default' || route.kind === 'away') {
+        await send(input, channel, {
+          idempotencyKey: botReplyKey(event.message.messageId),
+          senderType: 'BOT',
+          text: route.reply,
+          replyToId: event.message.messageId,
+        });
+      }
+      return;
+    }
+  }
+}
+
+async function refreshContext(state: ConversationState, input: ConversationInput, includeMode: boolean): Promise<void> {
+  const context = await db.loadConversationContext({ workspaceId: input.workspaceId, conversationId: input.conversationId });
+  state.rules = context.rules;
+  state.settings = context.settings;
+  // Only a fresh run takes the mode from Postgres; after that the signals are the truth.
+  if (includeMode) state.mode = context.mode;
+}
+
+async function send(
+  input: ConversationInput,
+  channel: MessagingActivities,
+  message: { idempotencyKey: string; senderType: 'BOT' | 'HUMAN'; text?: string; messageId?: string; replyToId?: string },
+): Promise<void> {
+  try {
+    await channel.sendMessage({
+      workspaceId: input.workspaceId,
+      channelId: input.channelId,
+      conversationId: input.conversationId,
+      to: `+${input.contactKey}`,
+      ...message,
+    });
+  } catch (err) {
+    if (!(err instanceof wf.ActivityFailure)) throw err;
+    // The send gave up (a permanent channel error, or a day of retries): record why and go on.
+    await db.markMessageFailed({ idempotencyKey: message.idempotencyKey, reason: failureReason(err) });
+  }
+}
+
+function failureReason(err: wf.ActivityFailure): string {
+  const cause = err.cause;
+  if (cause instanceof wf.ApplicationFailure || cause instanceof wf.TimeoutFailure) return cause.message || cause.name;
+  return err.message;
+}

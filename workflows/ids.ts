@@ -1,0 +1,22 @@
+/** Workflow ids and task queues: `<kind>:<business key>`. Pure, shared by workflows, activities and the API. */
+
+export const MAIN_TASK_QUEUE = 'parley';
+
+export function conversationWorkflowId(channelId: string, contactKey: string): string {
+  return `conversation:${channelId}:${contactKey}`;
+}
+
+/** The connector process that holds a channel's socket serves this queue. */
+export function channelTaskQueue(channelId: string): string {
+  return `channel:${channelId}`;
+}
+
+/** A bot reply to one inbound message: the same key on every retry and every workflow run. */
+export function botReplyKey(inboundMessageId: string): string {
+  return `reply:${inboundMessageId}`;
+}
+
+/** An agent's message, persisted by the API before the workflow sends it. */
+export function agentMessageKey(messageId: string): string {
+  return `agent:${messageId}`;
+}

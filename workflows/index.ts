@@ -1,0 +1,2 @@
+/** Every workflow the `parley` task queue runs (the worker bundles this file). */
+export { conversationWorkflow } from './conversation.workflow';

@@ -1,0 +1,18 @@
+/** Named timeouts and retry policies for activities (never scattered literals). */
+import type { ActivityOptions } from '@temporalio/workflow';
+
+/** A few Postgres statements. */
+export const quickIo: ActivityOptions = {
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+};
+
+/**
+ * A send over a channel: retried until the channel's connector is back (a day at most),
+ * then the message is marked FAILED. The idempotency key makes every retry safe.
+ */
+export const channelSend: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '1 day',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
+};

@@ -1,0 +1,132 @@
+/**
+ * Which route an inbound message takes (DESIGN.md, conversation routing order). Pure: the
+ * conversation workflow calls it with its cached rules and settings, and tests call it directly.
+ */
+
+export type MatchType = 'EXACT' | 'CONTAINS' | 'STARTS_WITH' | 'REGEX';
+export type ConversationMode = 'BOT' | 'HUMAN';
+
+export interface RuleSnapshot {
+  id: string;
+  keywords: string[];
+  matchType: MatchType;
+  reply: string;
+  priority: number;
+}
+
+export interface BusinessHoursSnapshot {
+  /** Keys "0" (Sunday) … "6"; a missing or empty day is closed. */
+  [weekday: string]: { open: string; close: string }[];
+}
+
+export interface SettingsSnapshot {
+  defaultReply: string | null;
+  awayMessage: string | null;
+  timeZone: string;
+  /** null: always open. */
+  businessHours: BusinessHoursSnapshot | null;
+}
+
+export interface RoutingInput {
+  text: string;
+  contactBlocked: boolean;
+  mode: ConversationMode;
+  rules: RuleSnapshot[];
+  settings: SettingsSnapshot;
+  now: Date;
+}
+
+export type Route =
+  | { kind: 'drop'; reason: 'blocked' }
+  | { kind: 'human' }
+  | { kind: 'keyword'; ruleId: string; reply: string }
+  | { kind: 'default'; reply: string }
+  | { kind: 'away'; reply: string }
+  | { kind: 'none' };
+
+export function routeInbound(input: RoutingInput): Route {
+  if (input.contactBlocked) return { kind: 'drop', reason: 'blocked' };
+  if (input.mode === 'HUMAN') return { kind: 'human' };
+  const rule = matchKeywordRule(input.text, input.rules);
+  if (rule) return { kind: 'keyword', ruleId: rule.id, reply: rule.reply };
+  if (!isWithinBusinessHours(input.settings, input.now)) {
+    return input.settings.awayMessage ? { kind: 'away', reply: input.settings.awayMessage } : { kind: 'none' };
+  }
+  return input.settings.defaultReply ? { kind: 'default', reply: input.settings.defaultReply } : { kind: 'none' };
+}
+
+/** The highest-priority rule with a keyword that matches; ties go to the earlier rule. */
+export function matchKeywordRule(text: string, rules: RuleSnapshot[]): RuleSnapshot | undefined {
+  const normalized = normalize(text);
+  const ordered = rules.map((rule, index) => ({ rule, index })).sort((a, b) => b.rule.priority - a.rule.priority || a.index - b.index);
+  return ordered.find(({ rule }) => rule.keywords.some((keyword) => keywordMatches(normalized, text, keyword, rule.matchType)))?.rule;
+}
+
+function keywordMatches(normalizedText: string, rawText: string, keyword: string, matchType: MatchType): boolean {
+  if (matchType === 'REGEX') return regexMatches(rawText, keyword);
+  const needle = normalize(keyword);
+  if (!needle) return false;
+  switch (matchType) {
+    case 'EXACT':
+      return normalizedText === needle;
+    case 'STARTS_WITH':
+      return normalizedText.startsWith(needle) && isBoundary(normalizedText[needle.length]);
+    case 'CONTAINS':
+      return containsWord(normalizedText, needle);
+  }
+}
+
+/** Case-, accent- and spacing-insensitive, trailing punctuation ignored: "  Hello!! " equals "hello". */
+export function normalize(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[\s.!?¡¿,;:]+$/u, '');
+}
+
+/** "price" is in "what's the price?" but not in "priceless": keywords match whole words. */
+function containsWord(haystack: string, needle: string): boolean {
+  let from = 0;
+  for (;;) {
+    const at = haystack.indexOf(needle, from);
+    if (at < 0) return false;
+    if (isBoundary(haystack[at - 1]) && isBoundary(haystack[at + needle.length])) return true;
+    from = at + 1;
+  }
+}
+
+function isBoundary(char: string | undefined): boolean {
+  return char === undefined || !/[\p{L}\p{N}_]/u.test(char);
+}
+
+function regexMatches(text: string, pattern: string): boolean {
+  try {
+    return new RegExp(pattern, 'iu').test(text);
+  } catch {
+    // Patterns are validated when a rule is saved; one that slipped through never matches.
+    return false;
+  }
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+export function isWithinBusinessHours(settings: Pick<SettingsSnapshot, 'timeZone' | 'businessHours'>, now: Date): boolean {
+  if (!settings.businessHours) return true;
+  const { weekday, minutes } = localTime(now, settings.timeZone);
+  const ranges = settings.businessHours[String(weekday)] ?? [];
+  return ranges.some(({ open, close }) => minutes >= toMinutes(open) && minutes < toMinutes(close));
+}
+
+function localTime(now: Date, timeZone: string): { weekday: number; minutes: number } {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return { weekday: WEEKDAYS.indexOf(part('weekday')), minutes: Number(part('hour')) * 60 + Number(part('minute')) };
+}
+
+export function toMinutes(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return h * 60 + m;
+}
