@@ -8,4 +8,4 @@ cd "$ROOT"
 npm run --silent build:web >/dev/null
 node --import tsx scripts/check-workflows.ts
 tsc --noEmit -p tsconfig.json
-exec node node_modules/jest/bin/jest.js --runInBand "$@"
+exec node node_modules/jest/bin/jest.js --runInBand --forceExit "$@"

@@ -1,0 +1,189 @@
+/**
+ * Runs Parley as a real child process (the same `scripts/start.ts` that `npm start` runs)
+ * against the test Postgres and Temporal, each call on a fresh database unless one is given.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import pg from 'pg';
+import {
+  TEST_DATA,
+  TEST_ENCRYPTION_KEY,
+  TEST_JWT_SECRET,
+  TEST_ROOT,
+  TEST_TEMPORAL_ADDRESS,
+  testDatabaseUrl,
+} from './services-env';
+
+export interface PlatformProcess {
+  /** http://127.0.0.1:PORT, when the api role runs. */
+  url: string;
+  databaseUrl: string;
+  process: ChildProcess;
+  output(): string;
+  /** SIGTERM and wait: a clean shutdown. */
+  stop(): Promise<void>;
+  /** SIGKILL, no cleanup: a crash. */
+  kill(): Promise<void>;
+}
+
+export interface StartOptions {
+  roles?: string;
+  /** Reuse a database (to restart after a crash); a fresh one otherwise. */
+  databaseUrl?: string;
+  env?: Record<string, string>;
+  /** Pass `--role` (external services); false runs `scripts/start.ts` bare, as `npm start` does. */
+  args?: string[];
+  detached?: boolean;
+}
+
+export const NODE = path.join(TEST_ROOT, 'node_modules/.bin/node');
+
+export async function createTestDatabase(): Promise<string> {
+  const name = `parley_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: testDatabaseUrl('postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return testDatabaseUrl(name);
+}
+
+export async function startPlatform(options: StartOptions = {}): Promise<PlatformProcess> {
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
+  const roles = options.roles ?? 'api,worker,connector';
+  const args = options.args ?? ['--role', roles];
+  const child = spawn(NODE, ['--import', 'tsx', path.join(TEST_ROOT, 'scripts/start.ts'), ...args], {
+    cwd: TEST_ROOT,
+    detached: options.detached ?? false,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: TEST_TEMPORAL_ADDRESS,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      JWT_SECRET: TEST_JWT_SECRET,
+      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      PARLEY_DATA_DIR: path.join(TEST_DATA, 'platform'),
+      OUTBOX_SWEEP_MS: '1000',
+      OUTBOX_GRACE_MS: '500',
+      LOG_LEVEL: 'error',
+      ...options.env,
+    },
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`platform did not start within 90 s:\n${output}`)), 90_000);
+    const check = () => {
+      const api = /GraphQL\s+(http:\/\/\S+)\/graphql/.exec(output);
+      if (api) return done(api[1]);
+      if (/running roles:/.test(output) && !roles.includes('api')) return done('');
+    };
+    const done = (value: string) => {
+      clearTimeout(timer);
+      child.stdout!.off('data', check);
+      resolve(value);
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`platform exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+
+  return {
+    url,
+    databaseUrl,
+    process: child,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) {
+        if (options.detached) process.kill(-child.pid!, 'SIGKILL');
+        else child.kill('SIGKILL');
+      }
+      await exited;
+    },
+  };
+}
+
+export interface GqlResult<T> {
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string; field?: string } }[];
+}
+
+export async function gql<T = any>(url: string, query: string, variables: object = {}, token?: string): Promise<GqlResult<T>> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as GqlResult<T>;
+}
+
+/** gql that fails the test on any error. */
+export async function gqlOk<T = any>(url: string, query: string, variables: object = {}, token?: string): Promise<T> {
+  const result = await gql<T>(url, query, variables, token);
+  if (result.errors?.length || !result.data) throw new Error(`GraphQL error: ${JSON.stringify(result.errors)}`);
+  return result.data;
+}
+
+export interface TestWorkspace {
+  token: string;
+  refreshToken: string;
+  workspaceId: string;
+  channelId: string;
+  email: string;
+}
+
+/** Signs up a fresh owner with a simulator channel and the given keyword rules. */
+export async function createWorkspace(
+  url: string,
+  rules: { keywords: string[]; matchType: string; reply: string; priority?: number }[] = [],
+): Promise<TestWorkspace> {
+  const email = `owner-${randomBytes(4).toString('hex')}@example.com`;
+  const { signUp } = await gqlOk(url, `mutation($i: SignUpInput!) { signUp(input: $i) { accessToken refreshToken workspace { id } } }`, {
+    i: { email, password: 'correct horse battery', name: 'Test Owner', workspaceName: 'Test Shop' },
+  });
+  const token = signUp.accessToken;
+  const { createChannel } = await gqlOk(url, `mutation { createChannel(input: { kind: SIMULATOR, name: "Sim" }) { id } }`, {}, token);
+  for (const rule of rules) {
+    await gqlOk(url, `mutation($i: CreateKeywordRuleInput!) { createKeywordRule(input: $i) { id } }`, { i: rule }, token);
+  }
+  return { token, refreshToken: signUp.refreshToken, workspaceId: signUp.workspace.id, channelId: createChannel.id, email };
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+export async function query<T = any>(databaseUrl: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,17 @@
+/** Where the test services run; global-setup starts them, every suite reads this. */
+import path from 'node:path';
+
+export const TEST_ROOT = path.resolve(__dirname, '../..');
+/** Separate runs side by side (say, two developers' suites) each set their own dir and ports. */
+export const TEST_DATA = path.resolve(TEST_ROOT, process.env.PARLEY_TEST_DIR ?? '.data/test');
+export const TEST_PG_PORT = Number(process.env.TEST_PG_PORT ?? 54339);
+export const TEST_TEMPORAL_PORT = Number(process.env.TEST_TEMPORAL_PORT ?? 7243);
+export const TEST_TEMPORAL_ADDRESS = `127.0.0.1:${TEST_TEMPORAL_PORT}`;
+export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789';
+export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+/** Lowered so every conversation continues-as-new after a handful of messages. */
+export const CONTINUE_AS_NEW_EVENTS = 60;
+
+export function testDatabaseUrl(database: string): string {
+  return `postgres://parley@127.0.0.1:${TEST_PG_PORT}/${database}`;
+}

@@ -1,0 +1,141 @@
+import { isWithinBusinessHours, matchKeywordRule, normalize, routeInbound, type RoutingInput, type RuleSnapshot } from './routing';
+
+const rule = (id: string, keywords: string[], matchType: RuleSnapshot['matchType'], priority = 0): RuleSnapshot => ({
+  id,
+  keywords,
+  matchType,
+  reply: `reply ${id}`,
+  priority,
+});
+
+const base: RoutingInput = {
+  text: 'hello',
+  contactBlocked: false,
+  mode: 'BOT',
+  rules: [],
+  settings: { defaultReply: 'We will get back to you.', awayMessage: 'We are closed.', timeZone: 'UTC', businessHours: null },
+  now: new Date('2026-11-23T10:00:00Z'), // a Monday
+};
+
+describe('routeInbound', () => {
+  it('drops a blocked contact before anything else, even a keyword match', () => {
+    expect(routeInbound({ ...base, contactBlocked: true, rules: [rule('r', ['hello'], 'EXACT')] })).toEqual({ kind: 'drop', reason: 'blocked' });
+  });
+
+  it('stays silent in human mode, even when a rule matches', () => {
+    expect(routeInbound({ ...base, mode: 'HUMAN', rules: [rule('r', ['hello'], 'EXACT')] })).toEqual({ kind: 'human' });
+  });
+
+  it('answers with the matching keyword rule', () => {
+    expect(routeInbound({ ...base, text: 'What is the price?', rules: [rule('p', ['price'], 'CONTAINS')] })).toEqual({
+      kind: 'keyword',
+      ruleId: 'p',
+      reply: 'reply p',
+    });
+  });
+
+  it('falls back to the default reply inside business hours', () => {
+    expect(routeInbound(base)).toEqual({ kind: 'default', reply: 'We will get back to you.' });
+  });
+
+  it('sends the away message outside business hours', () => {
+    const settings = { ...base.settings, businessHours: { '1': [{ open: '09:00', close: '17:00' }] } };
+    expect(routeInbound({ ...base, settings, now: new Date('2026-11-23T18:30:00Z') })).toEqual({ kind: 'away', reply: 'We are closed.' });
+    expect(routeInbound({ ...base, settings, now: new Date('2026-11-23T16:59:00Z') })).toEqual({ kind: 'default', reply: 'We will get back to you.' });
+  });
+
+  it('says nothing when there is no default reply or away message', () => {
+    expect(routeInbound({ ...base, settings: { ...base.settings, defaultReply: null } })).toEqual({ kind: 'none' });
+    const closed = { ...base.settings, awayMessage: null, businessHours: {} };
+    expect(routeInbound({ ...base, settings: closed })).toEqual({ kind: 'none' });
+  });
+});
+
+describe('matchKeywordRule', () => {
+  it('EXACT ignores case, accents, spacing and trailing punctuation', () => {
+    const r = rule('r', ['Hello there'], 'EXACT');
+    expect(matchKeywordRule('  héllo   THERE!! ', [r])).toBe(r);
+    expect(matchKeywordRule('hello there friend', [r])).toBeUndefined();
+  });
+
+  it('CONTAINS matches whole words only', () => {
+    const r = rule('r', ['price'], 'CONTAINS');
+    expect(matchKeywordRule("what's the PRICE?", [r])).toBe(r);
+    expect(matchKeywordRule('price', [r])).toBe(r);
+    expect(matchKeywordRule('priceless art', [r])).toBeUndefined();
+    expect(matchKeywordRule('the best-price deal', [r])).toBe(r);
+  });
+
+  it('CONTAINS matches multi-word keywords', () => {
+    const r = rule('r', ['opening hours'], 'CONTAINS');
+    expect(matchKeywordRule('what are your opening  hours today', [r])).toBe(r);
+  });
+
+  it('STARTS_WITH needs the keyword at the start and a word boundary after it', () => {
+    const r = rule('r', ['order'], 'STARTS_WITH');
+    expect(matchKeywordRule('Order 1234 status', [r])).toBe(r);
+    expect(matchKeywordRule('ordering food', [r])).toBeUndefined();
+    expect(matchKeywordRule('my order', [r])).toBeUndefined();
+  });
+
+  it('REGEX is case-insensitive and an invalid pattern never matches', () => {
+    const r = rule('r', ['^track\\s+#?\\d{4,}$'], 'REGEX');
+    expect(matchKeywordRule('TRACK #123456', [r])).toBe(r);
+    expect(matchKeywordRule('track abc', [r])).toBeUndefined();
+    expect(matchKeywordRule('anything', [rule('bad', ['(unclosed'], 'REGEX')])).toBeUndefined();
+  });
+
+  it('any keyword of a rule can match', () => {
+    const r = rule('r', ['hours', 'open'], 'CONTAINS');
+    expect(matchKeywordRule('are you open on sunday', [r])).toBe(r);
+  });
+
+  it('the highest priority wins, and the earlier rule wins a tie', () => {
+    const low = rule('low', ['price'], 'CONTAINS', 1);
+    const high = rule('high', ['price'], 'CONTAINS', 5);
+    const tie = rule('tie', ['price'], 'CONTAINS', 5);
+    expect(matchKeywordRule('price?', [low, high, tie])?.id).toBe('high');
+    expect(matchKeywordRule('price?', [tie, high])?.id).toBe('tie');
+  });
+
+  it('an empty keyword never matches', () => {
+    expect(matchKeywordRule('anything', [rule('r', ['  '], 'CONTAINS')])).toBeUndefined();
+  });
+});
+
+describe('isWithinBusinessHours', () => {
+  const hours = { '1': [{ open: '09:00', close: '12:00' }, { open: '13:00', close: '17:30' }], '6': [{ open: '10:00', close: '14:00' }] };
+
+  it('is always open without business hours', () => {
+    expect(isWithinBusinessHours({ timeZone: 'UTC', businessHours: null }, new Date('2026-11-22T03:00:00Z'))).toBe(true);
+  });
+
+  it('honours several ranges a day, with the close minute exclusive', () => {
+    const at = (iso: string) => isWithinBusinessHours({ timeZone: 'UTC', businessHours: hours }, new Date(iso));
+    expect(at('2026-11-23T09:00:00Z')).toBe(true);
+    expect(at('2026-11-23T12:00:00Z')).toBe(false);
+    expect(at('2026-11-23T12:30:00Z')).toBe(false);
+    expect(at('2026-11-23T17:29:00Z')).toBe(true);
+    expect(at('2026-11-23T17:30:00Z')).toBe(false);
+  });
+
+  it('treats a day without ranges as closed', () => {
+    expect(isWithinBusinessHours({ timeZone: 'UTC', businessHours: hours }, new Date('2026-11-24T10:00:00Z'))).toBe(false);
+  });
+
+  it('reads the hours in the settings time zone', () => {
+    // Saturday 08:30 UTC is 09:30 in Berlin (UTC+1 in November): before the 10:00 opening.
+    const berlin = { timeZone: 'Europe/Berlin', businessHours: hours };
+    expect(isWithinBusinessHours(berlin, new Date('2026-11-28T08:30:00Z'))).toBe(false);
+    expect(isWithinBusinessHours(berlin, new Date('2026-11-28T09:30:00Z'))).toBe(true);
+    // Monday 08:30 UTC is 09:30 in Berlin: open; in New York it is 03:30: closed.
+    expect(isWithinBusinessHours(berlin, new Date('2026-11-23T08:30:00Z'))).toBe(true);
+    expect(isWithinBusinessHours({ timeZone: 'America/New_York', businessHours: hours }, new Date('2026-11-23T08:30:00Z'))).toBe(false);
+  });
+});
+
+describe('normalize', () => {
+  it('folds case, accents, whitespace and trailing punctuation', () => {
+    expect(normalize('  Ça   VA?! ')).toBe('ca va');
+  });
+});
