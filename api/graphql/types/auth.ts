@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { builder } from '../builder';
 import { requireAuth, type GraphQLContext } from '../context';
-import { badInput, notFound, unauthenticated, validate } from '../errors';
+import { badInput, forbidden, notFound, unauthenticated, validate } from '../errors';
 import { hashPassword, verifyPassword } from '../../auth/passwords';
 import { issueAccessToken, issueRefreshToken, rotateRefreshToken, TokenError } from '../../auth/tokens';
 import { ROLES, type Role } from '../../../schema/entities/membership.entity';
@@ -187,3 +187,55 @@ async function issueTokens(ctx: GraphQLContext, em: EntityManager, user: UserVie
   const { token } = await issueRefreshToken(em, ctx.config, { userId: user.id, workspaceId: workspace.id });
   return { accessToken, refreshToken: token, user, workspace };
 }
+
+const AddMemberInput = builder.inputType('AddMemberInput', {
+  fields: (t) => ({
+    email: t.string({ required: true }),
+    name: t.string({ required: true }),
+    password: t.string({ required: true, description: 'The first password; the member signs in with it.' }),
+    role: t.field({ type: RoleEnum, required: true }),
+  }),
+});
+
+const addMemberSchema = signUpSchema.omit({ workspaceName: true }).extend({ role: z.enum(ROLES) });
+
+const MemberType = builder.objectRef<{ user: UserView; role: Role }>('Member').implement({
+  fields: (t) => ({ user: t.field({ type: UserType, resolve: (m) => m.user }), role: t.field({ type: RoleEnum, resolve: (m) => m.role }) }),
+});
+
+builder.mutationField('addMember', (t) =>
+  t.field({
+    type: MemberType,
+    description: 'Adds a teammate to the workspace. Owners add any role; admins add agents and viewers.',
+    args: { input: t.arg({ type: AddMemberInput, required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const auth = requireAuth(ctx, ['OWNER', 'ADMIN']);
+      const input = validate(addMemberSchema, args.input);
+      if (auth.role === 'ADMIN' && (input.role === 'OWNER' || input.role === 'ADMIN')) throw forbidden('only an owner can add owners and admins');
+      const passwordHash = await hashPassword(input.password);
+      return ctx.orm.em.fork().transactional(async (tx) => {
+        const em = tx as EntityManager;
+        const [taken] = await em.execute('select 1 from users where lower(email) = ?', [input.email]);
+        if (taken) throw badInput('email: an account with this email already exists', 'email');
+        const user = { id: randomUUID(), email: input.email, name: input.name };
+        await em.execute('insert into users (id, email, name, password_hash) values (?, ?, ?, ?)', [user.id, user.email, user.name, passwordHash]);
+        await em.execute('insert into memberships (id, workspace_id, user_id, role) values (?, ?, ?, ?)', [randomUUID(), auth.workspaceId, user.id, input.role]);
+        return { user, role: input.role };
+      });
+    },
+  }),
+);
+
+builder.queryField('members', (t) =>
+  t.field({
+    type: [MemberType],
+    resolve: async (_root, _args, ctx) => {
+      const { workspaceId } = requireAuth(ctx);
+      const rows = await ctx.orm.em.fork().execute<{ id: string; email: string; name: string; role: Role }[]>(
+        'select u.id, u.email, u.name, m.role from memberships m join users u on u.id = m.user_id where m.workspace_id = ? order by m.created_at',
+        [workspaceId],
+      );
+      return rows.map((r) => ({ user: { id: r.id, email: r.email, name: r.name }, role: r.role }));
+    },
+  }),
+);
