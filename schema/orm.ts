@@ -24,7 +24,7 @@ export async function createOrm(databaseUrl: string, poolMax = 10): Promise<Orm>
     clientUrl: databaseUrl,
     entities,
     extensions: [Migrator],
-    migrations: { migrationsList, transactional: true, allOrNothing: true },
+    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
     pool: { min: 1, max: poolMax },
     allowGlobalContext: false,
     debug: false,

@@ -12,7 +12,8 @@ export const quickIo: ActivityOptions = {
  * then the message is marked FAILED. The idempotency key makes every retry safe.
  */
 export const channelSend: ActivityOptions = {
-  startToCloseTimeout: '30 seconds',
+  // A send takes well under a second; a connector that died mid-send is retried after this.
+  startToCloseTimeout: '15 seconds',
   scheduleToCloseTimeout: '1 day',
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
 };

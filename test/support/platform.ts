@@ -32,6 +32,8 @@ export interface StartOptions {
   /** Reuse a database (to restart after a crash); a fresh one otherwise. */
   databaseUrl?: string;
   env?: Record<string, string>;
+  /** Run as bare `npm start` does: its own Postgres and Temporal dev server in `dataDir`. */
+  embedded?: { dataDir: string; postgresPort: number; temporalPort: number };
   /** Pass `--role` (external services); false runs `scripts/start.ts` bare, as `npm start` does. */
   args?: string[];
   detached?: boolean;
@@ -52,27 +54,41 @@ export async function createTestDatabase(): Promise<string> {
 }
 
 export async function startPlatform(options: StartOptions = {}): Promise<PlatformProcess> {
-  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
+  const embedded = options.embedded;
+  const databaseUrl = embedded
+    ? `postgres://parley@127.0.0.1:${embedded.postgresPort}/parley`
+    : (options.databaseUrl ?? (await createTestDatabase()));
   const roles = options.roles ?? 'api,worker,connector';
-  const args = options.args ?? ['--role', roles];
+  const args = embedded ? [] : (options.args ?? ['--role', roles]);
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: TEST_TEMPORAL_ADDRESS,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    JWT_SECRET: TEST_JWT_SECRET,
+    ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    PARLEY_DATA_DIR: path.join(TEST_DATA, 'platform'),
+    OUTBOX_SWEEP_MS: '1000',
+    OUTBOX_GRACE_MS: '500',
+    LOG_LEVEL: 'error',
+    ...options.env,
+  };
+  if (embedded) {
+    delete env.DATABASE_URL;
+    delete env.TEMPORAL_ADDRESS;
+    Object.assign(env, {
+      PARLEY_DATA_DIR: embedded.dataDir,
+      POSTGRES_PORT: String(embedded.postgresPort),
+      TEMPORAL_PORT: String(embedded.temporalPort),
+      TEMPORAL_UI_PORT: '0',
+    });
+  }
   const child = spawn(NODE, ['--import', 'tsx', path.join(TEST_ROOT, 'scripts/start.ts'), ...args], {
     cwd: TEST_ROOT,
     detached: options.detached ?? false,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      TEMPORAL_ADDRESS: TEST_TEMPORAL_ADDRESS,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      JWT_SECRET: TEST_JWT_SECRET,
-      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-      PARLEY_DATA_DIR: path.join(TEST_DATA, 'platform'),
-      OUTBOX_SWEEP_MS: '1000',
-      OUTBOX_GRACE_MS: '500',
-      LOG_LEVEL: 'error',
-      ...options.env,
-    },
+    env,
   });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
