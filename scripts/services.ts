@@ -7,6 +7,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
 import { Connection } from '@temporalio/client';
@@ -39,8 +40,8 @@ export const SEARCH_ATTRIBUTES = ['WorkspaceId', 'ChannelId', 'ContactKey'] as c
 
 export async function startPostgres(opts: PostgresOptions): Promise<RunningService & { url: string }> {
   const binDir = findPostgresBinDir();
-  const dataDir = path.resolve(opts.dataDir);
   const runAs = process.getuid?.() === 0 ? 'postgres' : null;
+  const dataDir = reachableDataDir(path.resolve(opts.dataDir), runAs, opts.log);
   const url = `postgres://parley@127.0.0.1:${opts.port}/${opts.database}`;
 
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
@@ -107,6 +108,30 @@ export async function startTemporal(opts: TemporalOptions): Promise<RunningServi
       fs.rmSync(pidFile, { force: true });
     },
   };
+}
+
+/**
+ * Postgres refuses to run as root, so as root it runs as the `postgres` user, which must be
+ * able to reach the data folder. A checkout under a private home is not: the data then lives
+ * under /var/lib/parley, keyed by the folder it stands for.
+ */
+export function postgresDataDir(dataDir: string): string {
+  return reachableDataDir(path.resolve(dataDir), process.getuid?.() === 0 ? 'postgres' : null);
+}
+
+function reachableDataDir(dataDir: string, runAs: string | null, log?: (line: string) => void): string {
+  if (!runAs) return dataDir;
+  const parent = path.dirname(dataDir);
+  fs.mkdirSync(parent, { recursive: true });
+  try {
+    execFileSync('runuser', ['-u', runAs, '--', 'test', '-x', parent], { stdio: 'ignore' });
+    return dataDir;
+  } catch {
+    const fallback = path.join('/var/lib/parley', createHash('sha1').update(dataDir).digest('hex').slice(0, 12), path.basename(dataDir));
+    fs.mkdirSync(path.dirname(fallback), { recursive: true });
+    log?.(`postgres: ${runAs} cannot reach ${parent}; keeping its data in ${fallback}`);
+    return fallback;
+  }
 }
 
 function findPostgresBinDir(): string {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createWorkspace, gql, gqlOk, query, startPlatform, waitFor, type PlatformProcess } from '../support/platform';
 import { TEST_DATA } from '../support/services-env';
+import { postgresDataDir } from '../../scripts/services';
 
 const MESSAGES = 200;
 const CONTACTS = 20;
@@ -106,10 +107,11 @@ it('loses and duplicates nothing when the worker role is killed with kill -9 mid
 it('loses and duplicates nothing when the whole npm start process group and its services are killed', async () => {
   const dataDir = path.join(TEST_DATA, 'crash-embedded');
   fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(postgresDataDir(path.join(dataDir, 'postgres')), { recursive: true, force: true });
   const embedded = { dataDir, postgresPort: 54379, temporalPort: 7283 };
   const start = () => startPlatform({ embedded, detached: true, env: { OUTBOX_GRACE_MS: '500', OUTBOX_SWEEP_MS: '1000' } });
   const killEverything = async (platform: PlatformProcess) => {
-    const servicePids = [path.join(dataDir, 'postgres/postmaster.pid'), path.join(dataDir, 'temporal.db.pid')].map(
+    const servicePids = [path.join(postgresDataDir(path.join(dataDir, 'postgres')), 'postmaster.pid'), path.join(dataDir, 'temporal.db.pid')].map(
       (file) => Number(fs.readFileSync(file, 'utf8').split('\n')[0]),
     );
     await platform.kill();

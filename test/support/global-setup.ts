@@ -5,11 +5,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { startPostgres, startTemporal } from '../../scripts/services';
+import { postgresDataDir, startPostgres, startTemporal } from '../../scripts/services';
 import { CONTINUE_AS_NEW_EVENTS, TEST_DATA, TEST_PG_PORT, TEST_TEMPORAL_PORT } from './services-env';
 
 export default async function globalSetup(): Promise<void> {
-  for (const pidFile of [path.join(TEST_DATA, 'postgres/postmaster.pid'), path.join(TEST_DATA, 'temporal.db.pid')]) {
+  const pgData = postgresDataDir(path.join(TEST_DATA, 'postgres'));
+  for (const pidFile of [path.join(pgData, 'postmaster.pid'), path.join(TEST_DATA, 'temporal.db.pid')]) {
     const pid = Number(fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8').split('\n')[0] : 0);
     if (pid) {
       try {
@@ -21,6 +22,7 @@ export default async function globalSetup(): Promise<void> {
   }
   await new Promise((r) => setTimeout(r, 300));
   fs.rmSync(TEST_DATA, { recursive: true, force: true });
+  fs.rmSync(pgData, { recursive: true, force: true });
   fs.mkdirSync(TEST_DATA, { recursive: true });
   const [pg, temporal] = await Promise.all([
     startPostgres({ dataDir: path.join(TEST_DATA, 'postgres'), port: TEST_PG_PORT, database: 'parley_test', durable: false }),

@@ -3,6 +3,8 @@ import type { ChannelAdapter, OutboundText } from '../port';
 import { PermanentChannelError } from '../port';
 
 const MAX_TEXT = 4096;
+/** +999 is no country's code: the simulator treats such numbers as not on WhatsApp, so a failed send can be seen and tested. */
+export const SIMULATOR_UNREACHABLE_PREFIX = '+999';
 
 /**
  * The embedded channel: the "wire" is the simulator_deliveries table, unique on the idempotency
@@ -12,6 +14,7 @@ export function createSimulatorChannel(orm: Orm, channelId: string): ChannelAdap
   return {
     async send(message: OutboundText) {
       if (message.text.length > MAX_TEXT) throw new PermanentChannelError(`text longer than ${MAX_TEXT} characters`);
+      if (message.to.startsWith(SIMULATOR_UNREACHABLE_PREFIX)) throw new PermanentChannelError(`${message.to} is not on WhatsApp`);
       await orm.em.fork().execute(
         'insert into simulator_deliveries (idempotency_key, channel_id, to_phone, text) values (?, ?, ?, ?) on conflict (idempotency_key) do nothing',
         [message.idempotencyKey, channelId, message.to, message.text],

@@ -1,0 +1,138 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { gql, startPlatform } from '../../test/support/platform';
+
+const TIMEOUT = 60_000;
+const SCREENSHOTS = resolve(__dirname, '../../.data/screenshots');
+const PRICE_REPLY = 'Our prices start at 10 EUR';
+const AGENT_REPLY = 'Hi, a human here';
+
+jest.setTimeout(240_000);
+
+let platform: Awaited<ReturnType<typeof startPlatform>>;
+let browser: Browser;
+let page: Page;
+const browserLog: string[] = [];
+
+beforeAll(async () => {
+  platform = await startPlatform();
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.stop();
+});
+
+test('a customer gets the keyword reply, then an agent takes over and the bot stays quiet', async () => {
+  try {
+    await customerAndAgentChat();
+  } catch (err) {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page?.screenshot({ path: resolve(SCREENSHOTS, 'inbox-failure.png') }).catch(() => undefined);
+    const serverOutput = (platform as { output?: () => string }).output?.() ?? '';
+    console.error(`Browser console:\n${browserLog.join('\n')}\n\nServer output (tail):\n${serverOutput.slice(-6000)}`);
+    throw err;
+  }
+});
+
+async function customerAndAgentChat(): Promise<void> {
+  const email = `agent-${Date.now()}@example.com`;
+  const password = 'correct horse battery staple';
+  const signUp = await gql<{ signUp: { accessToken: string } }>(platform.url,
+    `mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }`,
+    { input: { email, password, name: 'Ana Agent', workspaceName: 'Acme Bikes' } });
+  expect(signUp.errors).toBeUndefined();
+  const token = signUp.data!.signUp.accessToken;
+
+  const channel = await gql(platform.url,
+    `mutation($input: CreateChannelInput!) { createChannel(input: $input) { id kind } }`,
+    { input: { kind: 'SIMULATOR', name: 'Test phone' } }, token);
+  expect(channel.errors).toBeUndefined();
+  const rule = await gql(platform.url,
+    `mutation($input: CreateKeywordRuleInput!) { createKeywordRule(input: $input) { id } }`,
+    { input: { keywords: ['price'], matchType: 'CONTAINS', reply: PRICE_REPLY } }, token);
+  expect(rule.errors).toBeUndefined();
+
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(TIMEOUT);
+  page.on('console', (m) => browserLog.push(`[${m.type()}] ${m.text()}`));
+  page.on('pageerror', (e) => browserLog.push(`[pageerror] ${e.message}`));
+
+  // Sign in through the UI; a wrong password shows the server's error message.
+  await page.goto(platform.url);
+  await page.getByTestId('signin-email').fill(email);
+  await page.getByTestId('signin-password').fill('not the password');
+  await page.getByTestId('signin-submit').click();
+  const authError = page.getByTestId('auth-error');
+  await authError.waitFor();
+  expect((await authError.innerText()).trim()).not.toBe('');
+  await page.getByTestId('signin-password').fill(password);
+  await page.getByTestId('signin-submit').click();
+
+  // The customer asks for the price from the simulator phone; the keyword rule answers.
+  await page.getByTestId('phone-panel').waitFor();
+  await customerSays('what is the price?');
+  await phoneBubble('OUTBOUND', PRICE_REPLY).waitFor();
+
+  // The agent sees the same exchange in the inbox thread.
+  const item = page.getByTestId('conversation-item').first();
+  await item.click();
+  await threadBubble('INBOUND', 'what is the price?').waitFor();
+  await page.locator('[data-testid="thread-bubble"][data-sender-type="BOT"]', { hasText: PRICE_REPLY }).waitFor();
+  await page.locator('[data-testid="thread-bubble"][data-sender-type="BOT"] [data-testid="bubble-sender"]', { hasText: 'Bot' }).waitFor();
+  const conversationId = await item.getAttribute('data-conversation-id');
+  expect(conversationId).toBeTruthy();
+
+  // Take over: the mode flips to HUMAN, in the thread and in the list.
+  await page.getByTestId('take-over').click();
+  await page.locator('[data-testid="thread-mode"][data-mode="HUMAN"]').waitFor();
+  await page.getByTestId('release').waitFor();
+  await page.locator(`[data-testid="conversation-item"][data-conversation-id="${conversationId}"][data-mode="HUMAN"]`).waitFor();
+
+  // While taken over, the customer writes again: the agent sees it live; the bot does not answer.
+  await customerSays('price again?');
+  await threadBubble('INBOUND', 'price again?').waitFor();
+
+  await page.getByTestId('reply-input').fill(AGENT_REPLY);
+  await page.getByTestId('reply-send').click();
+  await page.locator('[data-testid="thread-bubble"][data-sender-type="HUMAN"]', { hasText: AGENT_REPLY }).waitFor();
+  await page.locator('[data-testid="phone-bubble"][data-sender-type="HUMAN"]', { hasText: AGENT_REPLY }).waitFor();
+
+  // Longer than the bot's quiet window (3 s): a reply to "price again?" would have arrived by now.
+  await page.waitForTimeout(6_000);
+  expect(await page.locator('[data-testid="phone-bubble"][data-sender-type="BOT"]').count()).toBe(1);
+  expect(await page.locator('[data-testid="thread-bubble"][data-sender-type="BOT"]').count()).toBe(1);
+  const stored = await gql<{ conversation: { mode: string; messages: { senderType: string; text: string }[] } }>(platform.url,
+    `query($id: ID!) { conversation(id: $id) { mode messages { senderType text } } }`, { id: conversationId }, token);
+  expect(stored.errors).toBeUndefined();
+  expect(stored.data!.conversation.mode).toBe('HUMAN');
+  expect(stored.data!.conversation.messages.map((m) => `${m.senderType}: ${m.text}`)).toEqual([
+    'CONTACT: what is the price?',
+    `BOT: ${PRICE_REPLY}`,
+    'CONTACT: price again?',
+    `HUMAN: ${AGENT_REPLY}`,
+  ]);
+
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: resolve(SCREENSHOTS, 'inbox.png') });
+}
+
+async function customerSays(text: string): Promise<void> {
+  await page.getByTestId('phone-input').fill(text);
+  await page.getByTestId('phone-send').click();
+  await phoneBubble('INBOUND', text).waitFor();
+}
+
+function phoneBubble(direction: 'INBOUND' | 'OUTBOUND', text: string) {
+  return page.locator(`[data-testid="phone-bubble"][data-direction="${direction}"]`, { hasText: text });
+}
+
+function threadBubble(direction: 'INBOUND' | 'OUTBOUND', text: string) {
+  return page.locator(`[data-testid="thread-bubble"][data-direction="${direction}"]`, { hasText: text });
+}

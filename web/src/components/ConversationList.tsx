@@ -1,0 +1,45 @@
+import { For, Show } from 'solid-js';
+import type { ConversationSummary } from '../graphql/types';
+import { relativeTime } from '../lib/format';
+import { Avatar } from './Avatar';
+
+/** The inbox's list: newest activity first, with unread and bot/human badges. */
+export function ConversationList(props: {
+  conversations: ConversationSummary[];
+  selectedId: string | null;
+  loading: boolean;
+  onSelect: (id: string) => void;
+}) {
+  return (
+    <ul class="conversation-list" data-testid="conversation-list" aria-busy={props.loading}>
+      <For each={props.conversations}>
+        {(c) => {
+          const selected = () => c.id === props.selectedId;
+          const unread = () => (selected() ? 0 : c.unreadCount);
+          return (
+            <li>
+              <button type="button" classList={{ 'conversation-item': true, selected: selected(), unread: unread() > 0 }}
+                data-testid="conversation-item" data-conversation-id={c.id} data-mode={c.mode}
+                onClick={() => props.onSelect(c.id)}>
+                <Avatar name={c.contact.name} phone={c.contact.phone} size={44} />
+                <div class="conversation-body">
+                  <div class="conversation-top">
+                    <span class="conversation-name" data-testid="conversation-name">{c.contact.name || c.contact.phone}</span>
+                    <span class="conversation-time">{relativeTime(c.lastMessageAt)}</span>
+                  </div>
+                  <div class="conversation-bottom">
+                    <span class="conversation-preview" data-testid="conversation-preview">{c.lastMessageText ?? 'No messages yet'}</span>
+                    <span class={`mode-badge mode-${c.mode.toLowerCase()}`} data-testid="conversation-mode">{c.mode}</span>
+                    <Show when={unread() > 0}>
+                      <span class="unread-badge" data-testid="unread-badge">{unread() > 99 ? '99+' : unread()}</span>
+                    </Show>
+                  </div>
+                </div>
+              </button>
+            </li>
+          );
+        }}
+      </For>
+    </ul>
+  );
+}

@@ -1,0 +1,161 @@
+import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js';
+import { errorMessage } from '../graphql/client';
+import { listen } from '../graphql/live';
+import { fetchConversation, fetchConversations, simulateInbound } from '../graphql/operations';
+import type { Channel, Message } from '../graphql/types';
+import { clockTime, sameDigits } from '../lib/format';
+import { mergeMessages, upsertMessage } from '../lib/messages';
+import { ChannelIcon, DoubleCheckIcon, SendIcon } from './Icons';
+import { Logo } from './Shell';
+
+export const DEFAULT_CUSTOMER_PHONE = '+15550001111';
+
+/**
+ * A phone that chats with a SIMULATOR channel as a customer would: the customer's own
+ * messages on the right, the business's replies (bot or agent) on the left.
+ */
+export function SimulatorPhone(props: { channels: Channel[] }) {
+  const [channelId, setChannelId] = createSignal(props.channels[0]?.id ?? '');
+  const [phone, setPhone] = createSignal(DEFAULT_CUSTOMER_PHONE);
+  const [name, setName] = createSignal('');
+  const [conversationId, setConversationId] = createSignal<string | null>(null);
+  const [messages, setMessages] = createSignal<Message[]>([]);
+  const [draft, setDraft] = createSignal('');
+  const [sending, setSending] = createSignal(false);
+  const [error, setError] = createSignal('');
+  let scroller: HTMLDivElement | undefined;
+
+  // Keep the selection valid when channels are added or removed.
+  createEffect(() => {
+    if (!props.channels.some((c) => c.id === channelId())) setChannelId(props.channels[0]?.id ?? '');
+  });
+  const channel = () => props.channels.find((c) => c.id === channelId());
+
+  // A new customer identity starts a new chat; an existing conversation for it is looked up.
+  createEffect(on([channelId, phone], ([cid, number]) => {
+    setConversationId(null);
+    setError('');
+    if (!cid || number.replace(/\D/g, '').length < 6) return;
+    const timer = setTimeout(async () => {
+      try {
+        const found = await fetchConversations({ channelId: cid, search: number.replace(/[^\d+]/g, '') }, 10);
+        const match = found.find((c) => sameDigits(c.contact.phone, number));
+        if (match && !conversationId() && channelId() === cid && phone() === number) setConversationId(match.id);
+      } catch (err) {
+        console.warn('Looking up the simulator conversation failed', err);
+      }
+    }, 400);
+    onCleanup(() => clearTimeout(timer));
+  }));
+
+  createEffect(on(conversationId, (id) => {
+    setMessages([]);
+    if (!id) return;
+    let alive = true;
+    const load = async () => {
+      try {
+        const c = await fetchConversation(id);
+        if (alive && c) setMessages((current) => mergeMessages(current, c.messages));
+      } catch (err) {
+        if (alive) setError(errorMessage(err));
+      }
+    };
+    const stop = listen({
+      conversationId: id,
+      added: (m) => setMessages((l) => upsertMessage(l, m)),
+      updated: (m) => setMessages((l) => upsertMessage(l, m)),
+      reconnected: () => void load(),
+    });
+    void load();
+    onCleanup(() => {
+      alive = false;
+      stop();
+    });
+  }));
+
+  createEffect(on(messages, () => {
+    requestAnimationFrame(() => scroller && (scroller.scrollTop = scroller.scrollHeight));
+  }));
+
+  const send = async (e: Event) => {
+    e.preventDefault();
+    const text = draft().trim();
+    if (!text || sending() || !channelId()) return;
+    setSending(true);
+    setError('');
+    try {
+      const message = await simulateInbound({ channelId: channelId(), from: phone().trim(), text, name: name().trim() || undefined });
+      if (message.conversationId !== conversationId()) setConversationId(message.conversationId);
+      setMessages((l) => upsertMessage(l, message));
+      setDraft('');
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setSending(false);
+    }
+  };
+
+  return (
+    <aside class="simulator" data-testid="phone-panel">
+      <div class="simulator-config">
+        <div class="simulator-title"><ChannelIcon width="16" height="16" /> Customer simulator</div>
+        <label class="field field-compact">
+          <span>Channel</span>
+          <select data-testid="phone-channel" value={channelId()} onChange={(e) => setChannelId(e.currentTarget.value)}>
+            <For each={props.channels}>{(c) => <option value={c.id}>{c.name}</option>}</For>
+          </select>
+        </label>
+        <div class="field-row">
+          <label class="field field-compact">
+            <span>Customer phone</span>
+            <input data-testid="phone-number" type="tel" value={phone()} onChange={(e) => setPhone(e.currentTarget.value.trim())} />
+          </label>
+          <label class="field field-compact">
+            <span>Name (optional)</span>
+            <input data-testid="phone-name" type="text" placeholder="Ada Lovelace" value={name()} onInput={(e) => setName(e.currentTarget.value)} />
+          </label>
+        </div>
+      </div>
+
+      <div class="phone">
+        <div class="phone-notch" />
+        <div class="phone-statusbar"><span>9:41</span><span class="phone-signal">●●●● 5G</span></div>
+        <div class="wa-header">
+          <Logo size={34} />
+          <div>
+            <div class="wa-header-name">{channel()?.name ?? 'Business'}</div>
+            <div class="wa-header-sub">Business account</div>
+          </div>
+        </div>
+        <div class="wa-body wallpaper" ref={scroller} data-testid="phone-messages">
+          <div class="wa-encryption">Messages to this business are handled by Parley. This is a simulated chat.</div>
+          <For each={messages()}>
+            {(m) => {
+              const mine = m.direction === 'INBOUND';
+              return (
+                <div classList={{ 'wa-bubble': true, 'wa-mine': mine, 'wa-theirs': !mine }}
+                  data-testid="phone-bubble" data-direction={m.direction} data-sender-type={m.senderType} data-message-id={m.id}>
+                  <span class="wa-text">{m.text}</span>
+                  <span class="wa-meta">
+                    {clockTime(m.createdAt)}
+                    <Show when={mine}><DoubleCheckIcon class="wa-read" /></Show>
+                  </span>
+                </div>
+              );
+            }}
+          </For>
+        </div>
+        <Show when={error()}>
+          <div class="wa-error" data-testid="phone-error">{error()}</div>
+        </Show>
+        <form class="wa-composer" onSubmit={send}>
+          <input data-testid="phone-input" type="text" placeholder="Message" value={draft()} autocomplete="off"
+            onInput={(e) => setDraft(e.currentTarget.value)} disabled={!channelId()} />
+          <button type="submit" data-testid="phone-send" disabled={sending() || !draft().trim() || !channelId()} aria-label="Send">
+            <SendIcon width="18" height="18" />
+          </button>
+        </form>
+      </div>
+    </aside>
+  );
+}

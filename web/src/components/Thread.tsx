@@ -1,0 +1,224 @@
+import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js';
+import { errorMessage } from '../graphql/client';
+import { listen } from '../graphql/live';
+import { fetchConversation, markRead, release, sendMessage, takeOver } from '../graphql/operations';
+import type { ConversationDetail, ConversationSummary, Message } from '../graphql/types';
+import { clockTime, dayKey, dayLabel } from '../lib/format';
+import { mergeMessages, upsertMessage } from '../lib/messages';
+import { Avatar } from './Avatar';
+import { BotIcon, ExternalIcon, HandIcon, SendIcon } from './Icons';
+import { StatusTicks } from './StatusTicks';
+
+type ConversationPatch = Partial<ConversationSummary> & { id: string };
+
+/** One conversation as the agent sees it: live bubbles, take over / release, and the reply box. */
+export function Thread(props: { conversationId: string; onChange: (patch: ConversationPatch) => void }) {
+  const [conversation, setConversation] = createSignal<ConversationDetail | null>(null);
+  const [messages, setMessages] = createSignal<Message[]>([]);
+  const [loadError, setLoadError] = createSignal('');
+  const [actionError, setActionError] = createSignal('');
+  const [switching, setSwitching] = createSignal(false);
+  const [draft, setDraft] = createSignal('');
+  const [sending, setSending] = createSignal(false);
+  let scroller: HTMLDivElement | undefined;
+  let input: HTMLTextAreaElement | undefined;
+
+  createEffect(on(() => props.conversationId, (id) => {
+    let alive = true;
+    let readTimer: ReturnType<typeof setTimeout> | undefined;
+    setConversation(null);
+    setMessages([]);
+    setLoadError('');
+    setActionError('');
+    setDraft('');
+
+    const load = async () => {
+      try {
+        const c = await fetchConversation(id);
+        if (!alive) return;
+        if (!c) return setLoadError('This conversation no longer exists.');
+        const first = !conversation();
+        setConversation(c);
+        setMessages((current) => mergeMessages(current, c.messages));
+        if (first) queueMicrotask(() => input?.focus());
+      } catch (err) {
+        if (alive) setLoadError(errorMessage(err));
+      }
+    };
+    const read = () => {
+      clearTimeout(readTimer);
+      readTimer = setTimeout(() => {
+        markRead(id).then((c) => alive && props.onChange(c), (err) => console.warn('markRead failed', err));
+      }, 250);
+    };
+
+    const stop = listen({
+      conversationId: id,
+      added: (m) => {
+        setMessages((list) => upsertMessage(list, m));
+        if (m.direction === 'INBOUND') read();
+      },
+      updated: (m) => setMessages((list) => upsertMessage(list, m)),
+      reconnected: () => void load(),
+    });
+    void load();
+    read();
+    onCleanup(() => {
+      alive = false;
+      clearTimeout(readTimer);
+      stop();
+    });
+  }));
+
+  // Follow the conversation as it grows, unless the agent scrolled up to read history.
+  let pinned = true;
+  createEffect(on(messages, () => {
+    if (!scroller || !pinned) return;
+    requestAnimationFrame(() => scroller && (scroller.scrollTop = scroller.scrollHeight));
+  }));
+  const onScroll = () => {
+    if (scroller) pinned = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
+  };
+
+  const switchMode = async (action: 'takeOver' | 'release') => {
+    setSwitching(true);
+    setActionError('');
+    try {
+      const updated = action === 'takeOver' ? await takeOver(props.conversationId) : await release(props.conversationId);
+      setConversation((c) => (c ? { ...c, mode: updated.mode } : c));
+      props.onChange({ id: updated.id, mode: updated.mode });
+    } catch (err) {
+      setActionError(errorMessage(err));
+    } finally {
+      setSwitching(false);
+    }
+  };
+
+  const send = async (e?: Event) => {
+    e?.preventDefault();
+    const text = draft().trim();
+    if (!text || sending()) return;
+    setSending(true);
+    setActionError('');
+    try {
+      const message = await sendMessage({ conversationId: props.conversationId, text });
+      setMessages((list) => upsertMessage(list, message));
+      setDraft('');
+      pinned = true;
+    } catch (err) {
+      setActionError(errorMessage(err));
+    } finally {
+      setSending(false);
+      input?.focus();
+    }
+  };
+
+  return (
+    <section class="thread" data-testid="thread" data-conversation-id={props.conversationId}>
+      <Show when={conversation()} fallback={
+        <div class="thread-placeholder">
+          <Show when={loadError()} fallback={<div class="spinner" aria-label="Loading" />}>
+            <div class="alert alert-error">{loadError()}</div>
+          </Show>
+        </div>
+      }>
+        {(c) => (
+          <>
+            <header class="thread-header">
+              <Avatar name={c().contact.name} phone={c().contact.phone} size={40} />
+              <div class="thread-title">
+                <div class="thread-name" data-testid="thread-name">{c().contact.name || c().contact.phone}</div>
+                <div class="thread-sub">
+                  <Show when={c().contact.name}>{c().contact.phone} · </Show>{c().channel.name}
+                </div>
+              </div>
+              <div class="thread-actions">
+                <span class={`mode-pill mode-${c().mode.toLowerCase()}`} data-testid="thread-mode" data-mode={c().mode}>
+                  <Show when={c().mode === 'BOT'} fallback={<><HandIcon width="14" height="14" /> Human</>}>
+                    <BotIcon width="14" height="14" /> Bot
+                  </Show>
+                </span>
+                <Show when={c().mode === 'BOT'} fallback={
+                  <button class="btn btn-secondary" data-testid="release" disabled={switching()} onClick={() => switchMode('release')}>
+                    <BotIcon width="16" height="16" /> Release
+                  </button>
+                }>
+                  <button class="btn btn-primary" data-testid="take-over" disabled={switching()} onClick={() => switchMode('takeOver')}>
+                    <HandIcon width="16" height="16" /> Take over
+                  </button>
+                </Show>
+                <a class="btn btn-ghost" data-testid="open-temporal" href={c().temporalUrl} target="_blank" rel="noopener noreferrer"
+                  title={`Open workflow ${c().workflowId} in the Temporal Web UI`} aria-label="Open in Temporal">
+                  <ExternalIcon width="16" height="16" /> <span class="collapsible-label">Open in Temporal</span>
+                </a>
+              </div>
+            </header>
+
+            <div class="thread-body wallpaper" ref={scroller} onScroll={onScroll} data-testid="thread-messages">
+              <Show when={messages().length === 0}>
+                <div class="thread-empty">No messages in this conversation yet.</div>
+              </Show>
+              <For each={messages()}>
+                {(m, i) => (
+                  <>
+                    <Show when={i() === 0 || dayKey(messages()[i() - 1].createdAt) !== dayKey(m.createdAt)}>
+                      <div class="day-separator"><span>{dayLabel(m.createdAt)}</span></div>
+                    </Show>
+                    <ThreadBubble message={m} />
+                  </>
+                )}
+              </For>
+            </div>
+
+            <Show when={actionError()}>
+              <div class="alert alert-error thread-alert" data-testid="thread-error">{actionError()}</div>
+            </Show>
+            <Show when={c().mode === 'BOT'}>
+              <div class="composer-hint">
+                <BotIcon width="14" height="14" /> The bot is answering this customer. Take over to pause it while you reply.
+              </div>
+            </Show>
+            <form class="composer" onSubmit={send}>
+              <textarea ref={input} data-testid="reply-input" rows={1} placeholder="Type a reply…" value={draft()}
+                onInput={(e) => setDraft(e.currentTarget.value)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) void send(e);
+                }} />
+              <button type="submit" class="btn btn-send" data-testid="reply-send" disabled={sending() || !draft().trim()} aria-label="Send">
+                <SendIcon width="18" height="18" />
+              </button>
+            </form>
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}
+
+function ThreadBubble(props: { message: Message }) {
+  const m = () => props.message;
+  const outbound = () => m().direction === 'OUTBOUND';
+  return (
+    <div classList={{
+      bubble: true, 'bubble-in': !outbound(), 'bubble-out': outbound(),
+      'bubble-bot': m().senderType === 'BOT', 'bubble-human': m().senderType === 'HUMAN', 'bubble-failed': m().status === 'FAILED',
+    }} data-testid="thread-bubble" data-message-id={m().id} data-direction={m().direction}
+      data-sender-type={m().senderType} data-status={m().status}>
+      <Show when={outbound()}>
+        <div class="bubble-sender" data-testid="bubble-sender">
+          <Show when={m().senderType === 'BOT'} fallback={<><HandIcon width="12" height="12" /> Agent</>}>
+            <BotIcon width="12" height="12" /> Bot
+          </Show>
+        </div>
+      </Show>
+      <div class="bubble-text" data-testid="bubble-text">{m().text}</div>
+      <div class="bubble-meta">
+        <span>{clockTime(m().createdAt)}</span>
+        <Show when={outbound()}><StatusTicks status={m().status} /></Show>
+      </div>
+      <Show when={m().status === 'FAILED'}>
+        <div class="bubble-failure" data-testid="failure-reason">Not delivered{m().failureReason ? `: ${m().failureReason}` : ''}</div>
+      </Show>
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+import { accessToken, clearTokens, refreshTokenValue, saveTokens } from '../lib/auth';
+import { navigate } from '../lib/router';
+
+export interface GraphQLErrorShape {
+  message: string;
+  path?: (string | number)[];
+  extensions?: { code?: string; [key: string]: unknown };
+}
+
+/** A GraphQL response with errors; `message` joins the server's messages for display. */
+export class GraphQLRequestError extends Error {
+  constructor(readonly errors: GraphQLErrorShape[]) {
+    super(errors.map((e) => e.message).join('\n') || 'Request failed');
+    this.name = 'GraphQLRequestError';
+  }
+  get code(): string | undefined {
+    return this.errors.find((e) => e.extensions?.code)?.extensions?.code;
+  }
+}
+
+export const ENDPOINT = '/graphql';
+
+export function isUnauthenticated(errors: GraphQLErrorShape[] | undefined, status?: number): boolean {
+  return status === 401 || !!errors?.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
+}
+
+interface Options {
+  /** Sign-in, sign-up and refresh go without a token and never trigger a refresh. */
+  anonymous?: boolean;
+  signal?: AbortSignal;
+}
+
+/** One query or mutation; on UNAUTHENTICATED it refreshes the token once and retries. */
+export async function gql<T>(query: string, variables?: Record<string, unknown>, opts: Options = {}): Promise<T> {
+  let result = await post<T>(query, variables, opts);
+  if (!opts.anonymous && isUnauthenticated(result.errors, result.status)) {
+    if (await refreshSession()) result = await post<T>(query, variables, opts);
+    if (isUnauthenticated(result.errors, result.status)) {
+      signOut();
+      throw new GraphQLRequestError(result.errors ?? [{ message: 'Your session has expired. Please sign in again.' }]);
+    }
+  }
+  if (result.errors?.length) throw new GraphQLRequestError(result.errors);
+  if (!result.data) throw new GraphQLRequestError([{ message: `Unexpected response from the server (HTTP ${result.status})` }]);
+  return result.data;
+}
+
+async function post<T>(query: string, variables: Record<string, unknown> | undefined, opts: Options) {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+  const token = accessToken();
+  if (!opts.anonymous && token) headers.authorization = `Bearer ${token}`;
+  let res: Response;
+  try {
+    res = await fetch(ENDPOINT, { method: 'POST', headers, body: JSON.stringify({ query, variables }), signal: opts.signal });
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err;
+    throw new GraphQLRequestError([{ message: 'Cannot reach the Parley server. Check your connection and try again.' }]);
+  }
+  let body: { data?: T; errors?: GraphQLErrorShape[] } = {};
+  try {
+    body = await res.json();
+  } catch {
+    body = { errors: [{ message: `The server answered HTTP ${res.status} ${res.statusText}` }] };
+  }
+  return { status: res.status, data: body.data ?? undefined, errors: body.errors };
+}
+
+let refreshing: Promise<boolean> | null = null;
+
+/** Exchanges the refresh token for new tokens; concurrent callers share one request. */
+export function refreshSession(): Promise<boolean> {
+  refreshing ??= (async () => {
+    const refreshToken = refreshTokenValue();
+    if (!refreshToken) return false;
+    try {
+      const data = await gql<{ refreshToken: { accessToken: string; refreshToken: string } }>(
+        `mutation Refresh($refreshToken: String!) { refreshToken(refreshToken: $refreshToken) { accessToken refreshToken } }`,
+        { refreshToken },
+        { anonymous: true },
+      );
+      saveTokens(data.refreshToken);
+      return true;
+    } catch {
+      return false;
+    }
+  })().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+export function signOut(): void {
+  clearTokens();
+  navigate('/signin', { replace: true });
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

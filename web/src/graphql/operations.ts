@@ -1,0 +1,125 @@
+import { gql } from './client';
+import { subscribe, type SubscribeHandlers } from './subscribe';
+import type {
+  AuthPayload, Channel, ChannelKind, ConversationDetail, ConversationMode, ConversationSummary,
+  KeywordRule, MatchType, Message, Viewer,
+} from './types';
+
+const MESSAGE = `id conversationId direction senderType text status failureReason createdAt`;
+const CONVERSATION = `id mode lastMessageAt lastMessageText unreadCount
+  contact { id phone name }
+  channel { id name kind }`;
+const AUTH = `accessToken refreshToken user { id email name } workspace { id name }`;
+const CHANNEL = `id kind name status createdAt`;
+const RULE = `id keywords matchType reply priority enabled`;
+
+export async function signIn(input: { email: string; password: string }): Promise<AuthPayload> {
+  const data = await gql<{ signIn: AuthPayload }>(
+    `mutation SignIn($input: SignInInput!) { signIn(input: $input) { ${AUTH} } }`, { input }, { anonymous: true });
+  return data.signIn;
+}
+
+export async function signUp(input: { email: string; password: string; name: string; workspaceName: string }): Promise<AuthPayload> {
+  const data = await gql<{ signUp: AuthPayload }>(
+    `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { ${AUTH} } }`, { input }, { anonymous: true });
+  return data.signUp;
+}
+
+export async function fetchViewer(): Promise<Viewer> {
+  const data = await gql<{ viewer: Viewer }>(`query Viewer { viewer { user { id email name } workspace { id name } role temporalUiUrl } }`);
+  return data.viewer;
+}
+
+export async function fetchChannels(): Promise<Channel[]> {
+  const data = await gql<{ channels: Channel[] }>(`query Channels { channels { ${CHANNEL} } }`);
+  return data.channels;
+}
+
+export async function createChannel(input: { kind: ChannelKind; name: string }): Promise<Channel> {
+  const data = await gql<{ createChannel: Channel }>(
+    `mutation CreateChannel($input: CreateChannelInput!) { createChannel(input: $input) { ${CHANNEL} } }`, { input });
+  return data.createChannel;
+}
+
+export interface ConversationFilter { mode?: ConversationMode; channelId?: string; search?: string }
+
+export async function fetchConversations(filter: ConversationFilter, first = 50): Promise<ConversationSummary[]> {
+  const data = await gql<{ conversations: { edges: { node: ConversationSummary }[] } }>(
+    `query Conversations($first: Int, $filter: ConversationFilter) {
+      conversations(first: $first, filter: $filter) { edges { cursor node { ${CONVERSATION} } } pageInfo { hasNextPage endCursor } }
+    }`,
+    { first, filter },
+  );
+  return data.conversations.edges.map((e) => e.node);
+}
+
+export async function fetchConversation(id: string): Promise<ConversationDetail | null> {
+  const data = await gql<{ conversation: ConversationDetail | null }>(
+    `query Conversation($id: ID!) { conversation(id: $id) { ${CONVERSATION} workflowId temporalUrl messages(last: 200) { ${MESSAGE} } } }`,
+    { id },
+  );
+  return data.conversation;
+}
+
+type ModeChange = Pick<ConversationSummary, 'id' | 'mode' | 'unreadCount'>;
+
+export async function takeOver(conversationId: string): Promise<ModeChange> {
+  const data = await gql<{ takeOver: ModeChange }>(
+    `mutation TakeOver($id: ID!) { takeOver(conversationId: $id) { id mode unreadCount } }`, { id: conversationId });
+  return data.takeOver;
+}
+
+export async function release(conversationId: string): Promise<ModeChange> {
+  const data = await gql<{ release: ModeChange }>(
+    `mutation Release($id: ID!) { release(conversationId: $id) { id mode unreadCount } }`, { id: conversationId });
+  return data.release;
+}
+
+export async function markRead(conversationId: string): Promise<ModeChange> {
+  const data = await gql<{ markRead: ModeChange }>(
+    `mutation MarkRead($id: ID!) { markRead(conversationId: $id) { id mode unreadCount } }`, { id: conversationId });
+  return data.markRead;
+}
+
+export async function sendMessage(input: { conversationId: string; text: string }): Promise<Message> {
+  const data = await gql<{ sendMessage: Message }>(
+    `mutation SendMessage($input: SendMessageInput!) { sendMessage(input: $input) { ${MESSAGE} } }`, { input });
+  return data.sendMessage;
+}
+
+export async function simulateInbound(input: { channelId: string; from: string; text: string; name?: string }): Promise<Message> {
+  const data = await gql<{ simulateInbound: Message }>(
+    `mutation SimulateInbound($input: SimulateInboundInput!) { simulateInbound(input: $input) { ${MESSAGE} } }`, { input });
+  return data.simulateInbound;
+}
+
+export async function fetchKeywordRules(): Promise<KeywordRule[]> {
+  const data = await gql<{ keywordRules: KeywordRule[] }>(`query KeywordRules { keywordRules { ${RULE} } }`);
+  return data.keywordRules;
+}
+
+export async function createKeywordRule(input: {
+  keywords: string[]; matchType: MatchType; reply: string; priority: number; enabled?: boolean;
+}): Promise<KeywordRule> {
+  const data = await gql<{ createKeywordRule: KeywordRule }>(
+    `mutation CreateKeywordRule($input: CreateKeywordRuleInput!) { createKeywordRule(input: $input) { ${RULE} } }`, { input });
+  return data.createKeywordRule;
+}
+
+/** New messages of the whole workspace, or of one conversation. */
+export function onMessageAdded(conversationId: string | null, handlers: SubscribeHandlers<Message>): () => void {
+  return subscribe<{ messageAdded: Message }>(
+    `subscription MessageAdded($conversationId: ID) { messageAdded(conversationId: $conversationId) { ${MESSAGE} } }`,
+    conversationId ? { conversationId } : {},
+    { ...handlers, next: (d) => handlers.next(d.messageAdded) },
+  );
+}
+
+/** Status changes (PENDING → SENT → DELIVERED → READ, or FAILED). */
+export function onMessageUpdated(conversationId: string | null, handlers: SubscribeHandlers<Message>): () => void {
+  return subscribe<{ messageUpdated: Message }>(
+    `subscription MessageUpdated($conversationId: ID) { messageUpdated(conversationId: $conversationId) { ${MESSAGE} } }`,
+    conversationId ? { conversationId } : {},
+    { ...handlers, next: (d) => handlers.next(d.messageUpdated) },
+  );
+}

@@ -1,0 +1,54 @@
+import { Match, Switch, createEffect } from 'solid-js';
+import { render } from 'solid-js/web';
+import { Shell } from './components/Shell';
+import { accessToken } from './lib/auth';
+import { navigate, path } from './lib/router';
+import { Channels } from './pages/Channels';
+import { Inbox } from './pages/Inbox';
+import { KeywordRules } from './pages/KeywordRules';
+import { SignIn } from './pages/SignIn';
+import './styles.css';
+
+const PUBLIC = ['/signin', '/signup'];
+
+function App() {
+  // Signed-out visitors go to sign-in; signed-in ones skip it.
+  createEffect(() => {
+    const p = path();
+    const signedIn = !!accessToken();
+    if (!signedIn && !PUBLIC.includes(p)) navigate('/signin', { replace: true });
+    else if (signedIn && (PUBLIC.includes(p) || p === '/')) navigate('/inbox', { replace: true });
+  });
+  const inboxId = () => path().match(/^\/inbox\/([^/]+)/)?.[1] ?? null;
+
+  return (
+    <Switch>
+      <Match when={path() === '/signup'}><SignIn mode="signup" /></Match>
+      <Match when={!accessToken() || path() === '/signin'}><SignIn mode="signin" /></Match>
+      <Match when={true}>
+        <Shell>
+          <Switch fallback={<NotFound />}>
+            <Match when={path() === '/' || path() === '/inbox' || path().startsWith('/inbox/')}>
+              <Inbox conversationId={inboxId() ? decodeURIComponent(inboxId()!) : null} />
+            </Match>
+            <Match when={path() === '/rules'}><KeywordRules /></Match>
+            <Match when={path() === '/channels'}><Channels /></Match>
+          </Switch>
+        </Shell>
+      </Match>
+    </Switch>
+  );
+}
+
+function NotFound() {
+  return (
+    <div class="page">
+      <div class="empty-state">
+        <h2>Page not found</h2>
+        <p class="muted"><a href="/inbox" onClick={(e) => { e.preventDefault(); navigate('/inbox'); }}>Back to the inbox</a></p>
+      </div>
+    </div>
+  );
+}
+
+render(() => <App />, document.getElementById('root')!);
