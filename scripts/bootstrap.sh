@@ -25,7 +25,9 @@ lock="$ROOT/package-lock.json"
 stamp="$ROOT/node_modules/.parley-installed"
 if [ ! -x "$ROOT/node_modules/.bin/node" ] || [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
   echo "bootstrap: installing npm packages"
-  (cd "$ROOT" && if [ -f "$lock" ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi)
+  # `npm install` (not `npm ci`) keeps the locked versions and tolerates the lock file lacking
+  # other platforms' optional packages, which npm 11 leaves out.
+  (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error)
   touch "$stamp"
 fi
 
