@@ -8,6 +8,7 @@ export const EVENTS_CHANNEL = 'parley_events';
 
 export type ParleyEvent =
   | { type: 'messageAdded' | 'messageUpdated'; workspaceId: string; conversationId: string; messageId: string }
+  | { type: 'slaBreached'; workspaceId: string; conversationId: string; messageId: string }
   | { type: 'channelAdded'; workspaceId: string; channelId: string };
 
 export async function publish(em: EntityManager, event: ParleyEvent): Promise<void> {

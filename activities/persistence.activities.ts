@@ -24,8 +24,15 @@ export function createPersistenceActivities(ctx: ActivityContext) {
         'select id, keywords, match_type, reply, priority from keyword_rules where workspace_id = ? and enabled order by priority desc, created_at, id',
         [input.workspaceId],
       );
-      const [settings] = await em.execute<{ default_reply: string | null; away_message: string | null; time_zone: string; business_hours: SettingsSnapshot['businessHours'] }[]>(
-        'select default_reply, away_message, time_zone, business_hours from bot_settings where workspace_id = ?',
+      const [settings] = await em.execute<{
+        default_reply: string | null;
+        away_message: string | null;
+        time_zone: string;
+        business_hours: SettingsSnapshot['businessHours'];
+        human_sla_seconds: number | null;
+        sla_fallback_message: string | null;
+      }[]>(
+        'select default_reply, away_message, time_zone, business_hours, human_sla_seconds, sla_fallback_message from bot_settings where workspace_id = ?',
         [input.workspaceId],
       );
       return {
@@ -36,8 +43,23 @@ export function createPersistenceActivities(ctx: ActivityContext) {
           awayMessage: settings?.away_message ?? null,
           timeZone: settings?.time_zone ?? 'UTC',
           businessHours: settings?.business_hours ?? null,
+          humanSlaSeconds: settings?.human_sla_seconds ?? null,
+          slaFallbackMessage: settings?.sla_fallback_message ?? null,
         },
       };
+    },
+
+    /**
+     * The human-mode SLA passed with no agent reply: the conversation shows as waiting too long
+     * (until an agent replies or releases it), and the inbox hears of it.
+     */
+    async remindAgents(input: { workspaceId: string; conversationId: string; waitingSinceMessageId: string }): Promise<void> {
+      const em = ctx.orm.em.fork();
+      await em.execute(
+        'update conversations set sla_breached_at = coalesce(sla_breached_at, now()) where id = ? and workspace_id = ?',
+        [input.conversationId, input.workspaceId],
+      );
+      await publish(em, { type: 'slaBreached', workspaceId: input.workspaceId, conversationId: input.conversationId, messageId: input.waitingSinceMessageId });
     },
 
     /** A send that gave up: the message shows FAILED with the reason. */

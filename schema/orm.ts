@@ -12,10 +12,14 @@ import { Message } from './entities/message.entity';
 import { KeywordRule } from './entities/keyword-rule.entity';
 import { BotSettings } from './entities/bot-settings.entity';
 import { Migration20261123000000_spine } from './migrations/Migration20261123000000_spine';
+import { Migration20261123010000_human_sla } from './migrations/Migration20261123010000_human_sla';
 
 export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings];
 
-const migrationsList = [{ name: 'Migration20261123000000_spine', class: Migration20261123000000_spine }];
+const migrationsList = [
+  { name: 'Migration20261123000000_spine', class: Migration20261123000000_spine },
+  { name: 'Migration20261123010000_human_sla', class: Migration20261123010000_human_sla },
+];
 
 export type Orm = MikroORM;
 

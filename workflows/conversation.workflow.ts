@@ -1,8 +1,8 @@
 import * as wf from '@temporalio/workflow';
 import type { PersistenceActivities } from '../activities/persistence.activities';
 import type { MessagingActivities } from '../activities/messaging.activities';
-import { routeInbound, type ConversationMode, type RuleSnapshot, type SettingsSnapshot } from './routing';
-import { agentMessageKey, botReplyKey, channelTaskQueue } from './ids';
+import { routeInbound, slaDeadlineAfterInbound, type ConversationMode, type RuleSnapshot, type SettingsSnapshot } from './routing';
+import { agentMessageKey, botReplyKey, channelTaskQueue, slaFallbackKey } from './ids';
 import { channelSend, quickIo } from './presets';
 import { CONVERSATION_SIGNALS as S, CONVERSATION_STATE_QUERY } from './signals';
 
@@ -39,6 +39,8 @@ export interface ConversationState {
   seen: string[];
   queue: ConversationEvent[];
   handled: number;
+  /** Human mode: when agents get reminded (epoch ms), and the message the customer waits on since. */
+  sla: { deadline: number; messageId: string } | null;
 }
 
 export const inboundSignal = wf.defineSignal<[InboundMessage]>(S.inbound);
@@ -56,7 +58,7 @@ const db = wf.proxyActivities<PersistenceActivities>(quickIo);
 
 /** One per contact per channel; id = conversationWorkflowId(channelId, contactKey). */
 export async function conversationWorkflow(input: ConversationInput): Promise<void> {
-  const state: ConversationState = input.state ?? { mode: 'BOT', rules: null, settings: null, seen: [], queue: [], handled: 0 };
+  const state: ConversationState = input.state ?? { mode: 'BOT', rules: null, settings: null, seen: [], queue: [], handled: 0, sla: null };
   const channel = wf.proxyActivities<MessagingActivities>({ ...channelSend, taskQueue: channelTaskQueue(input.channelId) });
 
   wf.setHandler(inboundSignal, (message) => enqueueUnlessSeen(state, message));
@@ -69,7 +71,13 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   if (!state.rules || !state.settings) await refreshContext(state, input, true);
 
   while (!wf.workflowInfo().continueAsNewSuggested) {
-    if (!(await wf.condition(() => state.queue.length > 0, IDLE))) return;
+    // A durable timer: the SLA fires on time even across worker restarts and continue-as-new.
+    const wait = state.sla ? Math.max(0, state.sla.deadline - Date.now()) : IDLE;
+    if (!(await wf.condition(() => state.queue.length > 0, wait))) {
+      if (!state.sla) return;
+      await slaPassed(state, input, channel);
+      continue;
+    }
     const event = state.queue.shift()!;
     await handle(state, input, event, channel);
     state.handled++;
@@ -97,12 +105,16 @@ async function handle(
       return;
     case 'release':
       state.mode = 'BOT';
+      state.sla = null;
       return;
     case 'settingsChanged':
       return refreshContext(state, input, false);
     case 'agentMessage':
+      state.sla = null;
       return send(input, channel, { messageId: event.messageId, idempotencyKey: agentMessageKey(event.messageId), senderType: 'HUMAN' });
     case 'inbound': {
+      const deadline = slaDeadlineAfterInbound(state.sla?.deadline ?? null, state.mode, state.settings!, Date.now());
+      if (deadline !== null && !state.sla && !event.message.contactBlocked) state.sla = { deadline, messageId: event.message.messageId };
       const route = routeInbound({
         text: event.message.text,
         contactBlocked: event.message.contactBlocked,
@@ -122,6 +134,14 @@ async function handle(
       return;
     }
   }
+}
+
+async function slaPassed(state: ConversationState, input: ConversationInput, channel: MessagingActivities): Promise<void> {
+  const { messageId } = state.sla!;
+  state.sla = null;
+  await db.remindAgents({ workspaceId: input.workspaceId, conversationId: input.conversationId, waitingSinceMessageId: messageId });
+  const fallback = state.settings?.slaFallbackMessage;
+  if (fallback) await send(input, channel, { idempotencyKey: slaFallbackKey(messageId), senderType: 'BOT', text: fallback, replyToId: messageId });
 }
 
 async function refreshContext(state: ConversationState, input: ConversationInput, includeMode: boolean): Promise<void> {

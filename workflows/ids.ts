@@ -20,3 +20,8 @@ export function botReplyKey(inboundMessageId: string): string {
 export function agentMessageKey(messageId: string): string {
   return `agent:${messageId}`;
 }
+
+/** The message a customer gets when no agent answered in time; once per waiting message. */
+export function slaFallbackKey(inboundMessageId: string): string {
+  return `sla:${inboundMessageId}`;
+}

@@ -1,4 +1,4 @@
-import { isWithinBusinessHours, matchKeywordRule, normalize, routeInbound, type RoutingInput, type RuleSnapshot } from './routing';
+import { isWithinBusinessHours, matchKeywordRule, normalize, routeInbound, slaDeadlineAfterInbound, type RoutingInput, type RuleSnapshot } from './routing';
 
 const rule = (id: string, keywords: string[], matchType: RuleSnapshot['matchType'], priority = 0): RuleSnapshot => ({
   id,
@@ -13,7 +13,7 @@ const base: RoutingInput = {
   contactBlocked: false,
   mode: 'BOT',
   rules: [],
-  settings: { defaultReply: 'We will get back to you.', awayMessage: 'We are closed.', timeZone: 'UTC', businessHours: null },
+  settings: { defaultReply: 'We will get back to you.', awayMessage: 'We are closed.', timeZone: 'UTC', businessHours: null, humanSlaSeconds: null, slaFallbackMessage: null },
   now: new Date('2026-11-23T10:00:00Z'), // a Monday
 };
 
@@ -137,5 +137,19 @@ describe('isWithinBusinessHours', () => {
 describe('normalize', () => {
   it('folds case, accents, whitespace and trailing punctuation', () => {
     expect(normalize('  Ça   VA?! ')).toBe('ca va');
+  });
+});
+
+describe('slaDeadlineAfterInbound', () => {
+  const sla = { humanSlaSeconds: 300 };
+  it('starts the clock on the first unanswered message in human mode', () => {
+    expect(slaDeadlineAfterInbound(null, 'HUMAN', sla, 1_000)).toBe(301_000);
+  });
+  it('keeps a running clock: the customer waits since the first message', () => {
+    expect(slaDeadlineAfterInbound(50_000, 'HUMAN', sla, 1_000_000)).toBe(50_000);
+  });
+  it('runs no clock for the bot or without an SLA', () => {
+    expect(slaDeadlineAfterInbound(null, 'BOT', sla, 1_000)).toBeNull();
+    expect(slaDeadlineAfterInbound(null, 'HUMAN', { humanSlaSeconds: null }, 1_000)).toBeNull();
   });
 });

@@ -25,6 +25,10 @@ export interface SettingsSnapshot {
   timeZone: string;
   /** null: always open. */
   businessHours: BusinessHoursSnapshot | null;
+  /** In human mode, how long a customer may wait for an agent before agents are reminded; null: no SLA. */
+  humanSlaSeconds: number | null;
+  /** Sent to the customer when the SLA passes; null: remind agents only. */
+  slaFallbackMessage: string | null;
 }
 
 export interface RoutingInput {
@@ -129,4 +133,13 @@ function localTime(now: Date, timeZone: string): { weekday: number; minutes: num
 export function toMinutes(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);
   return h * 60 + m;
+}
+
+/**
+ * The human-mode SLA clock: an inbound message in human mode starts it unless it already runs
+ * (the customer has been waiting since the first unanswered message); an agent's reply stops it.
+ */
+export function slaDeadlineAfterInbound(current: number | null, mode: ConversationMode, settings: Pick<SettingsSnapshot, 'humanSlaSeconds'>, nowMs: number): number | null {
+  if (mode !== 'HUMAN' || !settings.humanSlaSeconds) return current;
+  return current ?? nowMs + settings.humanSlaSeconds * 1000;
 }

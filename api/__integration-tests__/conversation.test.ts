@@ -3,9 +3,8 @@
  * workflow → send activity on the channel's task queue → simulator → GraphQL, all real.
  */
 import { Client, Connection } from '@temporalio/client';
-import { createWorkspace, gqlOk, query, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
-import { TEST_TEMPORAL_ADDRESS } from '../../test/support/services-env';
-import { CONTINUE_AS_NEW_EVENTS } from '../../test/support/services-env';
+import { createWorkspace, gql, gqlOk, query, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
+import { CONTINUE_AS_NEW_EVENTS, TEST_TEMPORAL_ADDRESS } from '../../test/support/services-env';
 
 const PRICE_REPLY = 'Our prices start at 10 EUR';
 
@@ -161,10 +160,74 @@ it('lists conversations newest first with cursor pagination, scoped to the works
   expect(rest.pageInfo.hasNextPage).toBe(false);
 });
 
+describe('bot settings', () => {
+  const update = `mutation($i: UpdateBotSettingsInput!) { updateBotSettings(input: $i) {
+    defaultReply awayMessage timeZone businessHours { weekday open close } humanSlaSeconds slaFallbackMessage } }`;
+
+  it('reminds agents and tells the customer when nobody answers in human mode, until an agent replies', async () => {
+    const ws = await createWorkspace(platform.url);
+    await gqlOk(platform.url, update, { i: { humanSlaSeconds: 2, slaFallbackMessage: 'Sorry for the wait, an agent is on the way.' } }, ws.token);
+    const first = await inbound('+4915200000001', 'hello', undefined, ws);
+    const id = first.conversationId;
+    await waitFor('the default reply', async () => (await thread(id, ws)).messages.length === 2);
+    await gqlOk(platform.url, `mutation($id: ID!) { takeOver(conversationId: $id) { mode } }`, { id }, ws.token);
+    const waiting = await inbound('+4915200000001', 'anyone there?', undefined, ws);
+
+    const reminded = await waitFor('the SLA fallback', async () => {
+      const { conversation } = await gqlOk(platform.url, `query($id: ID!) { conversation(id: $id) { slaBreachedAt messages { senderType text status } } }`, { id }, ws.token);
+      return conversation.messages.length === 4 && conversation.messages[3].status === 'SENT' && conversation;
+    }, 20_000);
+    expect(reminded.messages[3]).toEqual({ senderType: 'BOT', text: 'Sorry for the wait, an agent is on the way.', status: 'SENT' });
+    expect(reminded.slaBreachedAt).not.toBeNull();
+    const [fallback] = await query(platform.databaseUrl, `select reply_to_id from messages where idempotency_key like 'sla:%' and conversation_id = $1`, [id]);
+    expect(fallback.reply_to_id).toBe(waiting.id);
+
+    await gqlOk(platform.url, `mutation($i: SendMessageInput!) { sendMessage(input: $i) { id } }`, { i: { conversationId: id, text: 'Here now!' } }, ws.token);
+    const { conversation } = await gqlOk(platform.url, `query($id: ID!) { conversation(id: $id) { slaBreachedAt } }`, { id }, ws.token);
+    expect(conversation.slaBreachedAt).toBeNull();
+    // The clock stopped with the agent's reply: no second fallback.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await thread(id, ws)).messages.map((m) => m.senderType)).toEqual(['CONTACT', 'BOT', 'CONTACT', 'BOT', 'HUMAN']);
+  });
+
+  it('answers with the away message outside business hours, in the configured time zone', async () => {
+    const ws = await createWorkspace(platform.url);
+    const closedDay = (new Date().getUTCDay() + 3) % 7;
+    const { updateBotSettings } = await gqlOk(
+      platform.url,
+      update,
+      { i: { awayMessage: 'We are closed, back tomorrow at 9.', timeZone: 'Europe/Berlin', businessHours: [{ weekday: closedDay, open: '09:00', close: '17:00' }] } },
+      ws.token,
+    );
+    expect(updateBotSettings).toMatchObject({ timeZone: 'Europe/Berlin', businessHours: [{ weekday: closedDay, open: '09:00', close: '17:00' }] });
+    expect(updateBotSettings.defaultReply).toBe("Thanks for your message! We'll get back to you shortly.");
+    const m = await inbound('+4915200000002', 'hello?', undefined, ws);
+    const t = await waitFor('the away message', async () => {
+      const th = await thread(m.conversationId, ws);
+      return th.messages.length === 2 && th;
+    });
+    expect(t.messages[1].text).toBe('We are closed, back tomorrow at 9.');
+  });
+
+  it('rejects impossible settings by field, keeping the old ones', async () => {
+    const ws = await createWorkspace(platform.url);
+    const zone = await gql(platform.url, update, { i: { timeZone: 'Mars/Olympus' } }, ws.token);
+    expect(zone.errors![0]).toMatchObject({ message: 'timeZone: is not an IANA time zone like Europe/Berlin', extensions: { code: 'BAD_USER_INPUT' } });
+    const hours = await gql(platform.url, update, { i: { businessHours: [{ weekday: 1, open: '18:00', close: '09:00' }] } }, ws.token);
+    expect(hours.errors![0].message).toBe('businessHours.0.close: closes before it opens');
+    const day = await gql(platform.url, update, { i: { businessHours: [{ weekday: 7, open: '09:00', close: '10:00' }] } }, ws.token);
+    expect(day.errors![0].message).toBe('businessHours.0.weekday: must be 0 (Sunday) to 6');
+    const { botSettings } = await gqlOk(platform.url, '{ botSettings { timeZone businessHours { weekday } } }', {}, ws.token);
+    expect(botSettings).toEqual({ timeZone: 'UTC', businessHours: null });
+  });
+});
+
 it('continues as new when the server suggests it, carrying mode and dedupe', async () => {
   const from = '+4915100000006';
   const first = await inbound(from, 'price 0', 'wamid.CAN-0');
   const { conversation } = await gqlOk(platform.url, THREAD, { id: first.conversationId }, shop.token);
+  // Answered before the take over: a message still waiting when an agent takes over stays the agent's.
+  await waitForMessages(first.conversationId, 2);
   await gqlOk(platform.url, `mutation($id: ID!) { takeOver(conversationId: $id) { mode } }`, { id: first.conversationId }, shop.token);
   await gqlOk(platform.url, `mutation($id: ID!) { release(conversationId: $id) { mode } }`, { id: first.conversationId }, shop.token);
   // Enough messages to pass the lowered history threshold several times.

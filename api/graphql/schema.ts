@@ -6,6 +6,7 @@ import './types/channel';
 import './types/conversation';
 import './types/message';
 import './types/keyword-rule';
+import './types/bot-settings';
 import './types/simulator';
 import './types/subscriptions';
 

@@ -15,6 +15,8 @@ export const BotSettings = defineEntity({
     awayMessage: p.text().nullable(),
     timeZone: p.text().default('UTC'),
     businessHours: p.json<BusinessHours>().nullable(),
+    humanSlaSeconds: p.integer().nullable(),
+    slaFallbackMessage: p.text().nullable(),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },
 });

@@ -17,6 +17,7 @@ export const Conversation = defineEntity({
     lastMessageAt: p.datetime().onCreate(() => new Date()),
     lastMessageText: p.text().nullable(),
     workflowId: p.text(),
+    slaBreachedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });

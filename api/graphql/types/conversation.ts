@@ -30,6 +30,7 @@ export interface ConversationView {
   lastMessageText: string | null;
   unreadCount: number;
   workflowId: string;
+  slaBreachedAt: Date | null;
 }
 
 export const ConversationModeEnum = builder.enumType('ConversationMode', { values: CONVERSATION_MODES });
@@ -55,6 +56,11 @@ export const ConversationType = builder.objectRef<ConversationView>('Conversatio
     lastMessageText: t.exposeString('lastMessageText', { nullable: true }),
     unreadCount: t.exposeInt('unreadCount'),
     workflowId: t.exposeString('workflowId'),
+    slaBreachedAt: t.expose('slaBreachedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the human-mode SLA passed with the customer still waiting; cleared by an agent reply or release.',
+    }),
     temporalUrl: t.string({
       description: 'The conversation workflow in the Temporal Web UI.',
       resolve: (c, _args, ctx) =>
@@ -106,7 +112,7 @@ const listSchema = z.object({
 });
 
 const SELECT = `
-  select c.id, c.workspace_id, c.mode, c.unread_count, c.last_message_at, c.last_message_text, c.workflow_id,
+  select c.id, c.workspace_id, c.mode, c.unread_count, c.last_message_at, c.last_message_text, c.workflow_id, c.sla_breached_at,
          ct.id as contact_id, ct.phone, ct.name as contact_name, ct.blocked, ct.contact_key,
          ch.id as channel_id, ch.kind, ch.name as channel_name, ch.status as channel_status, ch.created_at as channel_created_at
   from conversations c
@@ -121,6 +127,7 @@ interface ConversationRow {
   last_message_at: Date;
   last_message_text: string | null;
   workflow_id: string;
+  sla_breached_at: Date | null;
   contact_id: string;
   phone: string;
   contact_name: string | null;
@@ -145,6 +152,7 @@ function toView(row: ConversationRow): ConversationView {
     lastMessageText: row.last_message_text,
     unreadCount: row.unread_count,
     workflowId: row.workflow_id,
+    slaBreachedAt: row.sla_breached_at,
   };
 }
 
@@ -240,6 +248,7 @@ builder.mutationField('sendMessage', (t) =>
          values (?, ?, ?, ?, 'OUTBOUND', 'HUMAN', ?, ?, 'PENDING', ?)`,
         [id, auth.workspaceId, conversation.id, conversation.channel.id, auth.userId, input.text, `agent:${id}`],
       );
+      await em.execute('update conversations set sla_breached_at = null where id = ?', [conversation.id]);
       await publish(em, { type: 'messageAdded', workspaceId: auth.workspaceId, conversationId: conversation.id, messageId: id });
       await signal(ctx, conversation, CONVERSATION_SIGNALS.agentMessage, [{ messageId: id }]);
       return (await loadMessage(em, auth.workspaceId, id))!;
@@ -283,9 +292,15 @@ async function setMode(ctx: GraphQLContext, conversationId: string, mode: Conver
   const { workspaceId } = requireAuth(ctx, AGENTS);
   const em = ctx.orm.em.fork();
   const conversation = await findConversation(em, workspaceId, conversationId);
-  await em.execute('update conversations set mode = ? where id = ? and workspace_id = ?', [mode, conversation.id, workspaceId]);
+  // Back to the bot, nobody is waiting for an agent any more.
+  await em.execute('update conversations set mode = ?, sla_breached_at = case when ? then null else sla_breached_at end where id = ? and workspace_id = ?', [
+    mode,
+    mode === 'BOT',
+    conversation.id,
+    workspaceId,
+  ]);
   await signal(ctx, conversation, mode === 'HUMAN' ? CONVERSATION_SIGNALS.takeOver : CONVERSATION_SIGNALS.release, []);
-  return { ...conversation, mode };
+  return { ...conversation, mode, slaBreachedAt: mode === 'BOT' ? null : conversation.slaBreachedAt };
 }
 
 function signal(ctx: GraphQLContext, c: ConversationView, name: string, args: unknown[]): Promise<void> {
