@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createWorkspace, gql, gqlOk, query, startPlatform, waitFor, type PlatformProcess } from '../support/platform';
-import { TEST_DATA } from '../support/services-env';
+import { TEST_DATA, TEST_PG_PORT, TEST_TEMPORAL_PORT } from '../support/services-env';
 import { postgresDataDir } from '../../scripts/services';
 
 const MESSAGES = 200;
@@ -108,7 +108,7 @@ it('loses and duplicates nothing when the whole npm start process group and its 
   const dataDir = path.join(TEST_DATA, 'crash-embedded');
   fs.rmSync(dataDir, { recursive: true, force: true });
   fs.rmSync(postgresDataDir(path.join(dataDir, 'postgres')), { recursive: true, force: true });
-  const embedded = { dataDir, postgresPort: 54379, temporalPort: 7283 };
+  const embedded = { dataDir, postgresPort: TEST_PG_PORT + 40, temporalPort: TEST_TEMPORAL_PORT + 40 };
   const start = () => startPlatform({ embedded, detached: true, env: { OUTBOX_GRACE_MS: '500', OUTBOX_SWEEP_MS: '1000' } });
   const killEverything = async (platform: PlatformProcess) => {
     const servicePids = [path.join(postgresDataDir(path.join(dataDir, 'postgres')), 'postmaster.pid'), path.join(dataDir, 'temporal.db.pid')].map(
@@ -155,6 +155,46 @@ it('loses and duplicates nothing when the whole npm start process group and its 
       signIn.signIn.accessToken,
     );
     await expectExactlyOneReplyEach(platform.databaseUrl, new Set([...accepted, simulateInbound.id]));
+  } finally {
+    await platform.stop();
+  }
+});
+
+it('stops everything it started on Ctrl-C, and the next start keeps the data', async () => {
+  const dataDir = path.join(TEST_DATA, 'ctrl-c');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  const pgData = postgresDataDir(path.join(dataDir, 'postgres'));
+  fs.rmSync(pgData, { recursive: true, force: true });
+  const embedded = { dataDir, postgresPort: TEST_PG_PORT + 50, temporalPort: TEST_TEMPORAL_PORT + 50 };
+
+  let platform = await startPlatform({ embedded });
+  const shop = await createWorkspace(platform.url, [{ keywords: ['order'], matchType: 'CONTAINS', reply: REPLY }]);
+  const pids = [path.join(pgData, 'postmaster.pid'), path.join(dataDir, 'temporal.db.pid')].map((file) => Number(fs.readFileSync(file, 'utf8').split('\n')[0]));
+
+  platform.process.kill('SIGINT');
+  await waitFor('npm start to exit', async () => platform.process.exitCode !== null || platform.process.signalCode !== null, 60_000);
+  expect(platform.process.exitCode).toBe(0);
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  expect(pids.filter(alive)).toEqual([]);
+
+  platform = await startPlatform({ embedded });
+  try {
+    // The demo workspace was seeded once, not twice, and the account from before signs in.
+    const demo = await query(platform.databaseUrl, `select count(*)::int as n from users where email = 'demo@parley.local'`);
+    expect(demo[0].n).toBe(1);
+    const { signIn } = await gqlOk(platform.url, `mutation($i: SignInInput!) { signIn(input: $i) { accessToken workspace { id } } }`, {
+      i: { email: shop.email, password: 'correct horse battery' },
+    });
+    expect(signIn.workspace.id).toBe(shop.workspaceId);
+    const rules = await gqlOk(platform.url, '{ keywordRules { reply } }', {}, signIn.accessToken);
+    expect(rules.keywordRules).toEqual([{ reply: REPLY }]);
   } finally {
     await platform.stop();
   }
