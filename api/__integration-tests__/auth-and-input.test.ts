@@ -151,6 +151,27 @@ describe('input validation', () => {
   });
 });
 
+describe('channel credentials', () => {
+  it('stores them encrypted, never returns them, and rejects what is not JSON', async () => {
+    const secret = 'EAAG-very-secret-token';
+    const { createChannel } = await gqlOk(
+      platform.url,
+      `mutation($i: CreateChannelInput!) { createChannel(input: $i) { id kind status } }`,
+      { i: { kind: 'CLOUD_API', name: 'Main number', credentials: JSON.stringify({ accessToken: secret, phoneNumberId: '123' }) } },
+      shop.token,
+    );
+    expect(createChannel).toMatchObject({ kind: 'CLOUD_API', status: 'PENDING' });
+    const [row] = await query(platform.databaseUrl, 'select credentials_encrypted from channels where id = $1', [createChannel.id]);
+    expect(row.credentials_encrypted).toMatch(/^v1\./);
+    expect(row.credentials_encrypted).not.toContain(secret);
+    const dump = await query(platform.databaseUrl, `select count(*)::int as n from channels where credentials_encrypted like '%' || $1 || '%'`, [secret]);
+    expect(dump[0].n).toBe(0);
+
+    const bad = await gql(platform.url, `mutation { createChannel(input: { kind: CLOUD_API, name: "x", credentials: "token=abc" }) { id } }`, {}, shop.token);
+    expect(bad.errors![0]).toMatchObject({ message: 'credentials: must be a JSON object', extensions: { code: 'BAD_USER_INPUT' } });
+  });
+});
+
 describe('tenant isolation', () => {
   it("gives another workspace NOT_FOUND for a conversation, a channel and its messages", async () => {
     const { simulateInbound } = await gqlOk(

@@ -5,6 +5,7 @@ import { MANAGERS, requireAuth } from '../context';
 import { validate } from '../errors';
 import { CHANNEL_KINDS, CHANNEL_STATUSES, type ChannelKind, type ChannelStatus } from '../../../schema/entities/channel.entity';
 import { publish } from '../../../activities/events';
+import { encryptSecret } from '../../../schema/crypto';
 
 export interface ChannelView {
   id: string;
@@ -32,12 +33,24 @@ const CreateChannelInput = builder.inputType('CreateChannelInput', {
   fields: (t) => ({
     kind: t.field({ type: ChannelKindEnum, required: true }),
     name: t.string({ required: true }),
+    credentials: t.string({ description: 'The channel\'s secrets as JSON (Cloud API token, …); stored encrypted, never returned.' }),
   }),
 });
 
 const createChannelSchema = z.object({
   kind: z.enum(CHANNEL_KINDS),
   name: z.string().trim().min(1, 'is required').max(80, 'is longer than 80 characters'),
+  credentials: z
+    .string()
+    .max(16_384, 'is longer than 16 KiB')
+    .refine((text) => {
+      try {
+        return typeof JSON.parse(text) === 'object';
+      } catch {
+        return false;
+      }
+    }, 'must be a JSON object')
+    .nullish(),
 });
 
 builder.queryField('channels', (t) =>
@@ -65,8 +78,9 @@ builder.mutationField('createChannel', (t) =>
       const status: ChannelStatus = input.kind === 'SIMULATOR' ? 'CONNECTED' : 'PENDING';
       const channel = { id: randomUUID(), kind: input.kind, name: input.name, status, createdAt: new Date() };
       const em = ctx.orm.em.fork();
-      await em.execute('insert into channels (id, workspace_id, kind, name, status, created_at) values (?, ?, ?, ?, ?, ?)', [
-        channel.id, workspaceId, channel.kind, channel.name, channel.status, channel.createdAt,
+      const sealed = input.credentials ? encryptSecret(ctx.config.encryptionKey, input.credentials, `channel:${channel.id}`) : null;
+      await em.execute('insert into channels (id, workspace_id, kind, name, status, credentials_encrypted, created_at) values (?, ?, ?, ?, ?, ?, ?)', [
+        channel.id, workspaceId, channel.kind, channel.name, channel.status, sealed, channel.createdAt,
       ]);
       await publish(em, { type: 'channelAdded', workspaceId, channelId: channel.id });
       return channel;
