@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium, withFailureReport, SCREENSHOTS } from '../../test/support/browser';
 import { gql, startPlatform } from '../../test/support/platform';
 
 const TIMEOUT = 60_000;
-const SCREENSHOTS = resolve(__dirname, '../../.data/screenshots');
 const PRICE_REPLY = 'Our prices start at 10 EUR';
 const AGENT_REPLY = 'Hi, a human here';
 
@@ -17,11 +17,7 @@ const browserLog: string[] = [];
 
 beforeAll(async () => {
   platform = await startPlatform();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -30,15 +26,7 @@ afterAll(async () => {
 });
 
 test('a customer gets the keyword reply, then an agent takes over and the bot stays quiet', async () => {
-  try {
-    await customerAndAgentChat();
-  } catch (err) {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page?.screenshot({ path: resolve(SCREENSHOTS, 'inbox-failure.png') }).catch(() => undefined);
-    const serverOutput = (platform as { output?: () => string }).output?.() ?? '';
-    console.error(`Browser console:\n${browserLog.join('\n')}\n\nServer output (tail):\n${serverOutput.slice(-6000)}`);
-    throw err;
-  }
+  await withFailureReport('inbox', customerAndAgentChat, () => page, () => platform, browserLog);
 });
 
 async function customerAndAgentChat(): Promise<void> {

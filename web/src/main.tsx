@@ -6,7 +6,9 @@ import { navigate, path } from './lib/router';
 import { Channels } from './pages/Channels';
 import { Inbox } from './pages/Inbox';
 import { KeywordRules } from './pages/KeywordRules';
+import { Settings } from './pages/Settings';
 import { SignIn } from './pages/SignIn';
+import { Team } from './pages/Team';
 import './styles.css';
 
 const PUBLIC = ['/signin', '/signup'];
@@ -33,6 +35,8 @@ function App() {
             </Match>
             <Match when={path() === '/rules'}><KeywordRules /></Match>
             <Match when={path() === '/channels'}><Channels /></Match>
+            <Match when={path() === '/team'}><Team /></Match>
+            <Match when={path() === '/settings'}><Settings /></Match>
           </Switch>
         </Shell>
       </Match>

@@ -91,3 +91,34 @@ export const DoubleCheckIcon = (p: IconProps) => (
     <path d="M16.07.65a.5.5 0 0 1 .08.7L10.4 8.6a.5.5 0 0 1-.76.04l-.9-.9a.5.5 0 1 1 .7-.7l.5.5L15.37.73a.5.5 0 0 1 .7-.08z" />
   </svg>
 );
+
+export const TeamIcon = (p: IconProps) => base(p, <>
+  <path d="M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2" />
+  <circle cx="9" cy="7" r="4" />
+  <path d="M22 21v-2a4 4 0 0 0-3-3.87" />
+  <path d="M16 3.13a4 4 0 0 1 0 7.75" />
+</>);
+
+export const SettingsIcon = (p: IconProps) => base(p, <>
+  <path d="M12.22 2h-.44a2 2 0 0 0-2 2v.18a2 2 0 0 1-1 1.73l-.43.25a2 2 0 0 1-2 0l-.15-.08a2 2 0 0 0-2.73.73l-.22.38a2 2 0 0 0 .73 2.73l.15.1a2 2 0 0 1 1 1.72v.51a2 2 0 0 1-1 1.74l-.15.09a2 2 0 0 0-.73 2.73l.22.38a2 2 0 0 0 2.73.73l.15-.08a2 2 0 0 1 2 0l.43.25a2 2 0 0 1 1 1.73V20a2 2 0 0 0 2 2h.44a2 2 0 0 0 2-2v-.18a2 2 0 0 1 1-1.73l.43-.25a2 2 0 0 1 2 0l.15.08a2 2 0 0 0 2.73-.73l.22-.39a2 2 0 0 0-.73-2.73l-.15-.08a2 2 0 0 1-1-1.74v-.5a2 2 0 0 1 1-1.74l.15-.09a2 2 0 0 0 .73-2.73l-.22-.38a2 2 0 0 0-2.73-.73l-.15.08a2 2 0 0 1-2 0l-.43-.25a2 2 0 0 1-1-1.73V4a2 2 0 0 0-2-2z" />
+  <circle cx="12" cy="12" r="3" />
+</>);
+
+export const CloseIcon = (p: IconProps) => base(p, <path d="M18 6 6 18M6 6l12 12" />);
+
+export const LockIcon = (p: IconProps) => base(p, <>
+  <rect x="4" y="11" width="16" height="10" rx="2" />
+  <path d="M8 11V7a4 4 0 0 1 8 0v4" />
+</>);
+
+export const CheckCircleIcon = (p: IconProps) => base(p, <>
+  <circle cx="12" cy="12" r="9" />
+  <path d="m8.5 12 2.5 2.5 4.5-5" />
+</>);
+
+export const MoonIcon = (p: IconProps) => base(p, <path d="M21 12.8A9 9 0 1 1 11.2 3a7 7 0 0 0 9.8 9.8z" />);
+
+export const ReplyIcon = (p: IconProps) => base(p, <>
+  <path d="m9 14-5-5 5-5" />
+  <path d="M4 9h10.5a5.5 5.5 0 0 1 0 11H11" />
+</>);

@@ -3,16 +3,22 @@ import { errorMessage } from '../graphql/client';
 import { listen } from '../graphql/live';
 import { fetchConversation, markRead, release, sendMessage, takeOver } from '../graphql/operations';
 import type { ConversationDetail, ConversationSummary, Message } from '../graphql/types';
-import { clockTime, dayKey, dayLabel } from '../lib/format';
+import { clockTime, dayKey, dayLabel, slaBadge } from '../lib/format';
 import { mergeMessages, upsertMessage } from '../lib/messages';
 import { Avatar } from './Avatar';
-import { BotIcon, ExternalIcon, HandIcon, SendIcon } from './Icons';
+import { BotIcon, ClockIcon, ExternalIcon, HandIcon, SendIcon } from './Icons';
 import { StatusTicks } from './StatusTicks';
 
 type ConversationPatch = Partial<ConversationSummary> & { id: string };
 
 /** One conversation as the agent sees it: live bubbles, take over / release, and the reply box. */
-export function Thread(props: { conversationId: string; onChange: (patch: ConversationPatch) => void }) {
+export function Thread(props: {
+  conversationId: string;
+  onChange: (patch: ConversationPatch) => void;
+  /** The list's (fresher, polled) value when the conversation is in it; undefined otherwise. */
+  slaBreachedAt?: string | null;
+  slaSeconds?: number | null;
+}) {
   const [conversation, setConversation] = createSignal<ConversationDetail | null>(null);
   const [messages, setMessages] = createSignal<Message[]>([]);
   const [loadError, setLoadError] = createSignal('');
@@ -48,7 +54,11 @@ export function Thread(props: { conversationId: string; onChange: (patch: Conver
     const read = () => {
       clearTimeout(readTimer);
       readTimer = setTimeout(() => {
-        markRead(id).then((c) => alive && props.onChange(c), (err) => console.warn('markRead failed', err));
+        markRead(id).then((c) => {
+          if (!alive) return;
+          setConversation((current) => (current ? { ...current, slaBreachedAt: c.slaBreachedAt } : current));
+          props.onChange(c);
+        }, (err) => console.warn('markRead failed', err));
       }, 250);
     };
 
@@ -85,8 +95,8 @@ export function Thread(props: { conversationId: string; onChange: (patch: Conver
     setActionError('');
     try {
       const updated = action === 'takeOver' ? await takeOver(props.conversationId) : await release(props.conversationId);
-      setConversation((c) => (c ? { ...c, mode: updated.mode } : c));
-      props.onChange({ id: updated.id, mode: updated.mode });
+      setConversation((c) => (c ? { ...c, mode: updated.mode, slaBreachedAt: updated.slaBreachedAt } : c));
+      props.onChange({ id: updated.id, mode: updated.mode, slaBreachedAt: updated.slaBreachedAt });
     } catch (err) {
       setActionError(errorMessage(err));
     } finally {
@@ -105,6 +115,9 @@ export function Thread(props: { conversationId: string; onChange: (patch: Conver
       setMessages((list) => upsertMessage(list, message));
       setDraft('');
       pinned = true;
+      // An agent reply answers the waiting customer: the API clears the SLA breach.
+      setConversation((c) => (c ? { ...c, slaBreachedAt: null } : c));
+      props.onChange({ id: props.conversationId, slaBreachedAt: null });
     } catch (err) {
       setActionError(errorMessage(err));
     } finally {
@@ -133,6 +146,16 @@ export function Thread(props: { conversationId: string; onChange: (patch: Conver
                 </div>
               </div>
               <div class="thread-actions">
+                <Show when={props.slaBreachedAt !== undefined ? props.slaBreachedAt : c().slaBreachedAt}>
+                  {(at) => {
+                    const badge = () => slaBadge(at(), props.slaSeconds);
+                    return (
+                      <span class="sla-pill" data-testid="thread-sla" title={badge().title}>
+                        <ClockIcon width="14" height="14" /> {badge().text}
+                      </span>
+                    );
+                  }}
+                </Show>
                 <span class={`mode-pill mode-${c().mode.toLowerCase()}`} data-testid="thread-mode" data-mode={c().mode}>
                   <Show when={c().mode === 'BOT'} fallback={<><HandIcon width="14" height="14" /> Human</>}>
                     <BotIcon width="14" height="14" /> Bot

@@ -95,6 +95,25 @@ export function signOut(): void {
 }
 
 export function errorMessage(err: unknown): string {
+  if (err instanceof GraphQLRequestError && err.code === 'FORBIDDEN') {
+    return 'Your role does not allow this. Ask a workspace owner or admin.';
+  }
   if (err instanceof Error) return err.message;
   return String(err);
+}
+
+/**
+ * BAD_USER_INPUT errors name their field ("timeZone: is not an IANA time zone…", extensions.field "timeZone";
+ * nested ones as "businessHours.2.close"). Returns field → message without the prefix, or null for other errors.
+ */
+export function fieldErrors(err: unknown): Record<string, string> | null {
+  if (!(err instanceof GraphQLRequestError)) return null;
+  const out: Record<string, string> = {};
+  for (const e of err.errors) {
+    if (e.extensions?.code !== 'BAD_USER_INPUT') continue;
+    const field = typeof e.extensions.field === 'string' ? e.extensions.field : /^([\w.]+): /.exec(e.message)?.[1];
+    if (!field) continue;
+    out[field] = e.message.startsWith(`${field}: `) ? e.message.slice(field.length + 2) : e.message;
+  }
+  return Object.keys(out).length ? out : null;
 }

@@ -1,17 +1,19 @@
 import { gql } from './client';
 import { subscribe, type SubscribeHandlers } from './subscribe';
 import type {
-  AuthPayload, Channel, ChannelKind, ConversationDetail, ConversationMode, ConversationSummary,
-  KeywordRule, MatchType, Message, Viewer,
+  AuthPayload, BotSettings, Channel, ChannelKind, ConversationDetail, ConversationMode, ConversationSummary,
+  KeywordRule, MatchType, Member, Message, Role, Viewer,
 } from './types';
 
 const MESSAGE = `id conversationId direction senderType text status failureReason createdAt`;
-const CONVERSATION = `id mode lastMessageAt lastMessageText unreadCount
+const CONVERSATION = `id mode lastMessageAt lastMessageText unreadCount slaBreachedAt
   contact { id phone name }
   channel { id name kind }`;
 const AUTH = `accessToken refreshToken user { id email name } workspace { id name }`;
 const CHANNEL = `id kind name status createdAt`;
 const RULE = `id keywords matchType reply priority enabled`;
+const SETTINGS = `defaultReply awayMessage timeZone businessHours { weekday open close } humanSlaSeconds slaFallbackMessage`;
+const MEMBER = `role user { id email name }`;
 
 export async function signIn(input: { email: string; password: string }): Promise<AuthPayload> {
   const data = await gql<{ signIn: AuthPayload }>(
@@ -61,23 +63,23 @@ export async function fetchConversation(id: string): Promise<ConversationDetail 
   return data.conversation;
 }
 
-type ModeChange = Pick<ConversationSummary, 'id' | 'mode' | 'unreadCount'>;
+type ModeChange = Pick<ConversationSummary, 'id' | 'mode' | 'unreadCount' | 'slaBreachedAt'>;
 
 export async function takeOver(conversationId: string): Promise<ModeChange> {
   const data = await gql<{ takeOver: ModeChange }>(
-    `mutation TakeOver($id: ID!) { takeOver(conversationId: $id) { id mode unreadCount } }`, { id: conversationId });
+    `mutation TakeOver($id: ID!) { takeOver(conversationId: $id) { id mode unreadCount slaBreachedAt } }`, { id: conversationId });
   return data.takeOver;
 }
 
 export async function release(conversationId: string): Promise<ModeChange> {
   const data = await gql<{ release: ModeChange }>(
-    `mutation Release($id: ID!) { release(conversationId: $id) { id mode unreadCount } }`, { id: conversationId });
+    `mutation Release($id: ID!) { release(conversationId: $id) { id mode unreadCount slaBreachedAt } }`, { id: conversationId });
   return data.release;
 }
 
 export async function markRead(conversationId: string): Promise<ModeChange> {
   const data = await gql<{ markRead: ModeChange }>(
-    `mutation MarkRead($id: ID!) { markRead(conversationId: $id) { id mode unreadCount } }`, { id: conversationId });
+    `mutation MarkRead($id: ID!) { markRead(conversationId: $id) { id mode unreadCount slaBreachedAt } }`, { id: conversationId });
   return data.markRead;
 }
 
@@ -104,6 +106,29 @@ export async function createKeywordRule(input: {
   const data = await gql<{ createKeywordRule: KeywordRule }>(
     `mutation CreateKeywordRule($input: CreateKeywordRuleInput!) { createKeywordRule(input: $input) { ${RULE} } }`, { input });
   return data.createKeywordRule;
+}
+
+export async function fetchBotSettings(): Promise<BotSettings> {
+  const data = await gql<{ botSettings: BotSettings }>(`query BotSettings { botSettings { ${SETTINGS} } }`);
+  return data.botSettings;
+}
+
+/** Fields left out keep their value; null clears one (businessHours: null = always open). */
+export async function updateBotSettings(input: Partial<BotSettings>): Promise<BotSettings> {
+  const data = await gql<{ updateBotSettings: BotSettings }>(
+    `mutation UpdateBotSettings($input: UpdateBotSettingsInput!) { updateBotSettings(input: $input) { ${SETTINGS} } }`, { input });
+  return data.updateBotSettings;
+}
+
+export async function fetchMembers(): Promise<Member[]> {
+  const data = await gql<{ members: Member[] }>(`query Members { members { ${MEMBER} } }`);
+  return data.members;
+}
+
+export async function addMember(input: { email: string; name: string; password: string; role: Role }): Promise<Member> {
+  const data = await gql<{ addMember: Member }>(
+    `mutation AddMember($input: AddMemberInput!) { addMember(input: $input) { ${MEMBER} } }`, { input });
+  return data.addMember;
 }
 
 /** New messages of the whole workspace, or of one conversation. */

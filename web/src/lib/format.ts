@@ -64,3 +64,23 @@ export function avatarHue(key: string): number {
 export function sameDigits(a: string, b: string): boolean {
   return a.replace(/\D/g, '') === b.replace(/\D/g, '');
 }
+
+/** "4m", "2h 5m", "3d": a compact duration. */
+export function shortDuration(ms: number): string {
+  const minutes = Math.max(1, Math.floor(ms / MINUTE));
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 ? `${hours}h ${minutes % 60}m` : `${hours}h`;
+  return `${Math.floor(hours / 24)}d`;
+}
+
+/**
+ * The red SLA badge: "Waiting 12m" counts from the customer's unanswered message (the breach time
+ * minus the SLA); without a known SLA it just says "SLA".
+ */
+export function slaBadge(breachedAt: string, slaSeconds: number | null | undefined, at = now()): { text: string; title: string } {
+  const breached = new Date(breachedAt).getTime();
+  const title = `No agent reply within the response time target (missed at ${clockTime(breachedAt)})`;
+  if (!slaSeconds) return { text: 'SLA', title };
+  return { text: `Waiting ${shortDuration(at - (breached - slaSeconds * 1000))}`, title };
+}

@@ -1,5 +1,6 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { ChannelIcon, PlusIcon } from '../components/Icons';
+import { ManagersOnly } from '../components/ManagersOnly';
 import { errorMessage } from '../graphql/client';
 import { createChannel, fetchChannels } from '../graphql/operations';
 import type { ChannelKind, ChannelStatus } from '../graphql/types';
@@ -71,32 +72,34 @@ export function Channels() {
           </div>
         </section>
 
-        <form class="card form" onSubmit={submit} data-testid="channel-form">
-          <h2 class="card-title">Add a channel</h2>
-          <Show when={error()}><div class="alert alert-error" data-testid="channel-error">{error()}</div></Show>
-          <fieldset class="kind-options">
-            <legend>Type</legend>
-            <For each={KINDS}>
-              {(k) => (
-                <label classList={{ 'kind-option': true, selected: kind() === k.value, disabled: !k.available }}>
-                  <input type="radio" name="kind" value={k.value} checked={kind() === k.value} disabled={!k.available}
-                    data-testid={`channel-kind-${k.value.toLowerCase()}`} onChange={() => setKind(k.value)} />
-                  <div>
-                    <div class="kind-label">{k.label} <Show when={!k.available}><span class="soon">Coming soon</span></Show></div>
-                    <div class="muted small">{k.description}</div>
-                  </div>
-                </label>
-              )}
-            </For>
-          </fieldset>
-          <label class="field">
-            <span>Name</span>
-            <input data-testid="channel-name" required placeholder="Test phone" value={name()} onInput={(e) => setName(e.currentTarget.value)} />
-          </label>
-          <button class="btn btn-primary" type="submit" data-testid="channel-submit" disabled={busy()}>
-            <PlusIcon width="16" height="16" /> {busy() ? 'Adding…' : 'Add channel'}
-          </button>
-        </form>
+        <ManagersOnly title="Add a channel" what="add channels" testid="channels-readonly">
+          <form class="card form" onSubmit={submit} data-testid="channel-form">
+            <h2 class="card-title">Add a channel</h2>
+            <Show when={error()}><div class="alert alert-error" data-testid="channel-error">{error()}</div></Show>
+            <fieldset class="kind-options">
+              <legend>Type</legend>
+              <For each={KINDS}>
+                {(k) => (
+                  <label classList={{ 'kind-option': true, selected: kind() === k.value, disabled: !k.available }}>
+                    <input type="radio" name="kind" value={k.value} checked={kind() === k.value} disabled={!k.available}
+                      data-testid={`channel-kind-${k.value.toLowerCase()}`} onChange={() => setKind(k.value)} />
+                    <div>
+                      <div class="kind-label">{k.label} <Show when={!k.available}><span class="soon">Coming soon</span></Show></div>
+                      <div class="muted small">{k.description}</div>
+                    </div>
+                  </label>
+                )}
+              </For>
+            </fieldset>
+            <label class="field">
+              <span>Name</span>
+              <input data-testid="channel-name" required placeholder="Test phone" value={name()} onInput={(e) => setName(e.currentTarget.value)} />
+            </label>
+            <button class="btn btn-primary" type="submit" data-testid="channel-submit" disabled={busy()}>
+              <PlusIcon width="16" height="16" /> {busy() ? 'Adding…' : 'Add channel'}
+            </button>
+          </form>
+        </ManagersOnly>
       </div>
     </div>
   );

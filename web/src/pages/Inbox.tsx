@@ -6,7 +6,7 @@ import { SimulatorPhone } from '../components/SimulatorPhone';
 import { Thread } from '../components/Thread';
 import { errorMessage } from '../graphql/client';
 import { listen } from '../graphql/live';
-import { fetchChannels, fetchConversations } from '../graphql/operations';
+import { fetchBotSettings, fetchChannels, fetchConversations } from '../graphql/operations';
 import type { ConversationMode, ConversationSummary, Message } from '../graphql/types';
 import { navigate } from '../lib/router';
 
@@ -24,6 +24,9 @@ export function Inbox(props: { conversationId: string | null }) {
   const [loading, setLoading] = createSignal(true);
   const [error, setError] = createSignal('');
   const [channels] = createResource(fetchChannels);
+  // Only for the "Waiting Xm" badge; without it the badge just says "SLA".
+  const [settings] = createResource(() => fetchBotSettings().catch(() => null));
+  const slaSeconds = () => settings()?.humanSlaSeconds;
   const simulatorChannels = () => (channels() ?? []).filter((c) => c.kind === 'SIMULATOR');
   const [phoneToggled, setPhoneToggled] = createSignal<boolean | null>(null);
   const showPhone = () => phoneToggled() ?? simulatorChannels().length > 0;
@@ -64,10 +67,16 @@ export function Inbox(props: { conversationId: string | null }) {
     refetchSoon();
   };
   const stop = listen({ added: bump, reconnected: refetchSoon });
+  // An SLA breach is no message, so no live event announces it: look again every 30 s while the tab is visible.
+  const poll = setInterval(() => {
+    if (document.visibilityState === 'visible') void refetch();
+  }, 30_000);
   onCleanup(() => {
     stop();
+    clearInterval(poll);
     clearTimeout(refetchTimer);
   });
+  const selected = () => list.items.find((c) => c.id === props.conversationId);
 
   const patch = (p: Partial<ConversationSummary> & { id: string }) => {
     const index = list.items.findIndex((c) => c.id === p.id);
@@ -113,7 +122,7 @@ export function Inbox(props: { conversationId: string | null }) {
             </Show>
           </div>
         </Show>
-        <ConversationList conversations={list.items} selectedId={props.conversationId} loading={loading()}
+        <ConversationList conversations={list.items} selectedId={props.conversationId} loading={loading()} slaSeconds={slaSeconds()}
           onSelect={(id) => navigate(`/inbox/${id}`)} />
       </section>
 
@@ -126,7 +135,8 @@ export function Inbox(props: { conversationId: string | null }) {
           </div>
         </section>
       }>
-        {(id) => <Thread conversationId={id} onChange={patch} />}
+        {(id) => <Thread conversationId={id} onChange={patch} slaSeconds={slaSeconds()}
+          slaBreachedAt={selected() ? selected()!.slaBreachedAt : undefined} />}
       </Show>
 
       <Show when={showPhone()}>

@@ -1,5 +1,6 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { BoltIcon, PlusIcon } from '../components/Icons';
+import { ManagersOnly } from '../components/ManagersOnly';
 import { errorMessage } from '../graphql/client';
 import { createKeywordRule, fetchKeywordRules } from '../graphql/operations';
 import type { MatchType } from '../graphql/types';
@@ -89,37 +90,39 @@ export function KeywordRules() {
           </Show>
         </section>
 
-        <form class="card form" onSubmit={submit} data-testid="rule-form">
-          <h2 class="card-title">New rule</h2>
-          <Show when={error()}><div class="alert alert-error" data-testid="rule-error">{error()}</div></Show>
-          <Show when={saved()}><div class="alert alert-success">{saved()}</div></Show>
-          <label class="field">
-            <span>Keywords</span>
-            <input data-testid="rule-keywords" required placeholder="price, cost, how much" value={keywords()}
-              onInput={(e) => setKeywords(e.currentTarget.value)} />
-            <small>Separate keywords with commas. Matching ignores case.</small>
-          </label>
-          <label class="field">
-            <span>Match type</span>
-            <select data-testid="rule-match-type" value={matchType()} onChange={(e) => setMatchType(e.currentTarget.value as MatchType)}>
-              <For each={MATCH_TYPES}>{(m) => <option value={m.value}>{m.label}</option>}</For>
-            </select>
-            <small>Matches when {MATCH_TYPES.find((m) => m.value === matchType())?.hint}.</small>
-          </label>
-          <label class="field">
-            <span>Reply</span>
-            <textarea data-testid="rule-reply" required rows={4} placeholder="Our prices start at 10 EUR." value={reply()}
-              onInput={(e) => setReply(e.currentTarget.value)} />
-          </label>
-          <label class="field">
-            <span>Priority</span>
-            <input data-testid="rule-priority" type="number" step="1" value={priority()}
-              onInput={(e) => setPriority(Number.parseInt(e.currentTarget.value, 10) || 0)} />
-          </label>
-          <button class="btn btn-primary" type="submit" data-testid="rule-submit" disabled={busy()}>
-            <PlusIcon width="16" height="16" /> {busy() ? 'Saving…' : 'Create rule'}
-          </button>
-        </form>
+        <ManagersOnly title="New rule" what="create keyword rules" testid="rules-readonly">
+          <form class="card form" onSubmit={submit} data-testid="rule-form">
+            <h2 class="card-title">New rule</h2>
+            <Show when={error()}><div class="alert alert-error" data-testid="rule-error">{error()}</div></Show>
+            <Show when={saved()}><div class="alert alert-success">{saved()}</div></Show>
+            <label class="field">
+              <span>Keywords</span>
+              <input data-testid="rule-keywords" required placeholder="price, cost, how much" value={keywords()}
+                onInput={(e) => setKeywords(e.currentTarget.value)} />
+              <small>Separate keywords with commas. Matching ignores case.</small>
+            </label>
+            <label class="field">
+              <span>Match type</span>
+              <select data-testid="rule-match-type" value={matchType()} onChange={(e) => setMatchType(e.currentTarget.value as MatchType)}>
+                <For each={MATCH_TYPES}>{(m) => <option value={m.value}>{m.label}</option>}</For>
+              </select>
+              <small>Matches when {MATCH_TYPES.find((m) => m.value === matchType())?.hint}.</small>
+            </label>
+            <label class="field">
+              <span>Reply</span>
+              <textarea data-testid="rule-reply" required rows={4} placeholder="Our prices start at 10 EUR." value={reply()}
+                onInput={(e) => setReply(e.currentTarget.value)} />
+            </label>
+            <label class="field">
+              <span>Priority</span>
+              <input data-testid="rule-priority" type="number" step="1" value={priority()}
+                onInput={(e) => setPriority(Number.parseInt(e.currentTarget.value, 10) || 0)} />
+            </label>
+            <button class="btn btn-primary" type="submit" data-testid="rule-submit" disabled={busy()}>
+              <PlusIcon width="16" height="16" /> {busy() ? 'Saving…' : 'Create rule'}
+            </button>
+          </form>
+        </ManagersOnly>
       </div>
     </div>
   );
