@@ -19,16 +19,26 @@ export interface Live {
 
 export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void): Live {
   const pubSub = createPubSub<Topics>();
+  // Subscribers per workspace: an event nobody in this process listens to costs no query.
+  const listening = new Map<string, number>();
   return {
     onEvent(event) {
       if (event.type !== 'messageAdded' && event.type !== 'messageUpdated') return;
+      if (!listening.get(event.workspaceId)) return;
       loadMessage(orm.em.fork(), event.workspaceId, event.messageId)
         .then((message) => message && pubSub.publish(`${event.type}:${event.workspaceId}`, message))
         .catch((err) => log('live event failed', err));
     },
     async *subscribe(kind, workspaceId, conversationId) {
-      for await (const message of pubSub.subscribe(`${kind}:${workspaceId}`)) {
-        if (!conversationId || message.conversationId === conversationId) yield message;
+      listening.set(workspaceId, (listening.get(workspaceId) ?? 0) + 1);
+      try {
+        for await (const message of pubSub.subscribe(`${kind}:${workspaceId}`)) {
+          if (!conversationId || message.conversationId === conversationId) yield message;
+        }
+      } finally {
+        const left = (listening.get(workspaceId) ?? 1) - 1;
+        if (left > 0) listening.set(workspaceId, left);
+        else listening.delete(workspaceId);
       }
     },
   };

@@ -58,7 +58,8 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
       taskQueue: config.taskQueue,
       workflowsPath: path.join(ROOT, 'workflows/index.ts'),
       activities: createPersistenceActivities(ctx),
-      bundlerOptions: { ignoreModules: [] },
+      // Bounded, so memory stays flat however many conversations there are; an evicted one replays.
+      maxCachedWorkflows: config.workerMaxCachedWorkflows,
     });
     const running = worker.run();
     stops.push(async () => {

@@ -52,9 +52,9 @@ export const stateQuery = wf.defineQuery<ConversationState>(CONVERSATION_STATE_Q
 
 const SEEN_LIMIT = 500;
 /** A conversation quiet this long ends; the next message starts it again from Postgres. */
-const IDLE = '7 days';
+const IDLE_MS = 7 * 24 * 3600 * 1000;
 
-const db = wf.proxyActivities<PersistenceActivities>(quickIo);
+const db = wf.proxyLocalActivities<PersistenceActivities>(quickIo);
 
 /** One per contact per channel; id = conversationWorkflowId(channelId, contactKey). */
 export async function conversationWorkflow(input: ConversationInput): Promise<void> {
@@ -69,21 +69,41 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   wf.setHandler(stateQuery, () => state);
 
   if (!state.rules || !state.settings) await refreshContext(state, input, true);
+  // One idle timer per run, not one per message: a timer per wait would add two history events to every message.
+  const idle = idleTimer();
 
   while (!wf.workflowInfo().continueAsNewSuggested) {
-    // A durable timer: the SLA fires on time even across worker restarts and continue-as-new.
-    const wait = state.sla ? Math.max(0, state.sla.deadline - Date.now()) : IDLE;
-    if (!(await wf.condition(() => state.queue.length > 0, wait))) {
-      if (!state.sla) return;
+    const ready = () => state.queue.length > 0 || idle.expired;
+    // The SLA is a durable timer: it fires on time across worker restarts and continue-as-new.
+    if (state.sla && !(await wf.condition(ready, Math.max(0, state.sla.deadline - Date.now())))) {
       await slaPassed(state, input, channel);
       continue;
     }
+    await wf.condition(ready);
+    if (state.queue.length === 0) return;
+    idle.touch();
     const event = state.queue.shift()!;
     await handle(state, input, event, channel);
     state.handled++;
   }
   await wf.condition(wf.allHandlersFinished);
   await wf.continueAsNew<typeof conversationWorkflow>({ ...input, state });
+}
+
+function idleTimer(): { expired: boolean; touch(): void } {
+  let lastActivity = Date.now();
+  const timer = {
+    expired: false,
+    touch: () => void (lastActivity = Date.now()),
+  };
+  void (async () => {
+    for (;;) {
+      const remaining = lastActivity + IDLE_MS - Date.now();
+      if (remaining <= 0) return void (timer.expired = true);
+      await wf.sleep(remaining);
+    }
+  })();
+  return timer;
 }
 
 function enqueueUnlessSeen(state: ConversationState, message: InboundMessage): void {

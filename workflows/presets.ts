@@ -1,8 +1,11 @@
 /** Named timeouts and retry policies for activities (never scattered literals). */
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 
-/** A few Postgres statements. */
-export const quickIo: ActivityOptions = {
+/**
+ * A few Postgres statements, run as local activities: inside the worker's workflow task, with no
+ * trip through a task queue, so loading a conversation's rules costs a marker, not a round trip.
+ */
+export const quickIo: LocalActivityOptions = {
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 };
