@@ -51,7 +51,7 @@ export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {
     refreshTokenTtlDays: int(env.REFRESH_TOKEN_TTL_DAYS, 30),
     outboxSweepMs: int(env.OUTBOX_SWEEP_MS, 5000),
     outboxGraceMs: int(env.OUTBOX_GRACE_MS, 3000),
-    workerMaxCachedWorkflows: int(env.WORKER_MAX_CACHED_WORKFLOWS, 500),
+    workerMaxCachedWorkflows: int(env.WORKER_MAX_CACHED_WORKFLOWS, 250),
     seedDemo: (env.PARLEY_SEED_DEMO ?? (defaults.seedDemo ? 'true' : 'false')) === 'true',
     logLevel: env.LOG_LEVEL ?? 'warn',
   };

@@ -11,6 +11,16 @@ export type ParleyEvent =
   | { type: 'slaBreached'; workspaceId: string; conversationId: string; messageId: string }
   | { type: 'channelAdded'; workspaceId: string; channelId: string };
 
+/**
+ * For hot paths: `select ${NOTIFY} from …` (bound to `eventPayload(event)`) notifies in the same
+ * statement that writes, saving a round trip, and only when a row was written.
+ */
+export const NOTIFY = `pg_notify('${EVENTS_CHANNEL}', ?)`;
+
+export function eventPayload(event: ParleyEvent): string {
+  return JSON.stringify(event);
+}
+
 export async function publish(em: EntityManager, event: ParleyEvent): Promise<void> {
   await em.execute('select pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify(event)]);
 }

@@ -3,7 +3,7 @@ import type { ActivityContext } from './context';
 import type { ChannelAdapter } from '../connector/channels/port';
 import { PermanentChannelError } from '../connector/channels/port';
 import { permanentSendFailure } from './failures';
-import { publish } from './events';
+import { NOTIFY, eventPayload } from './events';
 
 export interface SendMessageInput {
   workspaceId: string;
@@ -49,12 +49,13 @@ export function createMessagingActivities(ctx: ActivityContext, adapter: Channel
         `with sent as (
            update messages set status = 'SENT', external_id = ?, sent_at = clock_timestamp()
            where id = ? and status = 'PENDING' returning conversation_id, text, sent_at
+         ), conversation as (
+           update conversations c set last_message_at = sent.sent_at, last_message_text = sent.text
+           from sent where c.id = sent.conversation_id and c.last_message_at < sent.sent_at
          )
-         update conversations c set last_message_at = sent.sent_at, last_message_text = sent.text
-         from sent where c.id = sent.conversation_id and c.last_message_at < sent.sent_at`,
-        [externalId, row.id],
+         select ${NOTIFY} from sent`,
+        [externalId, row.id, eventPayload({ type: 'messageUpdated', workspaceId: input.workspaceId, conversationId: input.conversationId, messageId: row.id })],
       );
-      await publish(em, { type: 'messageUpdated', workspaceId: input.workspaceId, conversationId: input.conversationId, messageId: row.id });
       return { messageId: row.id, externalId };
     },
   };
@@ -70,17 +71,21 @@ async function recordOutbound(ctx: ActivityContext, input: SendMessageInput): Pr
     if (!row) throw permanentSendFailure(`message ${input.messageId} does not exist`);
     return row;
   }
+  const id = randomUUID();
   const [inserted] = await em.execute<MessageRow[]>(
-    `insert into messages (id, workspace_id, conversation_id, channel_id, direction, sender_type, text, status, idempotency_key, reply_to_id)
-     values (?, ?, ?, ?, 'OUTBOUND', ?, ?, 'PENDING', ?, ?)
-     on conflict (idempotency_key) do nothing
-     returning id, text, status`,
-    [randomUUID(), input.workspaceId, input.conversationId, input.channelId, input.senderType, input.text ?? '', input.idempotencyKey, input.replyToId ?? null],
+    `with inserted as (
+       insert into messages (id, workspace_id, conversation_id, channel_id, direction, sender_type, text, status, idempotency_key, reply_to_id)
+       values (?, ?, ?, ?, 'OUTBOUND', ?, ?, 'PENDING', ?, ?)
+       on conflict (idempotency_key) do nothing
+       returning id, text, status
+     )
+     select id, text, status, ${NOTIFY} from inserted`,
+    [
+      id, input.workspaceId, input.conversationId, input.channelId, input.senderType, input.text ?? '', input.idempotencyKey, input.replyToId ?? null,
+      eventPayload({ type: 'messageAdded', workspaceId: input.workspaceId, conversationId: input.conversationId, messageId: id }),
+    ],
   );
-  if (inserted) {
-    await publish(em, { type: 'messageAdded', workspaceId: input.workspaceId, conversationId: input.conversationId, messageId: inserted.id });
-    return inserted;
-  }
+  if (inserted) return inserted;
   const [existing] = await em.execute<MessageRow[]>('select id, text, status from messages where idempotency_key = ?', [input.idempotencyKey]);
   return existing;
 }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../schema/orm';
-import { publish } from '../activities/events';
+import { NOTIFY, eventPayload } from '../activities/events';
 import { conversationWorkflowId } from '../workflows/ids';
 import { toContactKey } from './phone';
 import { signalInbound } from './signal';
@@ -115,9 +115,8 @@ async function persistInbound(
     return { row: { ...base, message_id: existing.id }, duplicate: true, signalled: existing.signaled_at !== null };
   }
   await em.execute(
-    `update conversations set last_message_at = now(), last_message_text = ?, unread_count = unread_count + 1 where id = ?`,
-    [envelope.text, conversation.conversation_id],
+    `update conversations set last_message_at = now(), last_message_text = ?, unread_count = unread_count + 1 where id = ? returning ${NOTIFY}`,
+    [envelope.text, conversation.conversation_id, eventPayload({ type: 'messageAdded', workspaceId, conversationId: conversation.conversation_id, messageId })],
   );
-  await publish(em, { type: 'messageAdded', workspaceId, conversationId: conversation.conversation_id, messageId });
   return { row: { ...base, message_id: messageId }, duplicate: false, signalled: false };
 }

@@ -50,6 +50,11 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
   if (roles.includes('api') || roles.includes('connector')) {
     events = await listenEvents(config.databaseUrl, (e) => listeners.forEach((fn) => fn(e)), log);
   }
+  // Stops run in reverse: these close after every worker that holds the native connection.
+  stops.push(async () => {
+    await events?.close();
+    await nativeConnection?.close();
+  });
 
   if (roles.includes('worker')) {
     const worker = await Worker.create({
@@ -99,11 +104,6 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
     apiUrl = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
     stops.push(() => app.close());
   }
-
-  stops.push(async () => {
-    await events?.close();
-    await nativeConnection?.close();
-  });
 
   return {
     orm,

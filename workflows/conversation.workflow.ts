@@ -51,6 +51,11 @@ export const settingsChangedSignal = wf.defineSignal(S.settingsChanged);
 export const stateQuery = wf.defineQuery<ConversationState>(CONVERSATION_STATE_QUERY);
 
 const SEEN_LIMIT = 500;
+/**
+ * Events one run handles before it continues as new, well before the server's own suggestion:
+ * short histories keep the replay of a conversation evicted from the worker's cache cheap.
+ */
+const EVENTS_PER_RUN = 100;
 /** A conversation quiet this long ends; the next message starts it again from Postgres. */
 const IDLE_MS = 7 * 24 * 3600 * 1000;
 
@@ -72,7 +77,8 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   // One idle timer per run, not one per message: a timer per wait would add two history events to every message.
   const idle = idleTimer();
 
-  while (!wf.workflowInfo().continueAsNewSuggested) {
+  let handledThisRun = 0;
+  while (!wf.workflowInfo().continueAsNewSuggested && handledThisRun < EVENTS_PER_RUN) {
     const ready = () => state.queue.length > 0 || idle.expired;
     // The SLA is a durable timer: it fires on time across worker restarts and continue-as-new.
     if (state.sla && !(await wf.condition(ready, Math.max(0, state.sla.deadline - Date.now())))) {
@@ -85,6 +91,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     const event = state.queue.shift()!;
     await handle(state, input, event, channel);
     state.handled++;
+    handledThisRun++;
   }
   await wf.condition(wf.allHandlersFinished);
   await wf.continueAsNew<typeof conversationWorkflow>({ ...input, state });
