@@ -5,18 +5,26 @@ import { PermanentChannelError } from '../connector/channels/port';
 import { permanentSendFailure } from './failures';
 import { NOTIFY, eventPayload } from './events';
 
-export interface SendMessageInput {
-  workspaceId: string;
-  channelId: string;
-  conversationId: string;
-  to: string;
+/** One message of a send batch. */
+export interface OutgoingMessage {
   idempotencyKey: string;
   senderType: 'BOT' | 'HUMAN';
-  /** A bot reply's text; an agent's message is already a row (messageId) with its text. */
+  /** A bot message's text; an agent's message is already a row (messageId) with its text. */
   text?: string;
   messageId?: string;
   replyToId?: string;
 }
+
+export interface SendMessagesInput {
+  workspaceId: string;
+  channelId: string;
+  conversationId: string;
+  to: string;
+  /** Sent one after another, in this order. */
+  messages: OutgoingMessage[];
+}
+
+type SendMessageInput = Omit<SendMessagesInput, 'messages'> & OutgoingMessage;
 
 export type MessagingActivities = ReturnType<typeof createMessagingActivities>;
 
@@ -28,37 +36,58 @@ interface MessageRow {
 
 /**
  * Sends over one channel; registered by the connector on task queue `channel:<channelId>`.
- * Idempotency: the outbound row is written with the send's key before the channel is called,
- * and a row already SENT is never sent again.
+ * Idempotency: each outbound row is written with its send's key before the channel is called,
+ * and a row already SENT (or FAILED) is never sent again, so a retried batch resends nothing.
  */
 export function createMessagingActivities(ctx: ActivityContext, adapter: ChannelAdapter) {
   return {
-    async sendMessage(input: SendMessageInput): Promise<{ messageId: string; externalId: string | null }> {
-      const em = ctx.orm.em.fork();
-      const row = await recordOutbound(ctx, input);
-      if (row.status !== 'PENDING') return { messageId: row.id, externalId: null };
-
-      let externalId: string;
-      try {
-        ({ externalId } = await adapter.send({ idempotencyKey: input.idempotencyKey, to: input.to, text: row.text }));
-      } catch (err) {
-        if (err instanceof PermanentChannelError) throw permanentSendFailure(err.message);
-        throw err;
+    /**
+     * A conversation's replies in order, in one activity: messages that queued up while the
+     * conversation was busy cost one task, not one each. A message the channel refuses for good
+     * is marked FAILED with the reason and the rest still go; any other error retries the batch.
+     */
+    async sendMessages(input: SendMessagesInput): Promise<{ sent: number; failed: number }> {
+      const { messages, ...target } = input;
+      let sent = 0;
+      let failed = 0;
+      for (const message of messages) {
+        const outcome = await sendOne(ctx, adapter, { ...target, ...message });
+        if (outcome === 'sent') sent++;
+        if (outcome === 'failed') failed++;
       }
-      await em.execute(
-        `with sent as (
-           update messages set status = 'SENT', external_id = ?, sent_at = clock_timestamp()
-           where id = ? and status = 'PENDING' returning conversation_id, text, sent_at
-         ), conversation as (
-           update conversations c set last_message_at = sent.sent_at, last_message_text = sent.text
-           from sent where c.id = sent.conversation_id and c.last_message_at < sent.sent_at
-         )
-         select ${NOTIFY} from sent`,
-        [externalId, row.id, eventPayload({ type: 'messageUpdated', workspaceId: input.workspaceId, conversationId: input.conversationId, messageId: row.id })],
-      );
-      return { messageId: row.id, externalId };
+      return { sent, failed };
     },
   };
+}
+
+async function sendOne(ctx: ActivityContext, adapter: ChannelAdapter, input: SendMessageInput): Promise<'sent' | 'failed' | 'already'> {
+  const em = ctx.orm.em.fork();
+  const row = await recordOutbound(ctx, input);
+  if (row.status !== 'PENDING') return 'already';
+  const event = (type: 'messageUpdated') => eventPayload({ type, workspaceId: input.workspaceId, conversationId: input.conversationId, messageId: row.id });
+  let externalId: string;
+  try {
+    ({ externalId } = await adapter.send({ idempotencyKey: input.idempotencyKey, to: input.to, text: row.text }));
+  } catch (err) {
+    if (!(err instanceof PermanentChannelError)) throw err;
+    await em.execute(
+      `with failed as (update messages set status = 'FAILED', failure_reason = ? where id = ? and status = 'PENDING' returning id) select ${NOTIFY} from failed`,
+      [err.message, row.id, event('messageUpdated')],
+    );
+    return 'failed';
+  }
+  await em.execute(
+    `with sent as (
+       update messages set status = 'SENT', external_id = ?, sent_at = clock_timestamp()
+       where id = ? and status = 'PENDING' returning conversation_id, text, sent_at
+     ), conversation as (
+       update conversations c set last_message_at = sent.sent_at, last_message_text = sent.text
+       from sent where c.id = sent.conversation_id and c.last_message_at < sent.sent_at
+     )
+     select ${NOTIFY} from sent`,
+    [externalId, row.id, event('messageUpdated')],
+  );
+  return 'sent';
 }
 
 async function recordOutbound(ctx: ActivityContext, input: SendMessageInput): Promise<MessageRow> {

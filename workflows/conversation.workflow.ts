@@ -1,6 +1,6 @@
 import * as wf from '@temporalio/workflow';
 import type { PersistenceActivities } from '../activities/persistence.activities';
-import type { MessagingActivities } from '../activities/messaging.activities';
+import type { MessagingActivities, OutgoingMessage } from '../activities/messaging.activities';
 import { routeInbound, slaDeadlineAfterInbound, type ConversationMode, type RuleSnapshot, type SettingsSnapshot } from './routing';
 import { agentMessageKey, botReplyKey, channelTaskQueue, slaFallbackKey } from './ids';
 import { channelSend, quickIo } from './presets';
@@ -89,9 +89,10 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     if (state.queue.length === 0) return;
     idle.touch();
     const event = state.queue.shift()!;
-    await handle(state, input, event, channel);
-    state.handled++;
-    handledThisRun++;
+    // Messages that queued up while a send was out are answered together, in one send.
+    const count = event.type === 'inbound' ? await replyTo(state, input, [event.message, ...takeInbound(state.queue)], channel) : (await handle(state, input, event, channel), 1);
+    state.handled += count;
+    handledThisRun += count;
   }
   await wf.condition(wf.allHandlersFinished);
   await wf.continueAsNew<typeof conversationWorkflow>({ ...input, state });
@@ -138,29 +139,40 @@ async function handle(
       return refreshContext(state, input, false);
     case 'agentMessage':
       state.sla = null;
-      return send(input, channel, { messageId: event.messageId, idempotencyKey: agentMessageKey(event.messageId), senderType: 'HUMAN' });
-    case 'inbound': {
-      const deadline = slaDeadlineAfterInbound(state.sla?.deadline ?? null, state.mode, state.settings!, Date.now());
-      if (deadline !== null && !state.sla && !event.message.contactBlocked) state.sla = { deadline, messageId: event.message.messageId };
-      const route = routeInbound({
-        text: event.message.text,
-        contactBlocked: event.message.contactBlocked,
-        mode: state.mode,
-        rules: state.rules ?? [],
-        settings: state.settings!,
-        now: new Date(),
-      });
-      if (route.kind === 'keyword' || route.kind === 'default' || route.kind === 'away') {
-        await send(input, channel, {
-          idempotencyKey: botReplyKey(event.message.messageId),
-          senderType: 'BOT',
-          text: route.reply,
-          replyToId: event.message.messageId,
-        });
-      }
+      return send(input, channel, [{ messageId: event.messageId, idempotencyKey: agentMessageKey(event.messageId), senderType: 'HUMAN' }]);
+    case 'inbound':
+      await replyTo(state, input, [event.message], channel);
       return;
+  }
+}
+
+/** The inbound messages at the front of the queue (up to the first other event, which must wait its turn). */
+function takeInbound(queue: ConversationEvent[]): InboundMessage[] {
+  const taken: InboundMessage[] = [];
+  while (queue[0]?.type === 'inbound') taken.push((queue.shift() as { message: InboundMessage }).message);
+  return taken;
+}
+
+/** Routes each message in order and sends the replies, in that order, in one activity. Returns how many it handled. */
+async function replyTo(state: ConversationState, input: ConversationInput, messages: InboundMessage[], channel: MessagingActivities): Promise<number> {
+  const replies: OutgoingMessage[] = [];
+  for (const message of messages) {
+    const deadline = slaDeadlineAfterInbound(state.sla?.deadline ?? null, state.mode, state.settings!, Date.now());
+    if (deadline !== null && !state.sla && !message.contactBlocked) state.sla = { deadline, messageId: message.messageId };
+    const route = routeInbound({
+      text: message.text,
+      contactBlocked: message.contactBlocked,
+      mode: state.mode,
+      rules: state.rules ?? [],
+      settings: state.settings!,
+      now: new Date(),
+    });
+    if (route.kind === 'keyword' || route.kind === 'default' || route.kind === 'away') {
+      replies.push({ idempotencyKey: botReplyKey(message.messageId), senderType: 'BOT', text: route.reply, replyToId: message.messageId });
     }
   }
+  if (replies.length) await send(input, channel, replies);
+  return messages.length;
 }
 
 async function slaPassed(state: ConversationState, input: ConversationInput, channel: MessagingActivities): Promise<void> {
@@ -168,7 +180,7 @@ async function slaPassed(state: ConversationState, input: ConversationInput, cha
   state.sla = null;
   await db.remindAgents({ workspaceId: input.workspaceId, conversationId: input.conversationId, waitingSinceMessageId: messageId });
   const fallback = state.settings?.slaFallbackMessage;
-  if (fallback) await send(input, channel, { idempotencyKey: slaFallbackKey(messageId), senderType: 'BOT', text: fallback, replyToId: messageId });
+  if (fallback) await send(input, channel, [{ idempotencyKey: slaFallbackKey(messageId), senderType: 'BOT', text: fallback, replyToId: messageId }]);
 }
 
 async function refreshContext(state: ConversationState, input: ConversationInput, includeMode: boolean): Promise<void> {
@@ -179,23 +191,19 @@ async function refreshContext(state: ConversationState, input: ConversationInput
   if (includeMode) state.mode = context.mode;
 }
 
-async function send(
-  input: ConversationInput,
-  channel: MessagingActivities,
-  message: { idempotencyKey: string; senderType: 'BOT' | 'HUMAN'; text?: string; messageId?: string; replyToId?: string },
-): Promise<void> {
+async function send(input: ConversationInput, channel: MessagingActivities, messages: OutgoingMessage[]): Promise<void> {
   try {
-    await channel.sendMessage({
+    await channel.sendMessages({
       workspaceId: input.workspaceId,
       channelId: input.channelId,
       conversationId: input.conversationId,
       to: `+${input.contactKey}`,
-      ...message,
+      messages,
     });
   } catch (err) {
     if (!(err instanceof wf.ActivityFailure)) throw err;
-    // The send gave up (a permanent channel error, or a day of retries): record why and go on.
-    await db.markMessageFailed({ idempotencyKey: message.idempotencyKey, reason: failureReason(err) });
+    // The send gave up (a day of retries, the connector gone): whatever is still PENDING shows FAILED, with why.
+    for (const message of messages) await db.markMessageFailed({ idempotencyKey: message.idempotencyKey, reason: failureReason(err) });
   }
 }
 
