@@ -15,29 +15,32 @@ export function createPersistenceActivities(ctx: ActivityContext) {
   return {
     /** The rules, settings and mode a conversation routes by; cached in the workflow. */
     async loadConversationContext(input: { workspaceId: string; conversationId: string }): Promise<ConversationContext> {
-      const em = ctx.orm.em.fork();
-      const [conversation] = await em.execute<{ mode: ConversationMode }[]>(
-        'select mode from conversations where id = ? and workspace_id = ?',
-        [input.conversationId, input.workspaceId],
-      );
-      const rules = await em.execute<{ id: string; keywords: string[]; match_type: RuleSnapshot['matchType']; reply: string; priority: number }[]>(
-        'select id, keywords, match_type, reply, priority from keyword_rules where workspace_id = ? and enabled order by priority desc, created_at, id',
-        [input.workspaceId],
-      );
-      const [settings] = await em.execute<{
-        default_reply: string | null;
-        away_message: string | null;
-        time_zone: string;
-        business_hours: SettingsSnapshot['businessHours'];
-        human_sla_seconds: number | null;
-        sla_fallback_message: string | null;
+      // One round trip: this runs at the start of every conversation.
+      const [{ mode, rules, settings }] = await ctx.orm.em.fork().execute<{
+        mode: ConversationMode | null;
+        rules: RuleSnapshot[];
+        settings: {
+          default_reply: string | null;
+          away_message: string | null;
+          time_zone: string;
+          business_hours: SettingsSnapshot['businessHours'];
+          human_sla_seconds: number | null;
+          sla_fallback_message: string | null;
+        } | null;
       }[]>(
-        'select default_reply, away_message, time_zone, business_hours, human_sla_seconds, sla_fallback_message from bot_settings where workspace_id = ?',
-        [input.workspaceId],
+        `select
+           (select mode from conversations where id = ? and workspace_id = ?) as mode,
+           (select coalesce(json_agg(json_build_object('id', id, 'keywords', keywords, 'matchType', match_type, 'reply', reply, 'priority', priority)
+                                     order by priority desc, created_at, id), '[]')
+            from keyword_rules where workspace_id = ? and enabled) as rules,
+           (select row_to_json(s) from (
+              select default_reply, away_message, time_zone, business_hours, human_sla_seconds, sla_fallback_message
+              from bot_settings where workspace_id = ?) s) as settings`,
+        [input.conversationId, input.workspaceId, input.workspaceId, input.workspaceId],
       );
       return {
-        mode: conversation?.mode ?? 'BOT',
-        rules: rules.map((r) => ({ id: r.id, keywords: r.keywords, matchType: r.match_type, reply: r.reply, priority: r.priority })),
+        mode: mode ?? 'BOT',
+        rules,
         settings: {
           defaultReply: settings?.default_reply ?? null,
           awayMessage: settings?.away_message ?? null,

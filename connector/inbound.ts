@@ -26,6 +26,8 @@ export interface InboundResult {
   conversationId: string;
   workspaceId: string;
   duplicate: boolean;
+  /** When a new row was stored (null for a duplicate). */
+  createdAt: Date | null;
 }
 
 export class UnknownChannelError extends Error {}
@@ -49,6 +51,7 @@ export async function receiveInbound(deps: IngressDeps, envelope: InboundEnvelop
     conversationId: persisted.row.conversation_id,
     workspaceId: persisted.row.workspace_id,
     duplicate: persisted.duplicate,
+    createdAt: persisted.createdAt,
   };
 }
 
@@ -68,7 +71,7 @@ async function persistInbound(
   em: EntityManager,
   envelope: InboundEnvelope,
   contactKey: string,
-): Promise<{ row: PendingInbound; duplicate: boolean; signalled: boolean }> {
+): Promise<{ row: PendingInbound; duplicate: boolean; signalled: boolean; createdAt: Date | null }> {
   const [channel] = await em.execute<{ workspace_id: string }[]>('select workspace_id from channels where id = ?', [envelope.channelId]);
   if (!channel) throw new UnknownChannelError(`channel ${envelope.channelId} does not exist`);
   const workspaceId = channel.workspace_id;
@@ -92,10 +95,10 @@ async function persistInbound(
   );
 
   const messageId = randomUUID();
-  const [inserted] = await em.execute<{ id: string }[]>(
+  const [inserted] = await em.execute<{ id: string; created_at: Date }[]>(
     `insert into messages (id, workspace_id, conversation_id, channel_id, direction, sender_type, text, status, external_id)
      values (?, ?, ?, ?, 'INBOUND', 'CONTACT', ?, 'DELIVERED', ?)
-     on conflict (channel_id, external_id) do nothing returning id`,
+     on conflict (channel_id, external_id) do nothing returning id, created_at`,
     [messageId, workspaceId, conversation.conversation_id, envelope.channelId, envelope.text, envelope.externalId],
   );
   const base = {
@@ -112,11 +115,11 @@ async function persistInbound(
       'select id, signaled_at from messages where channel_id = ? and external_id = ?',
       [envelope.channelId, envelope.externalId],
     );
-    return { row: { ...base, message_id: existing.id }, duplicate: true, signalled: existing.signaled_at !== null };
+    return { row: { ...base, message_id: existing.id }, duplicate: true, signalled: existing.signaled_at !== null, createdAt: null };
   }
   await em.execute(
     `update conversations set last_message_at = now(), last_message_text = ?, unread_count = unread_count + 1 where id = ? returning ${NOTIFY}`,
     [envelope.text, conversation.conversation_id, eventPayload({ type: 'messageAdded', workspaceId, conversationId: conversation.conversation_id, messageId })],
   );
-  return { row: { ...base, message_id: messageId }, duplicate: false, signalled: false };
+  return { row: { ...base, message_id: messageId }, duplicate: false, signalled: false, createdAt: inserted.created_at };
 }

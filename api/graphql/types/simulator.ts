@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { builder } from '../builder';
 import { AGENTS, requireAuth } from '../context';
 import { badInput, notFound, validate } from '../errors';
-import { MessageType, loadMessage } from './message';
+import { MessageType, loadMessage, type MessageView } from './message';
 import { receiveInbound } from '../../../connector/inbound';
 import { InvalidPhoneError } from '../../../connector/phone';
 
@@ -42,7 +42,18 @@ builder.mutationField('simulateInbound', (t) =>
           { orm: ctx.orm, temporal: ctx.temporal, taskQueue: ctx.config.taskQueue },
           { channelId: input.channelId, externalId: input.messageId ?? `sim-${randomUUID()}`, from: input.from, text: input.text, name: input.name },
         );
-        return (await loadMessage(em, workspaceId, result.messageId))!;
+        if (result.duplicate || !result.createdAt) return (await loadMessage(em, workspaceId, result.messageId))!;
+        const message: MessageView = {
+          id: result.messageId,
+          conversationId: result.conversationId,
+          direction: 'INBOUND',
+          senderType: 'CONTACT',
+          text: input.text,
+          status: 'DELIVERED',
+          failureReason: null,
+          createdAt: result.createdAt,
+        };
+        return message;
       } catch (err) {
         if (err instanceof InvalidPhoneError) throw badInput(`from: ${err.message}`, 'from');
         throw err;
