@@ -3,6 +3,7 @@
  * the activities that need no socket, task queue `parley`) and `connector` (channel sessions,
  * their `channel:<id>` activity workers, the ingress outbox). `npm start` runs all three.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -61,7 +62,7 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
       connection: await native(),
       namespace: config.temporalNamespace,
       taskQueue: config.taskQueue,
-      workflowsPath: path.join(ROOT, 'workflows/index.ts'),
+      ...workflowCode(),
       activities: createPersistenceActivities(ctx),
       // Bounded, so memory stays flat however many conversations there are; an evicted one replays.
       maxCachedWorkflows: config.workerMaxCachedWorkflows,
@@ -113,6 +114,18 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
       for (const stop of stops.reverse()) await stop().catch((err) => log('shutdown step failed', err));
     },
   };
+}
+
+/**
+ * The prebuilt bundle (scripts/check-workflows.ts) when it is newer than every workflow file:
+ * webpack then never loads in this process, which keeps a hundred-odd MB out of its memory.
+ */
+function workflowCode(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+  const bundle = path.join(ROOT, 'dist/workflows.js');
+  const dir = path.join(ROOT, 'workflows');
+  const built = fs.existsSync(bundle) ? fs.statSync(bundle).mtimeMs : 0;
+  const fresh = built > 0 && fs.readdirSync(dir).every((file) => fs.statSync(path.join(dir, file)).mtimeMs < built);
+  return fresh ? { workflowBundle: { codePath: bundle } } : { workflowsPath: path.join(dir, 'index.ts') };
 }
 
 /** Several processes may start at once against one database: one migrates, the others wait. */

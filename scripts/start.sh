@@ -7,4 +7,7 @@ cd "$ROOT"
 if [ ! -f web/dist/index.html ] || [ -n "$(find web/src web/index.html -newer web/dist/index.html 2>/dev/null | head -1)" ]; then
   npm run --silent build:web >/dev/null
 fi
+if [ ! -f dist/workflows.js ] || [ -n "$(find workflows -newer dist/workflows.js 2>/dev/null | head -1)" ]; then
+  node --import tsx scripts/check-workflows.ts >/dev/null
+fi
 exec node --import tsx scripts/start.ts "$@"
