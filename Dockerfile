@@ -12,17 +12,20 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # The lockfile alone first, so a code change does not reinstall node_modules.
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --loglevel=error
+# npm install, not npm ci: npm 11 leaves other platforms' optional packages out of the lock file.
+RUN npm install --no-audit --no-fund --loglevel=error
 COPY . .
 # web/dist is what the api role serves at /. Then keep only the runtime dependencies
 # (tsx, the `node` package, Temporal, MikroORM, …); vite, jest, swc-jest and typescript go.
 RUN npm run build:web \
+ && node --import tsx scripts/check-workflows.ts \
  && npm prune --omit=dev --no-audit --no-fund --loglevel=error \
  && rm -rf web/src web/__integration-tests__ test coverage
 
 # ---- runtime ----
 FROM ${NODE_IMAGE} AS runtime
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 \
+    NODE_OPTIONS=--max-old-space-size=768
 WORKDIR /app
 # The code stays owned by root (read-only to the app); only the data folder is writable.
 COPY --from=build /app /app

@@ -184,9 +184,10 @@ describe('Dockerfile', () => {
     expect(last('ENV')).toMatch(/HOST=0\.0\.0\.0/);
   });
 
-  test('the dashboard is built and dev dependencies are pruned', () => {
-    expect(dockerfile).toMatch(/npm ci\b/);
+  test('the dashboard and the workflow bundle are built and dev dependencies are pruned', () => {
+    expect(dockerfile).toMatch(/npm install\b/);
     expect(dockerfile).toMatch(/npm run build:web/);
+    expect(dockerfile).toMatch(/scripts\/check-workflows\.ts/);
     expect(dockerfile).toMatch(/npm prune --omit=dev/);
   });
 });

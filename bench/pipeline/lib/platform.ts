@@ -16,7 +16,9 @@ export interface PlatformChild {
 
 export async function spawnPlatform(opts: { databaseUrl: string; temporalAddress: string; roles?: string; env?: Record<string, string> }): Promise<PlatformChild> {
   const roles = opts.roles ?? 'api,worker,connector';
-  const child = spawn(NODE, ['--import', 'tsx', path.join(ROOT, 'scripts/start.ts'), '--role', roles], {
+  // The same heap budget scripts/start.sh gives `npm start`.
+  const heap = `--max-old-space-size=${process.env.PARLEY_MAX_HEAP_MB ?? 768}`;
+  const child = spawn(NODE, [heap, '--import', 'tsx', path.join(ROOT, 'scripts/start.ts'), '--role', roles], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
