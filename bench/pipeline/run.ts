@@ -235,6 +235,7 @@ async function benchSystem(name: 'baseline' | 'parley', sampler: Sampler): Promi
     const appRoots = Object.values(sut.appPids);
     const appTree = () => appRoots.flatMap((pid) => processTree(pid));
     const rssAfterStartMb = appRoots.reduce((sum, pid) => sum + treeRssMb(pid), 0);
+    sampler.resetPeak('app');
     sampler.track('app', appTree);
     // Sub-groups of 'app' are named part:<name> (not counted twice in "other").
     const appParts = appRoots.length > 1 ? Object.entries(sut.appPids).map(([name, pid]) => [`part:${name}`, pid] as const) : [];

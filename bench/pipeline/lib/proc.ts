@@ -164,6 +164,12 @@ export class Sampler {
     return { atMs: Date.now(), groups: { ...this.accumulated }, machine: machineBusyTicks() };
   }
 
+  /** Forget a group's peak: the next system measured under the same name starts from zero. */
+  resetPeak(name: string): void {
+    delete this.peakKb[name];
+    delete this.windowPeakKb[name];
+  }
+
   peakRssMb(name: string): number {
     return Math.round((this.peakKb[name] ?? 0) / 1024);
   }
