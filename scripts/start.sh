@@ -12,4 +12,4 @@ if [ ! -f dist/workflows.js ] || [ -n "$(find workflows -newer dist/workflows.js
 fi
 # A memory budget for the V8 heap: without one V8 grows it long before collecting, and the
 # process sits at several hundred MB more than it uses.
-exec node --max-old-space-size="${PARLEY_MAX_HEAP_MB:-768}" --import tsx scripts/start.ts "$@"
+exec node --max-old-space-size="${PARLEY_MAX_HEAP_MB:-1024}" --import tsx scripts/start.ts "$@"

@@ -84,7 +84,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
       TEMPORAL_UI_PORT: '0',
     });
   }
-  const heap = `--max-old-space-size=${process.env.PARLEY_MAX_HEAP_MB ?? 768}`;
+  const heap = `--max-old-space-size=${process.env.PARLEY_MAX_HEAP_MB ?? 1024}`;
   const child = spawn(NODE, [heap, '--import', 'tsx', path.join(TEST_ROOT, 'scripts/start.ts'), ...args], {
     cwd: TEST_ROOT,
     detached: options.detached ?? false,

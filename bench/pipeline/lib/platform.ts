@@ -17,7 +17,7 @@ export interface PlatformChild {
 export async function spawnPlatform(opts: { databaseUrl: string; temporalAddress: string; roles?: string; env?: Record<string, string> }): Promise<PlatformChild> {
   const roles = opts.roles ?? 'api,worker,connector';
   // The same heap budget scripts/start.sh gives `npm start`.
-  const heap = `--max-old-space-size=${process.env.PARLEY_MAX_HEAP_MB ?? 768}`;
+  const heap = `--max-old-space-size=${process.env.PARLEY_MAX_HEAP_MB ?? 1024}`;
   const child = spawn(NODE, [heap, '--import', 'tsx', path.join(ROOT, 'scripts/start.ts'), '--role', roles], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
