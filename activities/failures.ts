@@ -2,12 +2,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 
 export const PERMANENT_SEND_FAILURE = 'PermanentSendFailure';
-export const NOT_FOUND = 'NotFound';
 
 export function permanentSendFailure(reason: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(reason, PERMANENT_SEND_FAILURE);
-}
-
-export function notFound(what: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(`${what} not found`, NOT_FOUND);
 }

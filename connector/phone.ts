@@ -11,7 +11,3 @@ export function toContactKey(phone: string): string {
   }
   return digits;
 }
-
-export function toE164(contactKey: string): string {
-  return `+${contactKey}`;
-}
