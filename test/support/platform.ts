@@ -2,10 +2,11 @@
  * Runs Parley as a real child process (the same `scripts/start.ts` that `npm start` runs)
  * against the test Postgres and Temporal, each call on a fresh database unless one is given.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
+import { spawnPlatform } from '../../scripts/spawn-platform';
 import {
   TEST_DATA,
   TEST_ENCRYPTION_KEY,
@@ -84,42 +85,13 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
       TEMPORAL_UI_PORT: '0',
     });
   }
-  const heap = `--max-old-space-size=${process.env.PARLEY_MAX_HEAP_MB ?? 1024}`;
-  const child = spawn(NODE, [heap, '--import', 'tsx', path.join(TEST_ROOT, 'scripts/start.ts'), ...args], {
-    cwd: TEST_ROOT,
-    detached: options.detached ?? false,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env,
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`platform did not start within 90 s:\n${output}`)), 90_000);
-    const check = () => {
-      const api = /GraphQL\s+(http:\/\/\S+)\/graphql/.exec(output);
-      if (api) return done(api[1]);
-      if (/running roles:/.test(output) && !roles.includes('api')) return done('');
-    };
-    const done = (value: string) => {
-      clearTimeout(timer);
-      child.stdout!.off('data', check);
-      resolve(value);
-    };
-    child.stdout!.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`platform exited with ${code} before it was ready:\n${output}`));
-    });
-  });
+  const { url, child, output, exited } = await spawnPlatform({ root: TEST_ROOT, args, env, api: embedded !== undefined || roles.includes('api'), detached: options.detached });
 
   return {
     url,
     databaseUrl,
     process: child,
-    output: () => output,
+    output,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;

@@ -1,11 +1,11 @@
 /**
- * Runs Parley as a real child process, as test/support/platform.ts does (that module reads
- * __dirname, which tsx's ESM mode does not define): `node --import tsx scripts/start.ts --role
- * api,worker,connector`, its URL read from the "GraphQL http://…/graphql" line.
+ * Runs Parley as a real child process, exactly as the tests do (scripts/spawn-platform.ts):
+ * `node --import tsx scripts/start.ts --role api,worker,connector`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { NODE, ROOT, BENCH_DATA } from './services';
+import { spawnPlatform as spawnStartScript } from '../../../scripts/spawn-platform';
+import { ROOT, BENCH_DATA } from './services';
 
 export interface PlatformChild {
   url: string;
@@ -16,11 +16,10 @@ export interface PlatformChild {
 
 export async function spawnPlatform(opts: { databaseUrl: string; temporalAddress: string; roles?: string; env?: Record<string, string> }): Promise<PlatformChild> {
   const roles = opts.roles ?? 'api,worker,connector';
-  // The same heap budget scripts/start.sh gives `npm start`.
-  const heap = `--max-old-space-size=${process.env.PARLEY_MAX_HEAP_MB ?? 1024}`;
-  const child = spawn(NODE, [heap, '--import', 'tsx', path.join(ROOT, 'scripts/start.ts'), '--role', roles], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { url, child, output, exited } = await spawnStartScript({
+    root: ROOT,
+    args: ['--role', roles],
+    api: roles.includes('api'),
     env: {
       ...process.env,
       DATABASE_URL: opts.databaseUrl,
@@ -34,36 +33,11 @@ export async function spawnPlatform(opts: { databaseUrl: string; temporalAddress
       ...opts.env,
     },
   });
-  let output = '';
-  const keep = (d: Buffer) => {
-    output += d;
-    if (output.length > 200_000) output = output.slice(-100_000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`platform did not start within 90 s:\n${output}`)), 90_000);
-    const check = () => {
-      const api = /GraphQL\s+(http:\/\/\S+)\/graphql/.exec(output);
-      const ready = api || (!roles.includes('api') && /running roles:/.test(output));
-      if (!ready) return;
-      clearTimeout(timer);
-      child.stdout!.off('data', check);
-      resolve(api?.[1] ?? '');
-    };
-    child.stdout!.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`platform exited with ${code} before it was ready:\n${output}`));
-    });
-  });
 
   return {
     url,
     child,
-    output: () => output,
+    output,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
