@@ -4,6 +4,7 @@ import type { ChannelAdapter } from '../connector/channels/port';
 import { PermanentChannelError } from '../connector/channels/port';
 import { permanentSendFailure } from './failures';
 import { NOTIFY, eventPayload } from './events';
+import { execute } from '../schema/orm';
 
 /** One message of a send batch. */
 export interface OutgoingMessage {
@@ -61,7 +62,6 @@ export function createMessagingActivities(ctx: ActivityContext, adapter: Channel
 }
 
 async function sendOne(ctx: ActivityContext, adapter: ChannelAdapter, input: SendMessageInput): Promise<'sent' | 'failed' | 'already'> {
-  const em = ctx.orm.em.fork();
   const row = await recordOutbound(ctx, input);
   if (row.status !== 'PENDING') return 'already';
   const event = (type: 'messageUpdated') => eventPayload({ type, workspaceId: input.workspaceId, conversationId: input.conversationId, messageId: row.id });
@@ -70,13 +70,15 @@ async function sendOne(ctx: ActivityContext, adapter: ChannelAdapter, input: Sen
     ({ externalId } = await adapter.send({ idempotencyKey: input.idempotencyKey, to: input.to, text: row.text }));
   } catch (err) {
     if (!(err instanceof PermanentChannelError)) throw err;
-    await em.execute(
+    await execute(
+      ctx.orm,
       `with failed as (update messages set status = 'FAILED', failure_reason = ? where id = ? and status = 'PENDING' returning id) select ${NOTIFY} from failed`,
       [err.message, row.id, event('messageUpdated')],
     );
     return 'failed';
   }
-  await em.execute(
+  await execute(
+    ctx.orm,
     `with sent as (
        update messages set status = 'SENT', external_id = ?, sent_at = clock_timestamp()
        where id = ? and status = 'PENDING' returning conversation_id, text, sent_at
@@ -91,9 +93,9 @@ async function sendOne(ctx: ActivityContext, adapter: ChannelAdapter, input: Sen
 }
 
 async function recordOutbound(ctx: ActivityContext, input: SendMessageInput): Promise<MessageRow> {
-  const em = ctx.orm.em.fork();
   if (input.messageId) {
-    const [row] = await em.execute<MessageRow[]>(
+    const [row] = await execute<MessageRow[]>(
+      ctx.orm,
       'select id, text, status from messages where id = ? and workspace_id = ?',
       [input.messageId, input.workspaceId],
     );
@@ -101,7 +103,8 @@ async function recordOutbound(ctx: ActivityContext, input: SendMessageInput): Pr
     return row;
   }
   const id = randomUUID();
-  const [inserted] = await em.execute<MessageRow[]>(
+  const [inserted] = await execute<MessageRow[]>(
+    ctx.orm,
     `with inserted as (
        insert into messages (id, workspace_id, conversation_id, channel_id, direction, sender_type, text, status, idempotency_key, reply_to_id)
        values (?, ?, ?, ?, 'OUTBOUND', ?, ?, 'PENDING', ?, ?)
@@ -115,6 +118,6 @@ async function recordOutbound(ctx: ActivityContext, input: SendMessageInput): Pr
     ],
   );
   if (inserted) return inserted;
-  const [existing] = await em.execute<MessageRow[]>('select id, text, status from messages where idempotency_key = ?', [input.idempotencyKey]);
+  const [existing] = await execute<MessageRow[]>(ctx.orm, 'select id, text, status from messages where idempotency_key = ?', [input.idempotencyKey]);
   return existing;
 }

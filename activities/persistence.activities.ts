@@ -1,6 +1,7 @@
 import type { ActivityContext } from './context';
 import type { ConversationMode, RuleSnapshot, SettingsSnapshot } from '../workflows/routing';
 import { publish } from './events';
+import { execute } from '../schema/orm';
 
 export interface ConversationContext {
   mode: ConversationMode;
@@ -16,7 +17,7 @@ export function createPersistenceActivities(ctx: ActivityContext) {
     /** The rules, settings and mode a conversation routes by; cached in the workflow. */
     async loadConversationContext(input: { workspaceId: string; conversationId: string }): Promise<ConversationContext> {
       // One round trip: this runs at the start of every conversation.
-      const [{ mode, rules, settings }] = await ctx.orm.em.fork().execute<{
+      const [{ mode, rules, settings }] = await execute<{
         mode: ConversationMode | null;
         rules: RuleSnapshot[];
         settings: {
@@ -28,6 +29,7 @@ export function createPersistenceActivities(ctx: ActivityContext) {
           sla_fallback_message: string | null;
         } | null;
       }[]>(
+        ctx.orm,
         `select
            (select mode from conversations where id = ? and workspace_id = ?) as mode,
            (select coalesce(json_agg(json_build_object('id', id, 'keywords', keywords, 'matchType', match_type, 'reply', reply, 'priority', priority)

@@ -5,10 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Orm } from '../schema/orm';
-import { NOTIFY, eventPayload } from '../activities/events';
+import { execute, type Orm } from '../schema/orm';
 import { conversationWorkflowId } from '../workflows/ids';
+import type { ConversationMode } from '../workflows/routing';
 import { toContactKey } from './phone';
 import { signalInbound } from './signal';
 
@@ -26,33 +25,18 @@ export interface InboundResult {
   conversationId: string;
   workspaceId: string;
   duplicate: boolean;
-  /** When a new row was stored (null for a duplicate). */
-  createdAt: Date | null;
+  /** When the row was stored. */
+  createdAt: Date;
 }
 
 export class UnknownChannelError extends Error {}
+export class WrongChannelKindError extends Error {}
 
 export interface IngressDeps {
   orm: Orm;
   temporal: Client;
   taskQueue: string;
-}
-
-export async function receiveInbound(deps: IngressDeps, envelope: InboundEnvelope): Promise<InboundResult> {
-  const contactKey = toContactKey(envelope.from);
-  const em = deps.orm.em.fork();
-  const persisted = await em.transactional((tx) => persistInbound(tx as EntityManager, envelope, contactKey));
-  if (!persisted.signalled) {
-    await signalInbound(deps, persisted.row);
-    await em.execute('update messages set signaled_at = now() where id = ?', [persisted.row.message_id]);
-  }
-  return {
-    messageId: persisted.row.message_id,
-    conversationId: persisted.row.conversation_id,
-    workspaceId: persisted.row.workspace_id,
-    duplicate: persisted.duplicate,
-    createdAt: persisted.createdAt,
-  };
+  log: (msg: string, err?: unknown) => void;
 }
 
 /** What the outbox and the ingress need to signal a persisted inbound message. */
@@ -67,59 +51,111 @@ export interface PendingInbound {
   blocked: boolean;
 }
 
-async function persistInbound(
-  em: EntityManager,
-  envelope: InboundEnvelope,
-  contactKey: string,
-): Promise<{ row: PendingInbound; duplicate: boolean; signalled: boolean; createdAt: Date | null }> {
-  const [channel] = await em.execute<{ workspace_id: string }[]>('select workspace_id from channels where id = ?', [envelope.channelId]);
-  if (!channel) throw new UnknownChannelError(`channel ${envelope.channelId} does not exist`);
-  const workspaceId = channel.workspace_id;
+export interface Ingress {
+  /**
+   * Stores the message (once per WhatsApp id) and hands it to its conversation workflow.
+   * `expect` restricts the channel to one workspace and kind (the API's simulator): anything
+   * else is an UnknownChannelError / WrongChannelKindError and nothing is written.
+   */
+  receive(envelope: InboundEnvelope, expect?: { workspaceId: string; kind: string }): Promise<InboundResult>;
+  /** Writes the signalled marks still buffered. */
+  close(): Promise<void>;
+}
 
-  const [conversation] = await em.execute<{ conversation_id: string; blocked: boolean }[]>(
-    `with contact as (
-       insert into contacts (id, workspace_id, contact_key, phone, name) values (?, ?, ?, ?, ?)
-       on conflict (workspace_id, contact_key) do update set name = coalesce(excluded.name, contacts.name)
-       returning id, blocked
-     ), conversation as (
-       insert into conversations (id, workspace_id, channel_id, contact_id, workflow_id)
-       select ?, ?, ?, contact.id, ? from contact
-       on conflict (channel_id, contact_id) do update set workflow_id = excluded.workflow_id
-       returning id
-     )
-     select conversation.id as conversation_id, contact.blocked from conversation, contact`,
-    [
-      randomUUID(), workspaceId, contactKey, `+${contactKey}`, envelope.name ?? null,
-      randomUUID(), workspaceId, envelope.channelId, conversationWorkflowId(envelope.channelId, contactKey),
-    ],
-  );
+interface StoredInbound {
+  result: 'NEW' | 'DUPLICATE' | 'UNKNOWN_CHANNEL' | 'WRONG_KIND';
+  message_id: string;
+  conversation_id: string;
+  workspace_id: string;
+  contact_blocked: boolean;
+  conversation_mode: ConversationMode;
+  new_conversation: boolean;
+  created_at: Date;
+  signaled: boolean;
+}
 
-  const messageId = randomUUID();
-  const [inserted] = await em.execute<{ id: string; created_at: Date }[]>(
-    `insert into messages (id, workspace_id, conversation_id, channel_id, direction, sender_type, text, status, external_id)
-     values (?, ?, ?, ?, 'INBOUND', 'CONTACT', ?, 'DELIVERED', ?)
-     on conflict (channel_id, external_id) do nothing returning id, created_at`,
-    [messageId, workspaceId, conversation.conversation_id, envelope.channelId, envelope.text, envelope.externalId],
-  );
-  const base = {
-    external_id: envelope.externalId,
-    text: envelope.text,
-    workspace_id: workspaceId,
-    channel_id: envelope.channelId,
-    conversation_id: conversation.conversation_id,
-    contact_key: contactKey,
-    blocked: conversation.blocked,
+export function createIngress(deps: IngressDeps): Ingress {
+  const marks = signalledMarks(deps);
+  return {
+    async receive(envelope, expect) {
+      const contactKey = toContactKey(envelope.from);
+      // One round trip, one transaction: schema/migrations/Migration20261123020000_ingress_function.ts.
+      const [stored] = await execute<StoredInbound[]>(
+        deps.orm,
+        'select * from parley_receive_inbound(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [
+          envelope.channelId, envelope.externalId, contactKey, envelope.name ?? null, envelope.text,
+          conversationWorkflowId(envelope.channelId, contactKey), randomUUID(), randomUUID(), randomUUID(),
+          expect?.workspaceId ?? null, expect?.kind ?? null,
+        ],
+      );
+      if (stored.result === 'UNKNOWN_CHANNEL') throw new UnknownChannelError(`channel ${envelope.channelId} does not exist`);
+      if (stored.result === 'WRONG_KIND') throw new WrongChannelKindError(`channel ${envelope.channelId} is not a ${expect?.kind} channel`);
+      if (!stored.signaled) {
+        await signalInbound(deps, {
+          message_id: stored.message_id,
+          external_id: envelope.externalId,
+          text: envelope.text,
+          workspace_id: stored.workspace_id,
+          channel_id: envelope.channelId,
+          conversation_id: stored.conversation_id,
+          contact_key: contactKey,
+          blocked: stored.contact_blocked,
+        });
+        marks.add(stored.message_id);
+      }
+      return {
+        messageId: stored.message_id,
+        conversationId: stored.conversation_id,
+        workspaceId: stored.workspace_id,
+        duplicate: stored.result === 'DUPLICATE',
+        createdAt: new Date(stored.created_at),
+      };
+    },
+    close: () => marks.flush(),
   };
-  if (!inserted) {
-    const [existing] = await em.execute<{ id: string; signaled_at: Date | null }[]>(
-      'select id, signaled_at from messages where channel_id = ? and external_id = ?',
-      [envelope.channelId, envelope.externalId],
-    );
-    return { row: { ...base, message_id: existing.id }, duplicate: true, signalled: existing.signaled_at !== null, createdAt: null };
-  }
-  await em.execute(
-    `update conversations set last_message_at = now(), last_message_text = ?, unread_count = unread_count + 1 where id = ? returning ${NOTIFY}`,
-    [envelope.text, conversation.conversation_id, eventPayload({ type: 'messageAdded', workspaceId, conversationId: conversation.conversation_id, messageId })],
-  );
-  return { row: { ...base, message_id: messageId }, duplicate: false, signalled: false, createdAt: inserted.created_at };
+}
+
+const MARK_DELAY_MS = 25;
+const MARK_BATCH = 500;
+
+/**
+ * Records when each message was signalled, a batch per statement rather than a round trip per
+ * message. A mark lost in a crash only means the outbox signals that message once more.
+ */
+function signalledMarks(deps: IngressDeps): { add(messageId: string): void; flush(): Promise<void> } {
+  let pending = new Map<string, string>();
+  let timer: NodeJS.Timeout | null = null;
+  let writing: Promise<void> = Promise.resolve();
+
+  const flush = (): Promise<void> => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (pending.size === 0) return writing;
+    const batch = pending;
+    pending = new Map();
+    writing = writing
+      .then(() =>
+        execute(
+          deps.orm,
+          `update messages m set signaled_at = v.at
+           from unnest(?::uuid[], ?::timestamptz[]) as v(id, at) where m.id = v.id and m.signaled_at is null`,
+          [`{${[...batch.keys()].join(',')}}`, `{${[...batch.values()].join(',')}}`],
+        ),
+      )
+      .then(
+        () => undefined,
+        (err) => deps.log(`ingress: could not record ${batch.size} signalled message(s); the outbox will signal them again`, err),
+      );
+    return writing;
+  };
+
+  return {
+    add(messageId) {
+      pending.set(messageId, new Date().toISOString());
+      if (pending.size >= MARK_BATCH) void flush();
+      else timer ??= setTimeout(() => void flush(), MARK_DELAY_MS);
+    },
+    flush,
+  };
 }

@@ -18,6 +18,7 @@ import { buildApp } from '../api/app';
 import { createLive } from '../api/live';
 import { createSessionManager } from '../connector/session-manager';
 import { startOutboxSweeper } from '../connector/outbox';
+import { createIngress, type Ingress } from '../connector/inbound';
 
 export const ROLES = ['api', 'worker', 'connector'] as const;
 export type PlatformRole = (typeof ROLES)[number];
@@ -51,6 +52,12 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
   if (roles.includes('api') || roles.includes('connector')) {
     events = await listenEvents(config.databaseUrl, (e) => listeners.forEach((fn) => fn(e)), log);
   }
+  const ingressDeps = { orm, temporal, taskQueue: config.taskQueue, log };
+  let ingress: Ingress | undefined;
+  if (roles.includes('api') || roles.includes('connector')) {
+    ingress = createIngress(ingressDeps);
+    stops.push(() => ingress!.close());
+  }
   // Stops run in reverse: these close after every worker that holds the native connection.
   stops.push(async () => {
     await events?.close();
@@ -83,7 +90,7 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
     await sessions.reconcile();
     const reconcileTimer = setInterval(() => sessions.reconcile().catch((err) => log('connector: reconcile failed', err)), 30_000);
     const stopSweeper = startOutboxSweeper(
-      { orm, temporal, taskQueue: config.taskQueue },
+      ingressDeps,
       { intervalMs: config.outboxSweepMs, graceMs: config.outboxGraceMs, log },
     );
     stops.push(async () => {
@@ -98,7 +105,7 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
   if (roles.includes('api')) {
     const live = createLive(orm, log);
     listeners.push((e) => live.onEvent(e));
-    const app = await buildApp({ config, orm, temporal, live }, { webDist: path.join(ROOT, 'web/dist'), logger: { level: config.logLevel } });
+    const app = await buildApp({ config, orm, temporal, live, ingress: ingress! }, { webDist: path.join(ROOT, 'web/dist'), logger: { level: config.logLevel } });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

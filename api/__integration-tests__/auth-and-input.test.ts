@@ -169,6 +169,16 @@ describe('channel credentials', () => {
 
     const bad = await gql(platform.url, `mutation { createChannel(input: { kind: CLOUD_API, name: "x", credentials: "token=abc" }) { id } }`, {}, shop.token);
     expect(bad.errors![0]).toMatchObject({ message: 'credentials: must be a JSON object', extensions: { code: 'BAD_USER_INPUT' } });
+
+    // A real number's channel takes no simulated messages, and the refusal writes nothing.
+    const simulated = await gql(
+      platform.url,
+      `mutation($i: SimulateInboundInput!) { simulateInbound(input: $i) { id } }`,
+      { i: { channelId: createChannel.id, from: '+4915100000095', text: 'hi' } },
+      shop.token,
+    );
+    expect(simulated.errors![0]).toMatchObject({ message: 'channelId: only SIMULATOR channels take simulated messages', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(await query(platform.databaseUrl, `select 1 from contacts where phone = '+4915100000095'`)).toHaveLength(0);
   });
 });
 
@@ -200,6 +210,7 @@ describe('tenant isolation', () => {
       rival.token,
     );
     expect(codes(inject)).toEqual(['NOT_FOUND']);
+    expect(await query(platform.databaseUrl, `select 1 from contacts where phone = '+4915100000096'`)).toHaveLength(0);
 
     const lists = await gqlOk(platform.url, '{ conversations { edges { node { id } } } channels { id } keywordRules { id } }', {}, rival.token);
     expect(lists).toEqual({ conversations: { edges: [] }, channels: [{ id: rival.channelId }], keywordRules: [] });

@@ -4,6 +4,7 @@ import type { Config } from '../../activities/config';
 import type { AccessClaims } from '../auth/tokens';
 import type { Role } from '../../schema/entities/membership.entity';
 import type { Live } from '../live';
+import type { Ingress } from '../../connector/inbound';
 import { forbidden, unauthenticated } from './errors';
 
 export interface ApiDeps {
@@ -11,6 +12,8 @@ export interface ApiDeps {
   orm: Orm;
   temporal: Client;
   live: Live;
+  /** Where simulated customer messages enter, like a connector's. */
+  ingress: Ingress;
 }
 
 export interface GraphQLContext extends ApiDeps {

@@ -4,7 +4,7 @@ import { builder } from '../builder';
 import { AGENTS, requireAuth } from '../context';
 import { badInput, notFound, validate } from '../errors';
 import { MessageType, loadMessage, type MessageView } from './message';
-import { receiveInbound } from '../../../connector/inbound';
+import { UnknownChannelError, WrongChannelKindError } from '../../../connector/inbound';
 import { InvalidPhoneError } from '../../../connector/phone';
 
 const SimulateInboundInput = builder.inputType('SimulateInboundInput', {
@@ -33,16 +33,12 @@ builder.mutationField('simulateInbound', (t) =>
     resolve: async (_root, args, ctx) => {
       const { workspaceId } = requireAuth(ctx, AGENTS);
       const input = validate(schema, args.input);
-      const em = ctx.orm.em.fork();
-      const [channel] = await em.execute<{ kind: string }[]>('select kind from channels where id = ? and workspace_id = ?', [input.channelId, workspaceId]);
-      if (!channel) throw notFound('channel');
-      if (channel.kind !== 'SIMULATOR') throw badInput('channelId: only SIMULATOR channels take simulated messages', 'channelId');
       try {
-        const result = await receiveInbound(
-          { orm: ctx.orm, temporal: ctx.temporal, taskQueue: ctx.config.taskQueue },
+        const result = await ctx.ingress.receive(
           { channelId: input.channelId, externalId: input.messageId ?? `sim-${randomUUID()}`, from: input.from, text: input.text, name: input.name },
+          { workspaceId, kind: 'SIMULATOR' },
         );
-        if (result.duplicate || !result.createdAt) return (await loadMessage(em, workspaceId, result.messageId))!;
+        if (result.duplicate) return (await loadMessage(ctx.orm.em.fork(), workspaceId, result.messageId))!;
         const message: MessageView = {
           id: result.messageId,
           conversationId: result.conversationId,
@@ -55,6 +51,8 @@ builder.mutationField('simulateInbound', (t) =>
         };
         return message;
       } catch (err) {
+        if (err instanceof UnknownChannelError) throw notFound('channel');
+        if (err instanceof WrongChannelKindError) throw badInput('channelId: only SIMULATOR channels take simulated messages', 'channelId');
         if (err instanceof InvalidPhoneError) throw badInput(`from: ${err.message}`, 'from');
         throw err;
       }

@@ -1,4 +1,4 @@
-import type { Orm } from '../../../schema/orm';
+import { execute, type Orm } from '../../../schema/orm';
 import type { ChannelAdapter, OutboundText } from '../port';
 import { PermanentChannelError } from '../port';
 
@@ -15,7 +15,8 @@ export function createSimulatorChannel(orm: Orm, channelId: string): ChannelAdap
     async send(message: OutboundText) {
       if (message.text.length > MAX_TEXT) throw new PermanentChannelError(`text longer than ${MAX_TEXT} characters`);
       if (message.to.startsWith(SIMULATOR_UNREACHABLE_PREFIX)) throw new PermanentChannelError(`${message.to} is not on WhatsApp`);
-      await orm.em.fork().execute(
+      await execute(
+        orm,
         'insert into simulator_deliveries (idempotency_key, channel_id, to_phone, text) values (?, ?, ?, ?) on conflict (idempotency_key) do nothing',
         [message.idempotencyKey, channelId, message.to, message.text],
       );
