@@ -25,7 +25,7 @@ RUN npm run build:web \
 # ---- runtime ----
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 \
-    NODE_OPTIONS=--max-old-space-size=1024
+    NODE_OPTIONS="--max-old-space-size=1024 --experimental-async-context-frame"
 WORKDIR /app
 # The code stays owned by root (read-only to the app); only the data folder is writable.
 COPY --from=build /app /app

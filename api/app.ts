@@ -9,7 +9,7 @@ import fastifyStatic from '@fastify/static';
 import { createYoga } from 'graphql-yoga';
 import { schema } from './graphql/schema';
 import type { ApiDeps, GraphQLContext } from './graphql/context';
-import { verifyAccessToken, TokenError } from './auth/tokens';
+import { cachedAccessTokenVerifier, TokenError, type AccessClaims } from './auth/tokens';
 import { healthRoutes } from './routes/health';
 
 export interface AppOptions {
@@ -25,6 +25,7 @@ export async function buildApp(deps: ApiDeps, options: AppOptions = {}): Promise
     // Pino's request logs carry method, url and status only: never headers or bodies (tokens, passwords).
   });
 
+  const verify = cachedAccessTokenVerifier(deps.config);
   const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply }, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -36,7 +37,7 @@ export async function buildApp(deps: ApiDeps, options: AppOptions = {}): Promise
     },
     maskedErrors: true,
     graphiql: { title: 'Parley GraphQL' },
-    context: async ({ request }) => ({ ...deps, auth: await authenticate(deps, request.headers.get('authorization')) }),
+    context: async ({ request }) => ({ ...deps, auth: await authenticate(verify, request.headers.get('authorization')) }),
   });
 
   app.route({
@@ -67,12 +68,12 @@ export async function buildApp(deps: ApiDeps, options: AppOptions = {}): Promise
   return app;
 }
 
-async function authenticate(deps: ApiDeps, header: string | null): Promise<GraphQLContext['auth']> {
+async function authenticate(verify: (token: string) => Promise<AccessClaims>, header: string | null): Promise<GraphQLContext['auth']> {
   if (!header) return null;
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) return { error: 'the Authorization header must be "Bearer <accessToken>"' };
   try {
-    return await verifyAccessToken(deps.config, match[1]);
+    return await verify(match[1]);
   } catch (err) {
     return { error: err instanceof TokenError ? err.message : 'invalid access token' };
   }

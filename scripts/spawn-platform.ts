@@ -25,9 +25,9 @@ export interface SpawnOptions {
 }
 
 export async function spawnPlatform(opts: SpawnOptions): Promise<SpawnedPlatform> {
-  // The same heap budget scripts/start.sh gives `npm start`.
+  // The same heap budget and flags scripts/start.sh gives `npm start`.
   const heap = `--max-old-space-size=${opts.env.PARLEY_MAX_HEAP_MB ?? 1024}`;
-  const child = spawn(path.join(opts.root, 'node_modules/.bin/node'), [heap, '--import', 'tsx', path.join(opts.root, 'scripts/start.ts'), ...opts.args], {
+  const child = spawn(path.join(opts.root, 'node_modules/.bin/node'), [heap, '--experimental-async-context-frame', '--import', 'tsx', path.join(opts.root, 'scripts/start.ts'), ...opts.args], {
     cwd: opts.root,
     detached: opts.detached ?? false,
     stdio: ['ignore', 'pipe', 'pipe'],

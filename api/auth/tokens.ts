@@ -34,18 +34,38 @@ export async function issueAccessToken(settings: TokenSettings, claims: AccessCl
     .sign(secretKey(settings));
 }
 
-export async function verifyAccessToken(settings: TokenSettings, token: string): Promise<AccessClaims> {
+export async function verifyAccessToken(settings: TokenSettings, token: string): Promise<AccessClaims & { expiresAtMs: number }> {
   try {
     const { payload } = await jwtVerify(token, secretKey(settings), { issuer: ISSUER, algorithms: ['HS256'] });
     if (typeof payload.sub !== 'string' || typeof payload.wid !== 'string' || typeof payload.role !== 'string') {
       throw new TokenError('malformed access token');
     }
-    return { userId: payload.sub, workspaceId: payload.wid, role: payload.role as Role };
+    return { userId: payload.sub, workspaceId: payload.wid, role: payload.role as Role, expiresAtMs: (payload.exp ?? 0) * 1000 };
   } catch (err) {
     if (err instanceof joseErrors.JWTExpired) throw new TokenError('access token expired');
     if (err instanceof TokenError) throw err;
     throw new TokenError('invalid access token');
   }
+}
+
+const VERIFIED_CACHE_SIZE = 10_000;
+
+/**
+ * verifyAccessToken with a memory of tokens already verified, until they expire: a client sends
+ * the same token with every request, and checking its signature each time is wasted work.
+ */
+export function cachedAccessTokenVerifier(settings: TokenSettings): (token: string) => Promise<AccessClaims> {
+  const verified = new Map<string, AccessClaims & { expiresAtMs: number }>();
+  return async (token) => {
+    const hit = verified.get(token);
+    if (hit && Date.now() < hit.expiresAtMs) return hit;
+    verified.delete(token);
+    const claims = await verifyAccessToken(settings, token);
+    // Oldest first: a Map iterates in insertion order.
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+    verified.set(token, claims);
+    return claims;
+  };
 }
 
 /** A new refresh token in a new family (a sign-in) or in the given family (a rotation). */
