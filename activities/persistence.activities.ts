@@ -1,13 +1,6 @@
 import type { ActivityContext } from './context';
-import type { ConversationMode, RuleSnapshot, SettingsSnapshot } from '../workflows/routing';
+import { loadConversationContext, type ConversationContext } from './conversation-context';
 import { publish } from './events';
-import { execute } from '../schema/orm';
-
-export interface ConversationContext {
-  mode: ConversationMode;
-  rules: RuleSnapshot[];
-  settings: SettingsSnapshot;
-}
 
 export type PersistenceActivities = ReturnType<typeof createPersistenceActivities>;
 
@@ -16,42 +9,7 @@ export function createPersistenceActivities(ctx: ActivityContext) {
   return {
     /** The rules, settings and mode a conversation routes by; cached in the workflow. */
     async loadConversationContext(input: { workspaceId: string; conversationId: string }): Promise<ConversationContext> {
-      // One round trip: this runs at the start of every conversation.
-      const [{ mode, rules, settings }] = await execute<{
-        mode: ConversationMode | null;
-        rules: RuleSnapshot[];
-        settings: {
-          default_reply: string | null;
-          away_message: string | null;
-          time_zone: string;
-          business_hours: SettingsSnapshot['businessHours'];
-          human_sla_seconds: number | null;
-          sla_fallback_message: string | null;
-        } | null;
-      }[]>(
-        ctx.orm,
-        `select
-           (select mode from conversations where id = ? and workspace_id = ?) as mode,
-           (select coalesce(json_agg(json_build_object('id', id, 'keywords', keywords, 'matchType', match_type, 'reply', reply, 'priority', priority)
-                                     order by priority desc, created_at, id), '[]')
-            from keyword_rules where workspace_id = ? and enabled) as rules,
-           (select row_to_json(s) from (
-              select default_reply, away_message, time_zone, business_hours, human_sla_seconds, sla_fallback_message
-              from bot_settings where workspace_id = ?) s) as settings`,
-        [input.conversationId, input.workspaceId, input.workspaceId, input.workspaceId],
-      );
-      return {
-        mode: mode ?? 'BOT',
-        rules,
-        settings: {
-          defaultReply: settings?.default_reply ?? null,
-          awayMessage: settings?.away_message ?? null,
-          timeZone: settings?.time_zone ?? 'UTC',
-          businessHours: settings?.business_hours ?? null,
-          humanSlaSeconds: settings?.human_sla_seconds ?? null,
-          slaFallbackMessage: settings?.sla_fallback_message ?? null,
-        },
-      };
+      return loadConversationContext(ctx.orm, input.workspaceId, input.conversationId);
     },
 
     /**

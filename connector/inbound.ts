@@ -8,6 +8,8 @@ import type { Client } from '@temporalio/client';
 import { execute, type Orm } from '../schema/orm';
 import { conversationWorkflowId } from '../workflows/ids';
 import type { ConversationMode } from '../workflows/routing';
+import type { ConversationContext } from '../activities/conversation-context';
+import { createContextCache, type ContextCache } from './context-cache';
 import { toContactKey } from './phone';
 import { signalInbound } from './signal';
 
@@ -72,10 +74,12 @@ interface StoredInbound {
   new_conversation: boolean;
   created_at: Date;
   signaled: boolean;
+  settings_version: string;
 }
 
 export function createIngress(deps: IngressDeps): Ingress {
   const marks = signalledMarks(deps);
+  const contexts = createContextCache(deps.orm);
   return {
     async receive(envelope, expect) {
       const contactKey = toContactKey(envelope.from);
@@ -92,6 +96,7 @@ export function createIngress(deps: IngressDeps): Ingress {
       if (stored.result === 'UNKNOWN_CHANNEL') throw new UnknownChannelError(`channel ${envelope.channelId} does not exist`);
       if (stored.result === 'WRONG_KIND') throw new WrongChannelKindError(`channel ${envelope.channelId} is not a ${expect?.kind} channel`);
       if (!stored.signaled) {
+        const context = stored.new_conversation ? await startContext(deps, contexts, stored) : undefined;
         await signalInbound(deps, {
           message_id: stored.message_id,
           external_id: envelope.externalId,
@@ -101,7 +106,7 @@ export function createIngress(deps: IngressDeps): Ingress {
           conversation_id: stored.conversation_id,
           contact_key: contactKey,
           blocked: stored.contact_blocked,
-        });
+        }, context);
         marks.add(stored.message_id);
       }
       return {
@@ -114,6 +119,16 @@ export function createIngress(deps: IngressDeps): Ingress {
     },
     close: () => marks.flush(),
   };
+}
+
+/** A new conversation's routing context; without one (the read failed) its workflow reads it itself. */
+async function startContext(deps: IngressDeps, contexts: ContextCache, stored: StoredInbound): Promise<ConversationContext | undefined> {
+  try {
+    return { ...(await contexts.get(stored.workspace_id, stored.settings_version)), mode: stored.conversation_mode };
+  } catch (err) {
+    deps.log('ingress: could not read the routing context; the conversation workflow will', err);
+    return undefined;
+  }
 }
 
 const MARK_DELAY_MS = 25;

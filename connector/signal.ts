@@ -4,6 +4,7 @@ import { conversationWorkflowId } from '../workflows/ids';
 import type { ConversationInput, InboundMessage } from '../workflows/conversation.workflow';
 import { CONVERSATION_SIGNALS } from '../workflows/signals';
 import type { PendingInbound } from './inbound';
+import type { ConversationContext } from '../activities/conversation-context';
 
 export const WorkspaceIdKey = defineSearchAttributeKey('WorkspaceId', SearchAttributeType.KEYWORD);
 export const ChannelIdKey = defineSearchAttributeKey('ChannelId', SearchAttributeType.KEYWORD);
@@ -22,12 +23,14 @@ export async function signalConversation(
   ref: ConversationRef,
   signal: string,
   args: unknown[],
+  context?: ConversationContext,
 ): Promise<void> {
   const input: ConversationInput = {
     workspaceId: ref.workspace_id,
     channelId: ref.channel_id,
     conversationId: ref.conversation_id,
     contactKey: ref.contact_key,
+    context,
   };
   await deps.temporal.workflow.signalWithStart('conversationWorkflow', {
     workflowId: conversationWorkflowId(ref.channel_id, ref.contact_key),
@@ -43,12 +46,13 @@ export async function signalConversation(
   });
 }
 
-export async function signalInbound(deps: { temporal: Client; taskQueue: string }, row: PendingInbound): Promise<void> {
+/** `context`: a new conversation's routing context, so its workflow starts without a lookup. */
+export async function signalInbound(deps: { temporal: Client; taskQueue: string }, row: PendingInbound, context?: ConversationContext): Promise<void> {
   const message: InboundMessage = {
     messageId: row.message_id,
     externalId: row.external_id,
     text: row.text,
     contactBlocked: row.blocked,
   };
-  await signalConversation(deps, row, CONVERSATION_SIGNALS.inbound, [message]);
+  await signalConversation(deps, row, CONVERSATION_SIGNALS.inbound, [message], context);
 }

@@ -13,14 +13,14 @@ import { KeywordRule } from './entities/keyword-rule.entity';
 import { BotSettings } from './entities/bot-settings.entity';
 import { Migration20261123000000_spine } from './migrations/Migration20261123000000_spine';
 import { Migration20261123010000_human_sla } from './migrations/Migration20261123010000_human_sla';
-import { Migration20261123020000_ingress_function } from './migrations/Migration20261123020000_ingress_function';
+import { Migration20261123020000_ingress } from './migrations/Migration20261123020000_ingress';
 
 export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings];
 
 const migrationsList = [
   { name: 'Migration20261123000000_spine', class: Migration20261123000000_spine },
   { name: 'Migration20261123010000_human_sla', class: Migration20261123010000_human_sla },
-  { name: 'Migration20261123020000_ingress_function', class: Migration20261123020000_ingress_function },
+  { name: 'Migration20261123020000_ingress', class: Migration20261123020000_ingress },
 ];
 
 export type Orm = MikroORM;

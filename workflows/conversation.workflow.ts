@@ -1,6 +1,7 @@
 import * as wf from '@temporalio/workflow';
 import type { PersistenceActivities } from '../activities/persistence.activities';
 import type { MessagingActivities, OutgoingMessage } from '../activities/messaging.activities';
+import type { ConversationContext } from '../activities/conversation-context';
 import { routeInbound, slaDeadlineAfterInbound, type ConversationMode, type RuleSnapshot, type SettingsSnapshot } from './routing';
 import { agentMessageKey, botReplyKey, channelTaskQueue, slaFallbackKey } from './ids';
 import { channelSend, quickIo } from './presets';
@@ -19,6 +20,8 @@ export interface ConversationInput {
   channelId: string;
   conversationId: string;
   contactKey: string;
+  /** A new conversation's routing context, read by the ingress: the first task then needs no lookup. */
+  context?: ConversationContext;
   /** Carried across continue-as-new. */
   state?: ConversationState;
 }
@@ -63,7 +66,15 @@ const db = wf.proxyLocalActivities<PersistenceActivities>(quickIo);
 
 /** One per contact per channel; id = conversationWorkflowId(channelId, contactKey). */
 export async function conversationWorkflow(input: ConversationInput): Promise<void> {
-  const state: ConversationState = input.state ?? { mode: 'BOT', rules: null, settings: null, seen: [], queue: [], handled: 0, sla: null };
+  const state: ConversationState = input.state ?? {
+    mode: input.context?.mode ?? 'BOT',
+    rules: input.context?.rules ?? null,
+    settings: input.context?.settings ?? null,
+    seen: [],
+    queue: [],
+    handled: 0,
+    sla: null,
+  };
   const channel = wf.proxyActivities<MessagingActivities>({ ...channelSend, taskQueue: channelTaskQueue(input.channelId) });
 
   wf.setHandler(inboundSignal, (message) => enqueueUnlessSeen(state, message));
@@ -95,7 +106,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     handledThisRun += count;
   }
   await wf.condition(wf.allHandlersFinished);
-  await wf.continueAsNew<typeof conversationWorkflow>({ ...input, state });
+  await wf.continueAsNew<typeof conversationWorkflow>({ ...input, context: undefined, state });
 }
 
 function idleTimer(): { expired: boolean; touch(): void } {

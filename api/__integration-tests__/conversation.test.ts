@@ -128,7 +128,7 @@ it('keeps the bot silent after take over, delivers the agent, and answers again 
   expect(after.messages[5].text).toBe(PRICE_REPLY);
 });
 
-it('uses a keyword rule created while the conversation is running', async () => {
+it('uses a keyword rule created while the conversation is running, and in conversations that start after it', async () => {
   const first = await inbound('+4915100000005', 'hello');
   await waitForMessages(first.conversationId, 2);
   await gqlOk(
@@ -140,6 +140,9 @@ it('uses a keyword rule created while the conversation is running', async () => 
   await inbound('+4915100000005', 'I want a refund');
   const t = await waitForMessages(first.conversationId, 4);
   expect(t.messages[3].text).toBe('Refunds take 3 days.');
+  // A new conversation's workflow gets its rules from the ingress, which had read them before the change.
+  const fresh = await inbound('+4915100000016', 'refund please');
+  expect((await waitForMessages(fresh.conversationId, 2)).messages[1].text).toBe('Refunds take 3 days.');
 });
 
 it('lists conversations newest first with cursor pagination, scoped to the workspace', async () => {

@@ -5,26 +5,44 @@ import { Migration } from '@mikro-orm/migrations';
  * (channel lookup, contact and conversation upsert, message insert, conversation bump and NOTIFY,
  * inside one transaction). See connector/inbound.ts.
  *
+ * workspaces.settings_version counts changes to the workspace's keyword rules and bot settings
+ * (kept by triggers, whoever writes): the ingress returns it, so a cached copy of the routing
+ * context is used only while it is current.
+ *
  * result: 'NEW' (stored now), 'DUPLICATE' (this WhatsApp id was stored before; nothing written),
  * 'UNKNOWN_CHANNEL' (no such channel, or not in p_workspace_id), 'WRONG_KIND' (not a p_kind channel).
  */
-export class Migration20261123020000_ingress_function extends Migration {
+export class Migration20261123020000_ingress extends Migration {
   override async up(): Promise<void> {
     this.addSql(`
+      alter table workspaces add column settings_version bigint not null default 0;
+      create function parley_bump_settings_version() returns trigger language plpgsql as $fn$
+      begin
+        update workspaces set settings_version = settings_version + 1
+          where id = case when tg_op = 'DELETE' then old.workspace_id else new.workspace_id end;
+        return null;
+      end
+      $fn$;
+      create trigger keyword_rules_settings_version after insert or update or delete on keyword_rules
+        for each row execute function parley_bump_settings_version();
+      create trigger bot_settings_settings_version after insert or update or delete on bot_settings
+        for each row execute function parley_bump_settings_version();
+
       create function parley_receive_inbound(
         p_channel_id uuid, p_external_id text, p_contact_key text, p_name text, p_text text, p_workflow_id text,
         p_message_id uuid, p_contact_id uuid, p_conversation_id uuid,
         p_workspace_id uuid default null, p_kind text default null
       ) returns table (
         result text, message_id uuid, conversation_id uuid, workspace_id uuid, contact_blocked boolean,
-        conversation_mode text, new_conversation boolean, created_at timestamptz, signaled boolean
+        conversation_mode text, new_conversation boolean, created_at timestamptz, signaled boolean, settings_version bigint
       ) language plpgsql as $fn$
       #variable_conflict use_column
       declare
         v_kind text;
         v_contact_id uuid;
       begin
-        select ch.workspace_id, ch.kind into workspace_id, v_kind from channels ch where ch.id = p_channel_id;
+        select ch.workspace_id, ch.kind, w.settings_version into workspace_id, v_kind, settings_version
+          from channels ch join workspaces w on w.id = ch.workspace_id where ch.id = p_channel_id;
         if not found or (p_workspace_id is not null and workspace_id <> p_workspace_id) then
           result := 'UNKNOWN_CHANNEL';
           return next;

@@ -1,0 +1,54 @@
+/**
+ * What a conversation routes by: the workspace's rules and bot settings, and the conversation's
+ * mode. Read when a conversation workflow starts (by the ingress for a new conversation, else by
+ * the workflow's first task) and cached in the workflow until a settingsChanged signal.
+ */
+import { execute, type Orm } from '../schema/orm';
+import type { ConversationMode, RuleSnapshot, SettingsSnapshot } from '../workflows/routing';
+
+export interface ConversationContext {
+  mode: ConversationMode;
+  rules: RuleSnapshot[];
+  settings: SettingsSnapshot;
+}
+
+interface ContextRow {
+  mode: ConversationMode | null;
+  rules: RuleSnapshot[];
+  settings: {
+    default_reply: string | null;
+    away_message: string | null;
+    time_zone: string;
+    business_hours: SettingsSnapshot['businessHours'];
+    human_sla_seconds: number | null;
+    sla_fallback_message: string | null;
+  } | null;
+}
+
+/** One round trip. Without a conversation (not stored yet) the mode is BOT. */
+export async function loadConversationContext(orm: Orm, workspaceId: string, conversationId: string | null): Promise<ConversationContext> {
+  const [{ mode, rules, settings }] = await execute<ContextRow[]>(
+    orm,
+    `select
+       (select mode from conversations where id = ? and workspace_id = ?) as mode,
+       (select coalesce(json_agg(json_build_object('id', id, 'keywords', keywords, 'matchType', match_type, 'reply', reply, 'priority', priority)
+                                 order by priority desc, created_at, id), '[]')
+        from keyword_rules where workspace_id = ? and enabled) as rules,
+       (select row_to_json(s) from (
+          select default_reply, away_message, time_zone, business_hours, human_sla_seconds, sla_fallback_message
+          from bot_settings where workspace_id = ?) s) as settings`,
+    [conversationId, workspaceId, workspaceId, workspaceId],
+  );
+  return {
+    mode: mode ?? 'BOT',
+    rules,
+    settings: {
+      defaultReply: settings?.default_reply ?? null,
+      awayMessage: settings?.away_message ?? null,
+      timeZone: settings?.time_zone ?? 'UTC',
+      businessHours: settings?.business_hours ?? null,
+      humanSlaSeconds: settings?.human_sla_seconds ?? null,
+      slaFallbackMessage: settings?.sla_fallback_message ?? null,
+    },
+  };
+}
