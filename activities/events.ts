@@ -8,7 +8,8 @@ export const EVENTS_CHANNEL = 'parley_events';
 
 export type ParleyEvent =
   | { type: 'messageAdded' | 'messageUpdated'; workspaceId: string; conversationId: string; messageId: string }
-  | { type: 'slaBreached'; workspaceId: string; conversationId: string; messageId: string }
+  /** The conversation's own state changed: mode, unread count, SLA breach. */
+  | { type: 'conversationUpdated'; workspaceId: string; conversationId: string }
   | { type: 'channelAdded'; workspaceId: string; channelId: string };
 
 /**

@@ -22,7 +22,7 @@ export function createPersistenceActivities(ctx: ActivityContext) {
         'update conversations set sla_breached_at = coalesce(sla_breached_at, now()) where id = ? and workspace_id = ?',
         [input.conversationId, input.workspaceId],
       );
-      await publish(em, { type: 'slaBreached', workspaceId: input.workspaceId, conversationId: input.conversationId, messageId: input.waitingSinceMessageId });
+      await publish(em, { type: 'conversationUpdated', workspaceId: input.workspaceId, conversationId: input.conversationId });
     },
 
     /** A send that gave up: the message shows FAILED with the reason. */

@@ -1,45 +1,59 @@
 /**
  * Relays Postgres events (activities/events.ts) to GraphQL subscribers of this process. Each
- * event's message is loaded once, then fanned out to the subscribers of its workspace.
+ * event's message or conversation is loaded once, then fanned out to the subscribers of its
+ * workspace.
  */
 import { createPubSub } from 'graphql-yoga';
 import type { Orm } from '../schema/orm';
 import type { ParleyEvent } from '../activities/events';
 import { loadMessage, type MessageView } from './graphql/types/message';
+import { findConversation, type ConversationView } from './graphql/types/conversation';
 
 type Topics = {
   [topic: `messageAdded:${string}`]: [MessageView];
   [topic: `messageUpdated:${string}`]: [MessageView];
+  [topic: `conversationUpdated:${string}`]: [ConversationView];
 };
+
+type MessageKind = 'messageAdded' | 'messageUpdated';
 
 export interface Live {
   onEvent(event: ParleyEvent): void;
-  subscribe(kind: 'messageAdded' | 'messageUpdated', workspaceId: string, conversationId?: string | null): AsyncIterable<MessageView>;
+  subscribe(kind: MessageKind, workspaceId: string, conversationId?: string | null): AsyncIterable<MessageView>;
+  subscribe(kind: 'conversationUpdated', workspaceId: string, conversationId?: string | null): AsyncIterable<ConversationView>;
 }
 
 export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void): Live {
   const pubSub = createPubSub<Topics>();
   // Subscribers per workspace: an event nobody in this process listens to costs no query.
   const listening = new Map<string, number>();
+  const relay = <T>(topic: keyof Topics, load: Promise<T | null>) =>
+    load.then((item) => item && pubSub.publish(topic, item as never)).catch((err) => log('live event failed', err));
+
+  async function* subscribe(kind: MessageKind | 'conversationUpdated', workspaceId: string, conversationId?: string | null) {
+    listening.set(workspaceId, (listening.get(workspaceId) ?? 0) + 1);
+    try {
+      for await (const item of pubSub.subscribe(`${kind}:${workspaceId}`)) {
+        const itemConversation = 'conversationId' in item ? item.conversationId : item.id;
+        if (!conversationId || itemConversation === conversationId) yield item;
+      }
+    } finally {
+      const left = (listening.get(workspaceId) ?? 1) - 1;
+      if (left > 0) listening.set(workspaceId, left);
+      else listening.delete(workspaceId);
+    }
+  }
+
   return {
     onEvent(event) {
-      if (event.type !== 'messageAdded' && event.type !== 'messageUpdated') return;
       if (!listening.get(event.workspaceId)) return;
-      loadMessage(orm.em.fork(), event.workspaceId, event.messageId)
-        .then((message) => message && pubSub.publish(`${event.type}:${event.workspaceId}`, message))
-        .catch((err) => log('live event failed', err));
-    },
-    async *subscribe(kind, workspaceId, conversationId) {
-      listening.set(workspaceId, (listening.get(workspaceId) ?? 0) + 1);
-      try {
-        for await (const message of pubSub.subscribe(`${kind}:${workspaceId}`)) {
-          if (!conversationId || message.conversationId === conversationId) yield message;
-        }
-      } finally {
-        const left = (listening.get(workspaceId) ?? 1) - 1;
-        if (left > 0) listening.set(workspaceId, left);
-        else listening.delete(workspaceId);
+      if (event.type === 'messageAdded' || event.type === 'messageUpdated') {
+        relay(`${event.type}:${event.workspaceId}`, loadMessage(orm.em.fork(), event.workspaceId, event.messageId));
+      }
+      if (event.type === 'conversationUpdated') {
+        relay(`conversationUpdated:${event.workspaceId}`, findConversation(orm.em.fork(), event.workspaceId, event.conversationId));
       }
     },
+    subscribe: subscribe as Live['subscribe'],
   };
 }

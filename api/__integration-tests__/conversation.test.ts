@@ -3,7 +3,7 @@
  * workflow → send activity on the channel's task queue → simulator → GraphQL, all real.
  */
 import { Client, Connection } from '@temporalio/client';
-import { createWorkspace, gql, gqlOk, query, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
+import { createWorkspace, gql, gqlOk, query, startPlatform, subscribe, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
 import { CONTINUE_AS_NEW_EVENTS, TEST_TEMPORAL_ADDRESS } from '../../test/support/services-env';
 
 const PRICE_REPLY = 'Our prices start at 10 EUR';
@@ -167,8 +167,13 @@ describe('bot settings', () => {
   const update = `mutation($i: UpdateBotSettingsInput!) { updateBotSettings(input: $i) {
     defaultReply awayMessage timeZone businessHours { weekday open close } humanSlaSeconds slaFallbackMessage } }`;
 
-  it('reminds agents and tells the customer when nobody answers in human mode, until an agent replies', async () => {
+  it('reminds agents (live) and tells the customer when nobody answers in human mode, until an agent replies', async () => {
     const ws = await createWorkspace(platform.url);
+    const rival = await createWorkspace(platform.url);
+    const CHANGES = `subscription { conversationUpdated { id mode slaBreachedAt } }`;
+    const live = subscribe<{ conversationUpdated: { id: string; mode: string; slaBreachedAt: string | null } }>(platform.url, CHANGES, {}, ws.token);
+    const elsewhere = subscribe(platform.url, CHANGES, {}, rival.token);
+    await Promise.all([live.ready, elsewhere.ready]);
     await gqlOk(platform.url, update, { i: { humanSlaSeconds: 2, slaFallbackMessage: 'Sorry for the wait, an agent is on the way.' } }, ws.token);
     const first = await inbound('+4915200000001', 'hello', undefined, ws);
     const id = first.conversationId;
@@ -185,9 +190,18 @@ describe('bot settings', () => {
     const [fallback] = await query(platform.databaseUrl, `select reply_to_id from messages where idempotency_key like 'sla:%' and conversation_id = $1`, [id]);
     expect(fallback.reply_to_id).toBe(waiting.id);
 
+    // The inbox heard of the take over and of the breach as they happened, with no reload.
+    const changes = () => live.events.map((e) => e.conversationUpdated).filter((c) => c.id === id);
+    await waitFor('the live breach', async () => changes().some((c) => c.slaBreachedAt !== null));
+    expect(changes()[0]).toEqual({ id, mode: 'HUMAN', slaBreachedAt: null });
+
     await gqlOk(platform.url, `mutation($i: SendMessageInput!) { sendMessage(input: $i) { id } }`, { i: { conversationId: id, text: 'Here now!' } }, ws.token);
     const { conversation } = await gqlOk(platform.url, `query($id: ID!) { conversation(id: $id) { slaBreachedAt } }`, { id }, ws.token);
     expect(conversation.slaBreachedAt).toBeNull();
+    await waitFor('the live all-clear', async () => changes().at(-1)!.slaBreachedAt === null);
+    live.close();
+    elsewhere.close();
+    expect(elsewhere.events).toEqual([]);
     // The clock stopped with the agent's reply: no second fallback.
     await new Promise((r) => setTimeout(r, 3000));
     expect((await thread(id, ws)).messages.map((m) => m.senderType)).toEqual(['CONTACT', 'BOT', 'CONTACT', 'BOT', 'HUMAN']);

@@ -127,6 +127,48 @@ export async function gqlOk<T = any>(url: string, query: string, variables: obje
   return result.data;
 }
 
+export interface Subscription<T> {
+  /** Every `next` payload received so far, in order. */
+  events: T[];
+  /** Resolves once the server has accepted the subscription (its response has started). */
+  ready: Promise<void>;
+  close(): void;
+}
+
+/** A GraphQL subscription over SSE, as the dashboard opens one: collects what the server pushes. */
+export function subscribe<T = any>(url: string, query: string, variables: object = {}, token?: string): Subscription<T> {
+  const events: T[] = [];
+  const abort = new AbortController();
+  const ready = (async () => {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+      signal: abort.signal,
+    });
+    if (!response.ok || !response.body) throw new Error(`subscription refused: HTTP ${response.status}`);
+    const decoder = new TextDecoder();
+    let buffer = '';
+    void (async () => {
+      try {
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+          buffer += decoder.decode(chunk, { stream: true });
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) !== -1) {
+            const frame = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const data = frame.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('');
+            if (frame.includes('event: next') && data) events.push(JSON.parse(data).data as T);
+          }
+        }
+      } catch (err) {
+        if (!abort.signal.aborted) throw err;
+      }
+    })();
+  })();
+  return { events, ready, close: () => abort.abort() };
+}
+
 export interface TestWorkspace {
   token: string;
   refreshToken: string;

@@ -250,6 +250,7 @@ builder.mutationField('sendMessage', (t) =>
       );
       await em.execute('update conversations set sla_breached_at = null where id = ?', [conversation.id]);
       await publish(em, { type: 'messageAdded', workspaceId: auth.workspaceId, conversationId: conversation.id, messageId: id });
+      if (conversation.slaBreachedAt) await publish(em, { type: 'conversationUpdated', workspaceId: auth.workspaceId, conversationId: conversation.id });
       await signal(ctx, conversation, CONVERSATION_SIGNALS.agentMessage, [{ messageId: id }]);
       return (await loadMessage(em, auth.workspaceId, id))!;
     },
@@ -283,6 +284,7 @@ builder.mutationField('markRead', (t) =>
       const em = ctx.orm.em.fork();
       const conversation = await findConversation(em, workspaceId, String(args.conversationId));
       await em.execute('update conversations set unread_count = 0 where id = ? and workspace_id = ?', [conversation.id, workspaceId]);
+      if (conversation.unreadCount > 0) await publish(em, { type: 'conversationUpdated', workspaceId, conversationId: conversation.id });
       return { ...conversation, unreadCount: 0 };
     },
   }),
@@ -299,6 +301,7 @@ async function setMode(ctx: GraphQLContext, conversationId: string, mode: Conver
     conversation.id,
     workspaceId,
   ]);
+  await publish(em, { type: 'conversationUpdated', workspaceId, conversationId: conversation.id });
   await signal(ctx, conversation, mode === 'HUMAN' ? CONVERSATION_SIGNALS.takeOver : CONVERSATION_SIGNALS.release, []);
   return { ...conversation, mode, slaBreachedAt: mode === 'BOT' ? null : conversation.slaBreachedAt };
 }

@@ -1,6 +1,7 @@
 import { builder } from '../builder';
 import { requireAuth } from '../context';
 import { MessageType, type MessageView } from './message';
+import { ConversationType, type ConversationView } from './conversation';
 
 for (const kind of ['messageAdded', 'messageUpdated'] as const) {
   builder.subscriptionField(kind, (t) =>
@@ -16,3 +17,14 @@ for (const kind of ['messageAdded', 'messageUpdated'] as const) {
     }),
   );
 }
+
+builder.subscriptionField('conversationUpdated', (t) =>
+  t.field({
+    type: ConversationType,
+    description: "A conversation's own state changed: taken over or released, read, or waiting too long for an agent (slaBreachedAt).",
+    args: { conversationId: t.arg.id() },
+    subscribe: (_root, args, ctx) =>
+      ctx.live.subscribe('conversationUpdated', requireAuth(ctx).workspaceId, args.conversationId ? String(args.conversationId) : null),
+    resolve: (conversation: ConversationView) => conversation,
+  }),
+);

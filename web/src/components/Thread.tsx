@@ -15,7 +15,7 @@ type ConversationPatch = Partial<ConversationSummary> & { id: string };
 export function Thread(props: {
   conversationId: string;
   onChange: (patch: ConversationPatch) => void;
-  /** The list's (fresher, polled) value when the conversation is in it; undefined otherwise. */
+  /** The list's value when the conversation is in it; undefined otherwise. */
   slaBreachedAt?: string | null;
   slaSeconds?: number | null;
 }) {
@@ -69,6 +69,8 @@ export function Thread(props: {
         if (m.direction === 'INBOUND') read();
       },
       updated: (m) => setMessages((list) => upsertMessage(list, m)),
+      // Another agent took over or released, or the customer has waited too long.
+      conversationUpdated: (c) => setConversation((current) => (current ? { ...current, mode: c.mode, slaBreachedAt: c.slaBreachedAt } : current)),
       reconnected: () => void load(),
     });
     void load();

@@ -1,4 +1,4 @@
-import { onMessageAdded, onMessageUpdated } from './operations';
+import { onConversationUpdated, onMessageAdded, onMessageUpdated, type ConversationChange } from './operations';
 import type { Message } from './types';
 
 export interface LiveListener {
@@ -6,6 +6,8 @@ export interface LiveListener {
   conversationId?: string;
   added?(message: Message): void;
   updated?(message: Message): void;
+  /** The conversation's mode, unread count or SLA breach changed. */
+  conversationUpdated?(change: ConversationChange): void;
   /** The stream (re)connected: refetch, since messages sent before it was live were missed. */
   reconnected?(): void;
 }
@@ -14,8 +16,8 @@ const listeners = new Set<LiveListener>();
 let stop: (() => void) | null = null;
 
 /**
- * Live messages for every view on the page through two workspace-wide SSE streams
- * (messageAdded, messageUpdated), fanned out here by conversation. One stream per view
+ * Live updates for every view on the page through three workspace-wide SSE streams
+ * (messageAdded, messageUpdated, conversationUpdated), fanned out here by conversation. One stream per view
  * would exhaust the browser's six HTTP/1.1 connections per origin and stall ordinary requests.
  */
 export function listen(listener: LiveListener): () => void {
@@ -42,8 +44,14 @@ function connect(): () => void {
     },
   });
   const stopUpdated = onMessageUpdated(null, { next: (m) => each(m, (l) => l.updated) });
+  const stopConversations = onConversationUpdated({
+    next: (c) => {
+      for (const l of [...listeners]) if (!l.conversationId || l.conversationId === c.id) l.conversationUpdated?.(c);
+    },
+  });
   return () => {
     stopAdded();
     stopUpdated();
+    stopConversations();
   };
 }

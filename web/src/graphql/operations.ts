@@ -63,22 +63,22 @@ export async function fetchConversation(id: string): Promise<ConversationDetail 
   return data.conversation;
 }
 
-type ModeChange = Pick<ConversationSummary, 'id' | 'mode' | 'unreadCount' | 'slaBreachedAt'>;
+export type ConversationChange = Pick<ConversationSummary, 'id' | 'mode' | 'unreadCount' | 'slaBreachedAt'>;
 
-export async function takeOver(conversationId: string): Promise<ModeChange> {
-  const data = await gql<{ takeOver: ModeChange }>(
+export async function takeOver(conversationId: string): Promise<ConversationChange> {
+  const data = await gql<{ takeOver: ConversationChange }>(
     `mutation TakeOver($id: ID!) { takeOver(conversationId: $id) { id mode unreadCount slaBreachedAt } }`, { id: conversationId });
   return data.takeOver;
 }
 
-export async function release(conversationId: string): Promise<ModeChange> {
-  const data = await gql<{ release: ModeChange }>(
+export async function release(conversationId: string): Promise<ConversationChange> {
+  const data = await gql<{ release: ConversationChange }>(
     `mutation Release($id: ID!) { release(conversationId: $id) { id mode unreadCount slaBreachedAt } }`, { id: conversationId });
   return data.release;
 }
 
-export async function markRead(conversationId: string): Promise<ModeChange> {
-  const data = await gql<{ markRead: ModeChange }>(
+export async function markRead(conversationId: string): Promise<ConversationChange> {
+  const data = await gql<{ markRead: ConversationChange }>(
     `mutation MarkRead($id: ID!) { markRead(conversationId: $id) { id mode unreadCount slaBreachedAt } }`, { id: conversationId });
   return data.markRead;
 }
@@ -146,5 +146,14 @@ export function onMessageUpdated(conversationId: string | null, handlers: Subscr
     `subscription MessageUpdated($conversationId: ID) { messageUpdated(conversationId: $conversationId) { ${MESSAGE} } }`,
     conversationId ? { conversationId } : {},
     { ...handlers, next: (d) => handlers.next(d.messageUpdated) },
+  );
+}
+
+/** A conversation's own state changed (taken over, released, read, waiting too long): the whole workspace. */
+export function onConversationUpdated(handlers: SubscribeHandlers<ConversationChange>): () => void {
+  return subscribe<{ conversationUpdated: ConversationChange }>(
+    `subscription ConversationUpdated { conversationUpdated { id mode unreadCount slaBreachedAt } }`,
+    {},
+    { ...handlers, next: (d) => handlers.next(d.conversationUpdated) },
   );
 }

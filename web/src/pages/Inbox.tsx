@@ -66,14 +66,9 @@ export function Inbox(props: { conversationId: string | null }) {
     }
     refetchSoon();
   };
-  const stop = listen({ added: bump, reconnected: refetchSoon });
-  // An SLA breach is no message, so no live event announces it: look again every 30 s while the tab is visible.
-  const poll = setInterval(() => {
-    if (document.visibilityState === 'visible') void refetch();
-  }, 30_000);
+  const stop = listen({ added: bump, conversationUpdated: (c) => patch(c), reconnected: refetchSoon });
   onCleanup(() => {
     stop();
-    clearInterval(poll);
     clearTimeout(refetchTimer);
   });
   const selected = () => list.items.find((c) => c.id === props.conversationId);
@@ -81,7 +76,8 @@ export function Inbox(props: { conversationId: string | null }) {
   const patch = (p: Partial<ConversationSummary> & { id: string }) => {
     const index = list.items.findIndex((c) => c.id === p.id);
     if (index !== -1) setList('items', index, p);
-    if (p.mode && filter() !== 'ALL' && p.mode !== filter()) refetchSoon();
+    // A mode change moves a conversation in or out of a filtered list.
+    if (p.mode && filter() !== 'ALL' && (index !== -1) !== (p.mode === filter())) refetchSoon();
   };
 
   return (
