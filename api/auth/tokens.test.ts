@@ -1,6 +1,6 @@
 import { cachedAccessTokenVerifier, issueAccessToken, TokenError } from './tokens';
 
-const settings = { jwtSecret: 'a-test-secret-that-is-long-enough-for-hs256', accessTokenTtlSeconds: 1, refreshTokenTtlDays: 30 };
+const settings = { jwtSecret: 'a-test-secret-that-is-long-enough-for-hs256', accessTokenTtlSeconds: 2, refreshTokenTtlDays: 30 };
 const claims = { userId: 'u1', workspaceId: 'w1', role: 'AGENT' as const };
 
 describe('cachedAccessTokenVerifier', () => {
@@ -9,6 +9,7 @@ describe('cachedAccessTokenVerifier', () => {
     const token = await issueAccessToken(settings, claims);
     expect(await verify(token)).toMatchObject(claims);
     expect(await verify(token)).toMatchObject(claims);
+    // exp has whole seconds: the token is valid for 1–2 s from now.
     await new Promise((r) => setTimeout(r, 2100));
     await expect(verify(token)).rejects.toThrow(new TokenError('access token expired'));
   });
