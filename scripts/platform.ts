@@ -155,7 +155,8 @@ function quietLogger(log: Log) {
     trace: drop,
     debug: drop,
     info: drop,
-    warn: (message: string) => log(`temporal: ${message}`),
+    // The connector's channel workers run activities only, and each says so once: expected, not a warning.
+    warn: (message: string) => !message.startsWith('No workflows registered') && log(`temporal: ${message}`),
     error: (message: string, meta?: Record<string, unknown>) => log(`temporal: ${message}`, meta?.error),
   };
 }
