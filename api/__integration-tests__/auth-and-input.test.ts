@@ -126,6 +126,14 @@ describe('input validation', () => {
     );
     expect(codes(result)).toEqual(['BAD_USER_INPUT']);
     expect(result.errors![0].message).toMatch(/^keywords\.0: is not a valid regular expression/);
+    const slow = await gql(
+      platform.url,
+      `mutation($i: CreateKeywordRuleInput!) { createKeywordRule(input: $i) { id } }`,
+      { i: { keywords: ['^order\\s+\\d+$', '(a+)+$'], matchType: 'REGEX', reply: 'x' } },
+      shop.token,
+    );
+    expect(codes(slow)).toEqual(['BAD_USER_INPUT']);
+    expect(slow.errors![0].message).toBe('keywords.1: could take too long to match (a repetition inside a repetition, like (a+)+); simplify it');
     expect((await gqlOk(platform.url, '{ keywordRules { id } }', {}, shop.token)).keywordRules).toHaveLength(0);
   });
 

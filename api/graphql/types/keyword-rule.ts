@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import safeRegex from 'safe-regex2';
 import { builder } from '../builder';
 import { MANAGERS, requireAuth, type GraphQLContext } from '../context';
 import { validate } from '../errors';
@@ -53,7 +54,12 @@ const createRuleSchema = z
       try {
         new RegExp(pattern, 'iu');
       } catch (err) {
-        issues.addIssue({ code: 'custom', path: ['keywords', i], message: `is not a valid regular expression (${(err as Error).message})` });
+        return issues.addIssue({ code: 'custom', path: ['keywords', i], message: `is not a valid regular expression (${(err as Error).message})` });
+      }
+      // Every inbound message is matched in the conversation workflow: a pattern that can backtrack
+      // for seconds would stall it (and the worker thread with it).
+      if (!safeRegex(pattern)) {
+        issues.addIssue({ code: 'custom', path: ['keywords', i], message: 'could take too long to match (a repetition inside a repetition, like (a+)+); simplify it' });
       }
     });
   });
