@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { TEST_ROOT } from './services-env';
-import type { PlatformProcess } from './platform';
+import { startPlatform, type PlatformProcess } from './platform';
 
 export const SCREENSHOTS = resolve(TEST_ROOT, '.data/screenshots');
 
@@ -26,4 +26,49 @@ export async function withFailureReport(name: string, scenario: () => Promise<vo
     console.error(`Browser console:\n${browserLog.join('\n')}\n\nServer output (tail):\n${platform()?.output().slice(-6000) ?? ''}`);
     throw err;
   }
+}
+
+export interface BrowserSuite {
+  /** The platform the suite started (valid inside tests). */
+  readonly platform: PlatformProcess;
+  /** A desktop-sized page whose console goes into the failure report. */
+  newPage(timeoutMs: number): Promise<Page>;
+  /** Runs a scenario under withFailureReport, with the suite's last page and platform. */
+  run(name: string, scenario: () => Promise<void>): Promise<void>;
+  /** Saves a screenshot of the page as .data/screenshots/<name>.png. */
+  screenshot(page: Page, name: string): Promise<void>;
+}
+
+/** A browser test file's set-up: the platform and Chromium started before its tests, stopped after. */
+export function browserSuite(): BrowserSuite {
+  let platform: PlatformProcess | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  const browserLog: string[] = [];
+  beforeAll(async () => {
+    platform = await startPlatform();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.stop();
+  });
+  return {
+    get platform() {
+      if (!platform) throw new Error('the platform starts in beforeAll');
+      return platform;
+    },
+    async newPage(timeoutMs) {
+      page = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
+      page.setDefaultTimeout(timeoutMs);
+      page.on('console', (m) => browserLog.push(`[${m.type()}] ${m.text()}`));
+      page.on('pageerror', (e) => browserLog.push(`[pageerror] ${e.message}`));
+      return page;
+    },
+    run: (name, scenario) => withFailureReport(name, scenario, () => page, () => platform, browserLog),
+    async screenshot(target, name) {
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await target.screenshot({ path: resolve(SCREENSHOTS, `${name}.png`) });
+    },
+  };
 }

@@ -1,8 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
-import { launchChromium, withFailureReport, SCREENSHOTS } from '../../test/support/browser';
-import { gql, startPlatform } from '../../test/support/platform';
+import type { Page } from 'playwright-core';
+import { browserSuite } from '../../test/support/browser';
+import { gql } from '../../test/support/platform';
 
 const TIMEOUT = 60_000;
 const PRICE_REPLY = 'Our prices start at 10 EUR';
@@ -10,50 +8,35 @@ const AGENT_REPLY = 'Hi, a human here';
 
 jest.setTimeout(240_000);
 
-let platform: Awaited<ReturnType<typeof startPlatform>>;
-let browser: Browser;
+const suite = browserSuite();
 let page: Page;
-const browserLog: string[] = [];
-
-beforeAll(async () => {
-  platform = await startPlatform();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await platform?.stop();
-});
 
 test('a customer gets the keyword reply, then an agent takes over and the bot stays quiet', async () => {
-  await withFailureReport('inbox', customerAndAgentChat, () => page, () => platform, browserLog);
+  await suite.run('inbox', customerAndAgentChat);
 });
 
 async function customerAndAgentChat(): Promise<void> {
   const email = `agent-${Date.now()}@example.com`;
   const password = 'correct horse battery staple';
-  const signUp = await gql<{ signUp: { accessToken: string } }>(platform.url,
+  const signUp = await gql<{ signUp: { accessToken: string } }>(suite.platform.url,
     `mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }`,
     { input: { email, password, name: 'Ana Agent', workspaceName: 'Acme Bikes' } });
   expect(signUp.errors).toBeUndefined();
   const token = signUp.data!.signUp.accessToken;
 
-  const channel = await gql(platform.url,
+  const channel = await gql(suite.platform.url,
     `mutation($input: CreateChannelInput!) { createChannel(input: $input) { id kind } }`,
     { input: { kind: 'SIMULATOR', name: 'Test phone' } }, token);
   expect(channel.errors).toBeUndefined();
-  const rule = await gql(platform.url,
+  const rule = await gql(suite.platform.url,
     `mutation($input: CreateKeywordRuleInput!) { createKeywordRule(input: $input) { id } }`,
     { input: { keywords: ['price'], matchType: 'CONTAINS', reply: PRICE_REPLY } }, token);
   expect(rule.errors).toBeUndefined();
 
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(TIMEOUT);
-  page.on('console', (m) => browserLog.push(`[${m.type()}] ${m.text()}`));
-  page.on('pageerror', (e) => browserLog.push(`[pageerror] ${e.message}`));
+  page = await suite.newPage(TIMEOUT);
 
   // Sign in through the UI; a wrong password shows the server's error message.
-  await page.goto(platform.url);
+  await page.goto(suite.platform.url);
   await page.getByTestId('signin-email').fill(email);
   await page.getByTestId('signin-password').fill('not the password');
   await page.getByTestId('signin-submit').click();
@@ -96,7 +79,7 @@ async function customerAndAgentChat(): Promise<void> {
   await page.waitForTimeout(6_000);
   expect(await page.locator('[data-testid="phone-bubble"][data-sender-type="BOT"]').count()).toBe(1);
   expect(await page.locator('[data-testid="thread-bubble"][data-sender-type="BOT"]').count()).toBe(1);
-  const stored = await gql<{ conversation: { mode: string; messages: { senderType: string; text: string }[] } }>(platform.url,
+  const stored = await gql<{ conversation: { mode: string; messages: { senderType: string; text: string }[] } }>(suite.platform.url,
     `query($id: ID!) { conversation(id: $id) { mode messages { senderType text } } }`, { id: conversationId }, token);
   expect(stored.errors).toBeUndefined();
   expect(stored.data!.conversation.mode).toBe('HUMAN');
@@ -107,8 +90,7 @@ async function customerAndAgentChat(): Promise<void> {
     `HUMAN: ${AGENT_REPLY}`,
   ]);
 
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: resolve(SCREENSHOTS, 'inbox.png') });
+  await suite.screenshot(page, 'inbox');
 }
 
 async function customerSays(text: string): Promise<void> {

@@ -1,8 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
-import { launchChromium, withFailureReport, SCREENSHOTS } from '../../test/support/browser';
-import { createWorkspace, gql, startPlatform } from '../../test/support/platform';
+import type { Page } from 'playwright-core';
+import { browserSuite } from '../../test/support/browser';
+import { createWorkspace, gql } from '../../test/support/platform';
 
 const TIMEOUT = 30_000;
 const OWNER_PASSWORD = 'correct horse battery';
@@ -12,34 +10,19 @@ const AGENT_PASSWORD = 'agent password 123';
 
 jest.setTimeout(120_000);
 
-let platform: Awaited<ReturnType<typeof startPlatform>>;
-let browser: Browser;
+const suite = browserSuite();
 let page: Page;
-const browserLog: string[] = [];
-
-beforeAll(async () => {
-  platform = await startPlatform();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await platform?.stop();
-});
 
 test('an owner sets business hours and an away message, adds an agent, and the agent cannot change settings', async () => {
-  await withFailureReport('settings', settingsAndTeam, () => page, () => platform, browserLog);
+  await suite.run('settings', settingsAndTeam);
 });
 
 async function settingsAndTeam(): Promise<void> {
-  const workspace = await createWorkspace(platform.url);
+  const workspace = await createWorkspace(suite.platform.url);
 
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(TIMEOUT);
-  page.on('console', (m) => browserLog.push(`[${m.type()}] ${m.text()}`));
-  page.on('pageerror', (e) => browserLog.push(`[pageerror] ${e.message}`));
+  page = await suite.newPage(TIMEOUT);
 
-  await page.goto(platform.url);
+  await page.goto(suite.platform.url);
   await signIn(workspace.email, OWNER_PASSWORD);
   await page.locator('[data-testid="viewer-role"][data-role="OWNER"]').waitFor();
 
@@ -69,15 +52,14 @@ async function settingsAndTeam(): Promise<void> {
   await page.getByTestId('settings-save').click();
   await page.getByTestId('settings-saved').waitFor();
   const saved = await gql<{ botSettings: { awayMessage: string; timeZone: string; businessHours: unknown[]; humanSlaSeconds: number } }>(
-    platform.url, `{ botSettings { awayMessage timeZone businessHours { weekday open close } humanSlaSeconds } }`, {}, workspace.token);
+    suite.platform.url, `{ botSettings { awayMessage timeZone businessHours { weekday open close } humanSlaSeconds } }`, {}, workspace.token);
   expect(saved.errors).toBeUndefined();
   expect(saved.data!.botSettings).toEqual({
     awayMessage: AWAY, timeZone: 'UTC', businessHours: [{ weekday: openDay, open: '09:00', close: '17:00' }], humanSlaSeconds: 600,
   });
-  mkdirSync(SCREENSHOTS, { recursive: true });
   // The page scrolls inside the app frame: a tall viewport shows all of it.
   await page.setViewportSize({ width: 1440, height: 1700 });
-  await page.screenshot({ path: resolve(SCREENSHOTS, 'settings.png') });
+  await suite.screenshot(page, 'settings');
   await page.setViewportSize({ width: 1440, height: 900 });
 
   // A customer writing now, outside business hours, gets the away message.
@@ -97,7 +79,7 @@ async function settingsAndTeam(): Promise<void> {
   await page.getByTestId('member-submit').click();
   await page.getByTestId('member-added').waitFor();
   await page.locator(`[data-testid="member-row"][data-email="${AGENT_EMAIL}"][data-role="AGENT"]`).waitFor();
-  await page.screenshot({ path: resolve(SCREENSHOTS, 'team.png') });
+  await suite.screenshot(page, 'team');
 
   // The agent signs in: settings are view only, with no save button, and the team form is not offered.
   await page.getByTestId('sign-out').click();
@@ -108,14 +90,14 @@ async function settingsAndTeam(): Promise<void> {
   expect(await page.getByTestId('settings-away-message').inputValue()).toBe(AWAY);
   expect(await page.getByTestId('settings-away-message').isDisabled()).toBe(true);
   expect(await page.getByTestId('settings-save').count()).toBe(0);
-  await page.screenshot({ path: resolve(SCREENSHOTS, 'settings-agent.png') });
+  await suite.screenshot(page, 'settings-agent');
   await page.getByTestId('nav-team').click();
   await page.getByTestId('team-readonly').waitFor();
   expect(await page.getByTestId('member-form').count()).toBe(0);
   expect(await page.getByTestId('member-row').count()).toBe(2);
 
   // With a 2 s response time target, a customer left waiting in human mode gets the red badge until the agent replies.
-  const sla = await gql(platform.url, `mutation { updateBotSettings(input: { humanSlaSeconds: 2 }) { humanSlaSeconds } }`, {}, workspace.token);
+  const sla = await gql(suite.platform.url, `mutation { updateBotSettings(input: { humanSlaSeconds: 2 }) { humanSlaSeconds } }`, {}, workspace.token);
   expect(sla.errors).toBeUndefined();
   await page.getByTestId('nav-inbox').click();
   await page.getByTestId('conversation-item').first().click();
@@ -127,7 +109,7 @@ async function settingsAndTeam(): Promise<void> {
   const badge = page.locator('[data-testid="conversation-item"][data-sla-breached="true"] [data-testid="sla-badge"]');
   await badge.waitFor();
   expect(await badge.innerText()).toMatch(/^Waiting \d+m$/);
-  await page.screenshot({ path: resolve(SCREENSHOTS, 'inbox-sla.png') });
+  await suite.screenshot(page, 'inbox-sla');
   await page.getByTestId('reply-input').fill('Sorry, here now!');
   await page.getByTestId('reply-send').click();
   await page.getByTestId('thread-sla').waitFor({ state: 'detached' });
