@@ -1,7 +1,8 @@
 /**
  * What a conversation routes by: the workspace's rules and bot settings, and the conversation's
  * mode. Read when a conversation workflow starts (by the ingress for a new conversation, else by
- * the workflow's first task) and cached in the workflow until a settingsChanged signal.
+ * the workflow's first task) and cached in the workflow. Every inbound message carries the
+ * workspace's settings_version as the ingress saw it; a newer one makes the workflow read again.
  */
 import { execute, type Orm } from '../schema/orm';
 import type { ConversationMode, RuleSnapshot, SettingsSnapshot } from '../workflows/routing';
@@ -10,10 +11,13 @@ export interface ConversationContext {
   mode: ConversationMode;
   rules: RuleSnapshot[];
   settings: SettingsSnapshot;
+  /** workspaces.settings_version of these rules and settings (a bigint, as a string). */
+  settingsVersion: string;
 }
 
 interface ContextRow {
   mode: ConversationMode | null;
+  settings_version: string;
   rules: RuleSnapshot[];
   settings: {
     default_reply: string | null;
@@ -27,20 +31,23 @@ interface ContextRow {
 
 /** One round trip. Without a conversation (not stored yet) the mode is BOT. */
 export async function loadConversationContext(orm: Orm, workspaceId: string, conversationId: string | null): Promise<ConversationContext> {
-  const [{ mode, rules, settings }] = await execute<ContextRow[]>(
+  // One snapshot: the version read is the version of these rules and settings.
+  const [{ mode, settings_version, rules, settings }] = await execute<ContextRow[]>(
     orm,
     `select
        (select mode from conversations where id = ? and workspace_id = ?) as mode,
+       (select settings_version::text from workspaces where id = ?) as settings_version,
        (select coalesce(json_agg(json_build_object('id', id, 'keywords', keywords, 'matchType', match_type, 'reply', reply, 'priority', priority)
                                  order by priority desc, created_at, id), '[]')
         from keyword_rules where workspace_id = ? and enabled) as rules,
        (select row_to_json(s) from (
           select default_reply, away_message, time_zone, business_hours, human_sla_seconds, sla_fallback_message
           from bot_settings where workspace_id = ?) s) as settings`,
-    [conversationId, workspaceId, workspaceId, workspaceId],
+    [conversationId, workspaceId, workspaceId, workspaceId, workspaceId],
   );
   return {
     mode: mode ?? 'BOT',
+    settingsVersion: settings_version,
     rules,
     settings: {
       defaultReply: settings?.default_reply ?? null,

@@ -18,7 +18,7 @@ export function createContextCache(orm: Orm, limit = 1000): ContextCache {
     get(workspaceId, settingsVersion) {
       const entry = entries.get(workspaceId);
       if (entry?.version === settingsVersion) return entry.context;
-      const context = loadConversationContext(orm, workspaceId, null).then(({ rules, settings }) => ({ rules, settings }));
+      const context = loadConversationContext(orm, workspaceId, null).then(({ mode: _, ...workspace }) => workspace);
       // A failed read is not remembered.
       context.catch(() => entries.get(workspaceId)?.context === context && entries.delete(workspaceId));
       entries.delete(workspaceId);

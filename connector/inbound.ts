@@ -51,6 +51,7 @@ export interface PendingInbound {
   conversation_id: string;
   contact_key: string;
   blocked: boolean;
+  settings_version: string;
 }
 
 export interface Ingress {
@@ -106,6 +107,7 @@ export function createIngress(deps: IngressDeps): Ingress {
           conversation_id: stored.conversation_id,
           contact_key: contactKey,
           blocked: stored.contact_blocked,
+          settings_version: stored.settings_version,
         }, context);
         marks.add(stored.message_id);
       }

@@ -16,10 +16,11 @@ export async function sweepOutbox(deps: IngressDeps, graceMs: number): Promise<n
       const em = tx as EntityManager;
       const rows = await em.execute<PendingInbound[]>(
         `select m.id as message_id, m.external_id, m.text, m.workspace_id, m.channel_id, m.conversation_id,
-                ct.contact_key, ct.blocked
+                ct.contact_key, ct.blocked, w.settings_version::text as settings_version
          from messages m
          join conversations c on c.id = m.conversation_id
          join contacts ct on ct.id = c.contact_id
+         join workspaces w on w.id = m.workspace_id
          where m.direction = 'INBOUND' and m.signaled_at is null and m.created_at < now() - make_interval(secs => ?)
          order by m.created_at
          limit ${BATCH}

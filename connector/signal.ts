@@ -53,6 +53,7 @@ export async function signalInbound(deps: { temporal: Client; taskQueue: string 
     externalId: row.external_id,
     text: row.text,
     contactBlocked: row.blocked,
+    settingsVersion: row.settings_version,
   };
   await signalConversation(deps, row, CONVERSATION_SIGNALS.inbound, [message], context);
 }

@@ -13,6 +13,8 @@ export interface InboundMessage {
   externalId: string;
   text: string;
   contactBlocked: boolean;
+  /** The workspace's settings_version when the message arrived: newer than the cached one means read again. */
+  settingsVersion?: string;
 }
 
 export interface ConversationInput {
@@ -30,14 +32,14 @@ type ConversationEvent =
   | { type: 'inbound'; message: InboundMessage }
   | { type: 'agentMessage'; messageId: string }
   | { type: 'takeOver' }
-  | { type: 'release' }
-  | { type: 'settingsChanged' };
+  | { type: 'release' };
 
 export interface ConversationState {
   mode: ConversationMode;
-  /** Rules and settings cached here so an inbound message costs no lookup; refreshed by a signal. */
+  /** Rules and settings cached here so an inbound message costs no lookup; read again when a message brings a newer version. */
   rules: RuleSnapshot[] | null;
   settings: SettingsSnapshot | null;
+  settingsVersion?: string | null;
   /** WhatsApp ids already handled, newest last, bounded. */
   seen: string[];
   queue: ConversationEvent[];
@@ -50,7 +52,6 @@ export const inboundSignal = wf.defineSignal<[InboundMessage]>(S.inbound);
 export const agentMessageSignal = wf.defineSignal<[{ messageId: string }]>(S.agentMessage);
 export const takeOverSignal = wf.defineSignal(S.takeOver);
 export const releaseSignal = wf.defineSignal(S.release);
-export const settingsChangedSignal = wf.defineSignal(S.settingsChanged);
 export const stateQuery = wf.defineQuery<ConversationState>(CONVERSATION_STATE_QUERY);
 
 const SEEN_LIMIT = 500;
@@ -70,6 +71,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     mode: input.context?.mode ?? 'BOT',
     rules: input.context?.rules ?? null,
     settings: input.context?.settings ?? null,
+    settingsVersion: input.context?.settingsVersion ?? null,
     seen: [],
     queue: [],
     handled: 0,
@@ -81,7 +83,6 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   wf.setHandler(agentMessageSignal, ({ messageId }) => void state.queue.push({ type: 'agentMessage', messageId }));
   wf.setHandler(takeOverSignal, () => void state.queue.push({ type: 'takeOver' }));
   wf.setHandler(releaseSignal, () => void state.queue.push({ type: 'release' }));
-  wf.setHandler(settingsChangedSignal, () => void state.queue.push({ type: 'settingsChanged' }));
   wf.setHandler(stateQuery, () => state);
 
   if (!state.rules || !state.settings) await refreshContext(state, input, true);
@@ -146,8 +147,6 @@ async function handle(
       state.mode = 'BOT';
       state.sla = null;
       return;
-    case 'settingsChanged':
-      return refreshContext(state, input, false);
     case 'agentMessage':
       state.sla = null;
       return send(input, channel, [{ messageId: event.messageId, idempotencyKey: agentMessageKey(event.messageId), senderType: 'HUMAN' }]);
@@ -166,6 +165,8 @@ function takeInbound(queue: ConversationEvent[]): InboundMessage[] {
 
 /** Routes each message in order and sends the replies, in that order, in one activity. Returns how many it handled. */
 async function replyTo(state: ConversationState, input: ConversationInput, messages: InboundMessage[], channel: MessagingActivities): Promise<number> {
+  // The workspace's rules or settings changed since they were read: read them again first.
+  if (messages.some((m) => isNewer(m.settingsVersion, state.settingsVersion))) await refreshContext(state, input, false);
   const replies: OutgoingMessage[] = [];
   for (const message of messages) {
     const deadline = slaDeadlineAfterInbound(state.sla?.deadline ?? null, state.mode, state.settings!, Date.now());
@@ -198,6 +199,7 @@ async function refreshContext(state: ConversationState, input: ConversationInput
   const context = await db.loadConversationContext({ workspaceId: input.workspaceId, conversationId: input.conversationId });
   state.rules = context.rules;
   state.settings = context.settings;
+  state.settingsVersion = context.settingsVersion;
   // Only a fresh run takes the mode from Postgres; after that the signals are the truth.
   if (includeMode) state.mode = context.mode;
 }
@@ -216,6 +218,10 @@ async function send(input: ConversationInput, channel: MessagingActivities, mess
     // The send gave up (a day of retries, the connector gone): whatever is still PENDING shows FAILED, with why.
     for (const message of messages) await db.markMessageFailed({ idempotencyKey: message.idempotencyKey, reason: failureReason(err) });
   }
+}
+
+function isNewer(version: string | undefined, than: string | null | undefined): boolean {
+  return version !== undefined && (than == null || BigInt(version) > BigInt(than));
 }
 
 function failureReason(err: wf.ActivityFailure): string {

@@ -4,6 +4,5 @@ export const CONVERSATION_SIGNALS = {
   agentMessage: 'agentMessage',
   takeOver: 'takeOver',
   release: 'release',
-  settingsChanged: 'settingsChanged',
 } as const;
 export const CONVERSATION_STATE_QUERY = 'state';

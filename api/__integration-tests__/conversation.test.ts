@@ -207,6 +207,20 @@ describe('bot settings', () => {
     expect((await thread(id, ws)).messages.map((m) => m.senderType)).toEqual(['CONTACT', 'BOT', 'CONTACT', 'BOT', 'HUMAN']);
   });
 
+  it('answers a running conversation with the settings changed since it started', async () => {
+    const ws = await createWorkspace(platform.url);
+    const first = await inbound('+4915200000021', 'hello', undefined, ws);
+    await waitFor('the first reply', async () => (await thread(first.conversationId, ws)).messages.length === 2);
+    await gqlOk(platform.url, update, { i: { defaultReply: 'We moved! Find us at the new shop.' } }, ws.token);
+    await inbound('+4915200000021', 'hello again', undefined, ws);
+    const t = await waitFor('the second reply', async () => {
+      const current = await thread(first.conversationId, ws);
+      return current.messages.length === 4 && current;
+    });
+    expect(t.messages[3].text).toBe('We moved! Find us at the new shop.');
+    expect(t.messages[1].text).not.toBe(t.messages[3].text);
+  });
+
   it('answers with the away message outside business hours, in the configured time zone', async () => {
     const ws = await createWorkspace(platform.url);
     const closedDay = (new Date().getUTCDay() + 3) % 7;

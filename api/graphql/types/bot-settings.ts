@@ -4,7 +4,6 @@ import { builder } from '../builder';
 import { MANAGERS, requireAuth } from '../context';
 import { validate } from '../errors';
 import { toMinutes, type BusinessHoursSnapshot } from '../../../workflows/routing';
-import { notifyConversations } from './keyword-rule';
 
 interface OpeningRange {
   weekday: number;
@@ -150,7 +149,6 @@ builder.mutationField('updateBotSettings', (t) =>
           next.humanSlaSeconds, next.slaFallbackMessage,
         ],
       );
-      await notifyConversations(ctx, workspaceId);
       return next;
     },
   }),

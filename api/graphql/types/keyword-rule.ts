@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import safeRegex from 'safe-regex2';
 import { builder } from '../builder';
-import { MANAGERS, requireAuth, type GraphQLContext } from '../context';
+import { MANAGERS, requireAuth } from '../context';
 import { validate } from '../errors';
 import { MATCH_TYPES, type MatchType } from '../../../schema/entities/keyword-rule.entity';
-import { CONVERSATION_SIGNALS } from '../../../workflows/signals';
 
 export interface KeywordRuleView {
   id: string;
@@ -97,21 +96,10 @@ builder.mutationField('createKeywordRule', (t) =>
         'insert into keyword_rules (id, workspace_id, keywords, match_type, reply, priority, enabled) values (?, ?, ?::text[], ?, ?, ?, ?)',
         [rule.id, workspaceId, toPgArray(rule.keywords), rule.matchType, rule.reply, rule.priority, rule.enabled],
       );
-      await notifyConversations(ctx, workspaceId);
       return rule;
     },
   }),
 );
-
-/** Running conversations cache the rules; tell each of the workspace's to reload them. */
-export async function notifyConversations(ctx: GraphQLContext, workspaceId: string): Promise<void> {
-  const query = `WorkspaceId = '${workspaceId}' AND ExecutionStatus = 'Running' AND WorkflowType = 'conversationWorkflow'`;
-  const signals: Promise<void>[] = [];
-  for await (const execution of ctx.temporal.workflow.list({ query })) {
-    signals.push(ctx.temporal.workflow.getHandle(execution.workflowId).signal(CONVERSATION_SIGNALS.settingsChanged).catch(() => undefined));
-  }
-  await Promise.all(signals);
-}
 
 function toPgArray(values: string[]): string {
   return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
