@@ -26,6 +26,8 @@ export interface Config {
   workerMaxCachedWorkflows: number;
   seedDemo: boolean;
   logLevel: string;
+  /** host:port of the Prometheus endpoint for the Temporal SDK's worker metrics; off when unset. */
+  metricsBindAddress: string | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -54,6 +56,7 @@ export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {
     workerMaxCachedWorkflows: int(env.WORKER_MAX_CACHED_WORKFLOWS, 250),
     seedDemo: (env.PARLEY_SEED_DEMO ?? (defaults.seedDemo ? 'true' : 'false')) === 'true',
     logLevel: env.LOG_LEVEL ?? 'warn',
+    metricsBindAddress: env.METRICS_BIND_ADDRESS || null,
   };
 }
 

@@ -34,7 +34,13 @@ export interface Platform {
 export type Log = (msg: string, err?: unknown) => void;
 
 export async function startPlatform(config: Config, roles: PlatformRole[], log: Log): Promise<Platform> {
-  Runtime.install({ logger: quietLogger(log), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
+  Runtime.install({
+    logger: quietLogger(log),
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) },
+      metrics: config.metricsBindAddress ? { prometheus: { bindAddress: config.metricsBindAddress, countersTotalSuffix: true, unitSuffix: true } } : undefined,
+    },
+  });
   const stops: (() => Promise<unknown>)[] = [];
   const orm = await createOrm(config.databaseUrl, config.databasePoolSize);
   stops.push(() => orm.close());

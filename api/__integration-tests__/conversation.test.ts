@@ -3,18 +3,20 @@
  * workflow → send activity on the channel's task queue → simulator → GraphQL, all real.
  */
 import { Client, Connection } from '@temporalio/client';
-import { createWorkspace, gql, gqlOk, query, startPlatform, subscribe, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
+import { createWorkspace, freePort, gql, gqlOk, query, startPlatform, subscribe, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
 import { CONTINUE_AS_NEW_EVENTS, TEST_TEMPORAL_ADDRESS } from '../../test/support/services-env';
 
 const PRICE_REPLY = 'Our prices start at 10 EUR';
 
 let platform: PlatformProcess;
+let metricsAddress: string;
 let shop: TestWorkspace;
 let connection: Connection;
 let temporal: Client;
 
 beforeAll(async () => {
-  platform = await startPlatform();
+  metricsAddress = `127.0.0.1:${await freePort()}`;
+  platform = await startPlatform({ env: { METRICS_BIND_ADDRESS: metricsAddress } });
   shop = await createWorkspace(platform.url, [{ keywords: ['price'], matchType: 'CONTAINS', reply: PRICE_REPLY }]);
   connection = await Connection.connect({ address: TEST_TEMPORAL_ADDRESS });
   temporal = new Client({ connection });
@@ -278,4 +280,16 @@ it('continues as new when the server suggests it, carrying mode and dedupe', asy
   const t = await thread(first.conversationId);
   expect(t.messages.filter((m) => m.senderType === 'BOT')).toHaveLength(count + 1);
   expect(t.mode).toBe('BOT');
+});
+
+it('serves the workers\' Temporal metrics for Prometheus', async () => {
+  const text = await (await fetch(`http://${metricsAddress}/metrics`)).text();
+  // A count above zero for a series with all these labels, in whatever order they are printed.
+  const counted = (metric: string, labels: Record<string, string>) =>
+    text.split('\n').some((line) => {
+      if (!line.startsWith(`${metric}{`) || Number(line.split(' ').at(-1)) < 1) return false;
+      return Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`));
+    });
+  expect(counted('temporal_activity_execution_latency_milliseconds_count', { activity_type: 'sendMessages', task_queue: `channel:${shop.channelId}` })).toBe(true);
+  expect(counted('temporal_workflow_task_execution_latency_milliseconds_count', { task_queue: 'parley', workflow_type: 'conversationWorkflow' })).toBe(true);
 });
