@@ -2,7 +2,10 @@
  * The conversation spine end to end: GraphQL → ingress → Postgres → Temporal conversation
  * workflow → send activity on the channel's task queue → simulator → GraphQL, all real.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { temporal as temporalProto } from '@temporalio/proto';
 import { createWorkspace, freePort, gql, gqlOk, query, startPlatform, subscribe, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
 import { CONTINUE_AS_NEW_EVENTS, TEST_TEMPORAL_ADDRESS } from '../../test/support/services-env';
 
@@ -23,9 +26,28 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (process.env.RECORD_HISTORIES) await recordHistories();
   await connection?.close();
   await platform?.stop();
 });
+
+/**
+ * `RECORD_HISTORIES=1 npm test -- api/__integration-tests__/conversation` keeps every run of
+ * every conversation this suite drove as a fixture for workflows/replay.test.ts, which replays
+ * them against the current workflow code: a change that would break running conversations fails.
+ */
+async function recordHistories(): Promise<void> {
+  const dir = path.resolve(__dirname, '../../workflows/__fixtures__/histories');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  let n = 0;
+  for await (const run of temporal.workflow.list({ query: `WorkflowType = 'conversationWorkflow'` })) {
+    // Binary protobuf: the SDK's JSON reader trips over the two protobufjs copies npm installs.
+    const history = await temporal.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+    const file = `${String(++n).padStart(2, '0')}.${run.workflowId.replace(/[^\w-]/g, '_')}.binpb`;
+    fs.writeFileSync(path.join(dir, file), temporalProto.api.history.v1.History.encode(history).finish());
+  }
+}
 
 const THREAD = `query($id: ID!) { conversation(id: $id) { id mode unreadCount workflowId temporalUrl contact { phone }
   messages { id direction senderType text status createdAt } } }`;
