@@ -169,6 +169,31 @@ it('uses a keyword rule created while the conversation is running, and in conver
   expect((await waitForMessages(fresh.conversationId, 2)).messages[1].text).toBe('Refunds take 3 days.');
 });
 
+it("keeps a blocked contact's messages but never answers them, until unblocked", async () => {
+  const from = '+4915100000031';
+  const first = await inbound(from, 'price?');
+  await waitForMessages(first.conversationId, 2);
+  const { conversation } = await gqlOk(platform.url, `query($id: ID!) { conversation(id: $id) { contact { id blocked } } }`, { id: first.conversationId }, shop.token);
+  const contactId = conversation.contact.id;
+
+  const rival = await createWorkspace(platform.url);
+  const hijack = await gql(platform.url, `mutation($id: ID!) { blockContact(contactId: $id) { blocked } }`, { id: contactId }, rival.token);
+  expect(hijack.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+
+  const { blockContact } = await gqlOk(platform.url, `mutation($id: ID!) { blockContact(contactId: $id) { id blocked } }`, { id: contactId }, shop.token);
+  expect(blockContact).toEqual({ id: contactId, blocked: true });
+  await inbound(from, 'price please');
+  await new Promise((r) => setTimeout(r, 1500));
+  const ignored = await thread(first.conversationId);
+  expect(ignored.messages.map((m) => m.senderType)).toEqual(['CONTACT', 'BOT', 'CONTACT']);
+
+  await gqlOk(platform.url, `mutation($id: ID!) { unblockContact(contactId: $id) { blocked } }`, { id: contactId }, shop.token);
+  await inbound(from, 'price now?');
+  const answered = await waitForMessages(first.conversationId, 5);
+  expect(answered.messages.map((m) => m.senderType)).toEqual(['CONTACT', 'BOT', 'CONTACT', 'CONTACT', 'BOT']);
+  expect(answered.messages[4].text).toBe(PRICE_REPLY);
+});
+
 it('lists conversations newest first with cursor pagination, scoped to the workspace', async () => {
   const ws = await createWorkspace(platform.url);
   const phoneOf = (n: number) => `+49170000000${n}`;

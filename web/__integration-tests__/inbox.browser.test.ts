@@ -91,6 +91,25 @@ async function customerAndAgentChat(): Promise<void> {
   ]);
 
   await suite.screenshot(page, 'inbox');
+
+  // Back to the bot, then the agent blocks the contact: their messages still arrive, unanswered.
+  await page.getByTestId('release').click();
+  await page.locator('[data-testid="thread-mode"][data-mode="BOT"]').waitFor();
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByTestId('block-contact').click();
+  await page.getByTestId('thread-blocked').waitFor();
+  await page.locator(`[data-testid="conversation-item"][data-conversation-id="${conversationId}"] [data-testid="blocked-badge"]`).waitFor();
+  await customerSays('price, once more?');
+  await threadBubble('INBOUND', 'price, once more?').waitFor();
+  await page.waitForTimeout(3_000);
+  expect(await page.locator('[data-testid="thread-bubble"][data-sender-type="BOT"]').count()).toBe(1);
+  await suite.screenshot(page, 'inbox-blocked');
+
+  // Unblocked, the bot answers the next message.
+  await page.getByTestId('unblock-contact').click();
+  await page.getByTestId('thread-blocked').waitFor({ state: 'detached' });
+  await customerSays('and the price now?');
+  await page.locator('[data-testid="thread-bubble"][data-sender-type="BOT"]').nth(1).waitFor();
 }
 
 async function customerSays(text: string): Promise<void> {

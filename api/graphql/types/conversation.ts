@@ -290,6 +290,34 @@ builder.mutationField('markRead', (t) =>
   }),
 );
 
+for (const [name, blocked] of [['blockContact', true], ['unblockContact', false]] as const) {
+  builder.mutationField(name, (t) =>
+    t.field({
+      type: ContactType,
+      description: blocked
+        ? 'Spam or abuse: the contact\'s messages are still kept, but the bot never answers them and no SLA runs.'
+        : 'The bot answers the contact again.',
+      args: { contactId: t.arg.id({ required: true }) },
+      resolve: (_root, args, ctx) => setBlocked(ctx, String(args.contactId), blocked),
+    }),
+  );
+}
+
+/** Takes effect with the contact's next message: the ingress reads the flag for every message. */
+async function setBlocked(ctx: GraphQLContext, contactId: string, blocked: boolean): Promise<ContactView> {
+  const { workspaceId } = requireAuth(ctx, AGENTS);
+  if (!uuid.safeParse(contactId).success) throw notFound('contact');
+  const em = ctx.orm.em.fork();
+  const [contact] = await em.execute<ContactView[]>(
+    'update contacts set blocked = ? where id = ? and workspace_id = ? returning id, phone, name, blocked',
+    [blocked, contactId, workspaceId],
+  );
+  if (!contact) throw notFound('contact');
+  const conversations = await em.execute<{ id: string }[]>('select id from conversations where contact_id = ? and workspace_id = ?', [contactId, workspaceId]);
+  for (const { id } of conversations) await publish(em, { type: 'conversationUpdated', workspaceId, conversationId: id });
+  return contact;
+}
+
 async function setMode(ctx: GraphQLContext, conversationId: string, mode: ConversationMode): Promise<ConversationView> {
   const { workspaceId } = requireAuth(ctx, AGENTS);
   const em = ctx.orm.em.fork();

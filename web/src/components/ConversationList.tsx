@@ -37,6 +37,9 @@ export function ConversationList(props: {
                         return <span class="sla-badge" data-testid="sla-badge" title={badge().title}>{badge().text}</span>;
                       }}
                     </Show>
+                    <Show when={c.contact.blocked}>
+                      <span class="mode-badge blocked-badge" data-testid="blocked-badge">BLOCKED</span>
+                    </Show>
                     <span class={`mode-badge mode-${c.mode.toLowerCase()}`} data-testid="conversation-mode">{c.mode}</span>
                     <Show when={unread() > 0}>
                       <span class="unread-badge" data-testid="unread-badge">{unread() > 99 ? '99+' : unread()}</span>

@@ -106,6 +106,11 @@ export const SettingsIcon = (p: IconProps) => base(p, <>
 
 export const CloseIcon = (p: IconProps) => base(p, <path d="M18 6 6 18M6 6l12 12" />);
 
+export const BlockIcon = (p: IconProps) => base(p, <>
+  <circle cx="12" cy="12" r="9" />
+  <path d="m5.7 5.7 12.6 12.6" />
+</>);
+
 export const LockIcon = (p: IconProps) => base(p, <>
   <rect x="4" y="11" width="16" height="10" rx="2" />
   <path d="M8 11V7a4 4 0 0 1 8 0v4" />

@@ -1,12 +1,12 @@
 import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { errorMessage } from '../graphql/client';
 import { listen } from '../graphql/live';
-import { fetchConversation, markRead, release, sendMessage, takeOver } from '../graphql/operations';
+import { fetchConversation, markRead, release, sendMessage, setContactBlocked, takeOver } from '../graphql/operations';
 import type { ConversationDetail, ConversationSummary, Message } from '../graphql/types';
 import { clockTime, dayKey, dayLabel, slaBadge } from '../lib/format';
 import { mergeMessages, upsertMessage } from '../lib/messages';
 import { Avatar } from './Avatar';
-import { BotIcon, ClockIcon, ExternalIcon, HandIcon, SendIcon } from './Icons';
+import { BlockIcon, BotIcon, ClockIcon, ExternalIcon, HandIcon, SendIcon } from './Icons';
 import { StatusTicks } from './StatusTicks';
 
 type ConversationPatch = Partial<ConversationSummary> & { id: string };
@@ -70,7 +70,8 @@ export function Thread(props: {
       },
       updated: (m) => setMessages((list) => upsertMessage(list, m)),
       // Another agent took over or released, or the customer has waited too long.
-      conversationUpdated: (c) => setConversation((current) => (current ? { ...current, mode: c.mode, slaBreachedAt: c.slaBreachedAt } : current)),
+      conversationUpdated: (c) => setConversation((current) =>
+        (current ? { ...current, mode: c.mode, slaBreachedAt: c.slaBreachedAt, contact: c.contact ?? current.contact } : current)),
       reconnected: () => void load(),
     });
     void load();
@@ -99,6 +100,24 @@ export function Thread(props: {
       const updated = action === 'takeOver' ? await takeOver(props.conversationId) : await release(props.conversationId);
       setConversation((c) => (c ? { ...c, mode: updated.mode, slaBreachedAt: updated.slaBreachedAt } : c));
       props.onChange({ id: updated.id, mode: updated.mode, slaBreachedAt: updated.slaBreachedAt });
+    } catch (err) {
+      setActionError(errorMessage(err));
+    } finally {
+      setSwitching(false);
+    }
+  };
+
+  const toggleBlocked = async () => {
+    const c = conversation();
+    if (!c) return;
+    const block = !c.contact.blocked;
+    if (block && !window.confirm(`Block ${c.contact.name || c.contact.phone}? Their messages are still kept, but the bot will not answer them.`)) return;
+    setSwitching(true);
+    setActionError('');
+    try {
+      const contact = await setContactBlocked(c.contact.id, block);
+      setConversation((current) => (current ? { ...current, contact } : current));
+      props.onChange({ id: c.id, contact });
     } catch (err) {
       setActionError(errorMessage(err));
     } finally {
@@ -158,6 +177,11 @@ export function Thread(props: {
                     );
                   }}
                 </Show>
+                <Show when={c().contact.blocked}>
+                  <span class="blocked-pill" data-testid="thread-blocked" title="The bot does not answer this contact">
+                    <BlockIcon width="14" height="14" /> Blocked
+                  </span>
+                </Show>
                 <span class={`mode-pill mode-${c().mode.toLowerCase()}`} data-testid="thread-mode" data-mode={c().mode}>
                   <Show when={c().mode === 'BOT'} fallback={<><HandIcon width="14" height="14" /> Human</>}>
                     <BotIcon width="14" height="14" /> Bot
@@ -172,6 +196,11 @@ export function Thread(props: {
                     <HandIcon width="16" height="16" /> Take over
                   </button>
                 </Show>
+                <button class="btn btn-ghost" data-testid={c().contact.blocked ? 'unblock-contact' : 'block-contact'} disabled={switching()}
+                  onClick={() => void toggleBlocked()} aria-label={c().contact.blocked ? 'Unblock contact' : 'Block contact'}
+                  title={c().contact.blocked ? 'Unblock: the bot answers this contact again' : 'Block: keep their messages, never answer them'}>
+                  <BlockIcon width="16" height="16" />
+                </button>
                 <a class="btn btn-ghost" data-testid="open-temporal" href={c().temporalUrl} target="_blank" rel="noopener noreferrer"
                   title={`Open workflow ${c().workflowId} in the Temporal Web UI`} aria-label="Open in Temporal">
                   <ExternalIcon width="16" height="16" /> <span class="collapsible-label">Open in Temporal</span>
@@ -198,9 +227,15 @@ export function Thread(props: {
             <Show when={actionError()}>
               <div class="alert alert-error thread-alert" data-testid="thread-error">{actionError()}</div>
             </Show>
-            <Show when={c().mode === 'BOT'}>
-              <div class="composer-hint">
-                <BotIcon width="14" height="14" /> The bot is answering this customer. Take over to pause it while you reply.
+            <Show when={c().contact.blocked} fallback={
+              <Show when={c().mode === 'BOT'}>
+                <div class="composer-hint">
+                  <BotIcon width="14" height="14" /> The bot is answering this customer. Take over to pause it while you reply.
+                </div>
+              </Show>
+            }>
+              <div class="composer-hint" data-testid="blocked-hint">
+                <BlockIcon width="14" height="14" /> This contact is blocked: their messages are kept, but the bot does not answer them.
               </div>
             </Show>
             <form class="composer" onSubmit={send}>

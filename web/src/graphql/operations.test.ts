@@ -23,13 +23,15 @@ function documentsIn(file: string): string[] {
         if (!ts.isIdentifier(span.expression) || !constants.has(span.expression.text)) throw new Error(`cannot resolve \${${span.expression.getText()}}`);
         return constants.get(span.expression.text)! + span.literal.text;
       }).join('');
+  const isOperation = (node: ts.TemplateLiteral) => /^\s*(query|mutation|subscription)\b/.test(ts.isNoSubstitutionTemplateLiteral(node) ? node.text : node.head.text);
   const visit = (node: ts.Node) => {
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && ts.isNoSubstitutionTemplateLiteral(node.initializer)) {
-      constants.set(node.name.text, node.initializer.text);
-    } else if (ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node)) {
-      const head = ts.isNoSubstitutionTemplateLiteral(node) ? node.text : node.head.text;
-      if (/^\s*(query|mutation|subscription)\b/.test(head)) documents.push(fill(node));
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && /^[A-Z_]+$/.test(node.name.text)
+      && node.initializer && ts.isTemplateLiteral(node.initializer) && !isOperation(node.initializer)) {
+      // A selection-set constant such as MESSAGE (declared before its use, as the file does).
+      constants.set(node.name.text, fill(node.initializer));
+      return;
     }
+    if (ts.isTemplateLiteral(node) && isOperation(node)) documents.push(fill(node));
     ts.forEachChild(node, visit);
   };
   visit(source);

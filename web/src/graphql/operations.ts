@@ -1,13 +1,14 @@
 import { gql } from './client';
 import { subscribe, type SubscribeHandlers } from './subscribe';
 import type {
-  AuthPayload, BotSettings, Channel, ChannelKind, ConversationDetail, ConversationMode, ConversationSummary,
+  AuthPayload, BotSettings, Channel, ChannelKind, Contact, ConversationDetail, ConversationMode, ConversationSummary,
   KeywordRule, MatchType, Member, Message, Role, Viewer,
 } from './types';
 
 const MESSAGE = `id conversationId direction senderType text status failureReason createdAt`;
+const CONTACT = `id phone name blocked`;
 const CONVERSATION = `id mode lastMessageAt lastMessageText unreadCount slaBreachedAt
-  contact { id phone name }
+  contact { ${CONTACT} }
   channel { id name kind }`;
 const AUTH = `accessToken refreshToken user { id email name } workspace { id name }`;
 const CHANNEL = `id kind name status createdAt`;
@@ -63,7 +64,7 @@ export async function fetchConversation(id: string): Promise<ConversationDetail 
   return data.conversation;
 }
 
-export type ConversationChange = Pick<ConversationSummary, 'id' | 'mode' | 'unreadCount' | 'slaBreachedAt'>;
+export type ConversationChange = Pick<ConversationSummary, 'id' | 'mode' | 'unreadCount' | 'slaBreachedAt'> & { contact?: Contact };
 
 export async function takeOver(conversationId: string): Promise<ConversationChange> {
   const data = await gql<{ takeOver: ConversationChange }>(
@@ -81,6 +82,14 @@ export async function markRead(conversationId: string): Promise<ConversationChan
   const data = await gql<{ markRead: ConversationChange }>(
     `mutation MarkRead($id: ID!) { markRead(conversationId: $id) { id mode unreadCount slaBreachedAt } }`, { id: conversationId });
   return data.markRead;
+}
+
+/** Blocked: the contact's messages are kept, the bot never answers them. */
+export async function setContactBlocked(contactId: string, blocked: boolean): Promise<Contact> {
+  const data = await gql<{ contact: Contact }>(blocked
+    ? `mutation BlockContact($id: ID!) { contact: blockContact(contactId: $id) { ${CONTACT} } }`
+    : `mutation UnblockContact($id: ID!) { contact: unblockContact(contactId: $id) { ${CONTACT} } }`, { id: contactId });
+  return data.contact;
 }
 
 export async function sendMessage(input: { conversationId: string; text: string }): Promise<Message> {
@@ -152,7 +161,7 @@ export function onMessageUpdated(conversationId: string | null, handlers: Subscr
 /** A conversation's own state changed (taken over, released, read, waiting too long): the whole workspace. */
 export function onConversationUpdated(handlers: SubscribeHandlers<ConversationChange>): () => void {
   return subscribe<{ conversationUpdated: ConversationChange }>(
-    `subscription ConversationUpdated { conversationUpdated { id mode unreadCount slaBreachedAt } }`,
+    `subscription ConversationUpdated { conversationUpdated { id mode unreadCount slaBreachedAt contact { ${CONTACT} } } }`,
     {},
     { ...handlers, next: (d) => handlers.next(d.conversationUpdated) },
   );

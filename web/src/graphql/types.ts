@@ -14,7 +14,7 @@ export interface Viewer { user: User; workspace: Workspace; role: Role; temporal
 export interface Member { role: Role; user: User }
 
 export interface Channel { id: string; kind: ChannelKind; name: string; status: ChannelStatus; createdAt: string }
-export interface Contact { id: string; phone: string; name: string | null; blocked?: boolean }
+export interface Contact { id: string; phone: string; name: string | null; blocked: boolean }
 
 export interface Message {
   id: string;
