@@ -3,7 +3,6 @@
  * the activities that need no socket, task queue `parley`) and `connector` (channel sessions,
  * their `channel:<id>` activity workers, the ingress outbox). `npm start` runs all three.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -18,6 +17,7 @@ import { buildApp } from '../api/app';
 import { createLive } from '../api/live';
 import { createSessionManager } from '../connector/session-manager';
 import { startOutboxSweeper } from '../connector/outbox';
+import { WORKFLOW_BUNDLE, WORKFLOWS_DIR, workflowBundleIsFresh } from './workflow-bundle';
 import { createIngress, type Ingress } from '../connector/inbound';
 
 export const ROLES = ['api', 'worker', 'connector'] as const;
@@ -134,11 +134,7 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
  * webpack then never loads in this process, which keeps a hundred-odd MB out of its memory.
  */
 function workflowCode(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
-  const bundle = path.join(ROOT, 'dist/workflows.js');
-  const dir = path.join(ROOT, 'workflows');
-  const built = fs.existsSync(bundle) ? fs.statSync(bundle).mtimeMs : 0;
-  const fresh = built > 0 && fs.readdirSync(dir).every((file) => fs.statSync(path.join(dir, file)).mtimeMs < built);
-  return fresh ? { workflowBundle: { codePath: bundle } } : { workflowsPath: path.join(dir, 'index.ts') };
+  return workflowBundleIsFresh() ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } } : { workflowsPath: path.join(WORKFLOWS_DIR, 'index.ts') };
 }
 
 /** Several processes may start at once against one database: one migrates, the others wait. */

@@ -2,10 +2,11 @@
  * Runs Parley as a real child process, exactly as the tests do (scripts/spawn-platform.ts):
  * `node --import tsx scripts/start.ts --role api,worker,connector`.
  */
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { spawnPlatform as spawnStartScript } from '../../../scripts/spawn-platform';
-import { ROOT, BENCH_DATA } from './services';
+import { workflowBundleIsFresh } from '../../../scripts/workflow-bundle';
+import { NODE, ROOT, BENCH_DATA } from './services';
 
 export interface PlatformChild {
   url: string;
@@ -16,6 +17,8 @@ export interface PlatformChild {
 
 export async function spawnPlatform(opts: { databaseUrl: string; temporalAddress: string; roles?: string; env?: Record<string, string> }): Promise<PlatformChild> {
   const roles = opts.roles ?? 'api,worker,connector';
+  // As npm start does: a stale bundle would make the worker run webpack in the measured process.
+  if (!workflowBundleIsFresh()) execFileSync(NODE, ['--import', 'tsx', path.join(ROOT, 'scripts/check-workflows.ts')], { cwd: ROOT, stdio: 'ignore' });
   const { url, child, output, exited } = await spawnStartScript({
     root: ROOT,
     args: ['--role', roles],
