@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { MAIN_TASK_QUEUE } from '../workflows/ids';
 
 export interface Config {
   dataDir: string;
@@ -46,7 +47,7 @@ export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {
     temporalAddress: required('TEMPORAL_ADDRESS', env.TEMPORAL_ADDRESS ?? defaults.temporalAddress),
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
     temporalUiUrl: env.TEMPORAL_UI_URL ?? defaults.temporalUiUrl ?? 'http://localhost:8233',
-    taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'parley',
+    taskQueue: env.TEMPORAL_TASK_QUEUE ?? MAIN_TASK_QUEUE,
     jwtSecret: env.JWT_SECRET ?? secrets!.jwtSecret,
     encryptionKey: Buffer.from(env.ENCRYPTION_KEY ?? secrets!.encryptionKey, 'base64'),
     accessTokenTtlSeconds: int(env.ACCESS_TOKEN_TTL_SECONDS, 15 * 60),

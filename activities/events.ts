@@ -23,5 +23,5 @@ export function eventPayload(event: ParleyEvent): string {
 }
 
 export async function publish(em: EntityManager, event: ParleyEvent): Promise<void> {
-  await em.execute('select pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify(event)]);
+  await em.execute(`select ${NOTIFY}`, [eventPayload(event)]);
 }

@@ -7,7 +7,7 @@ import { createPubSub } from 'graphql-yoga';
 import type { Orm } from '../schema/orm';
 import type { ParleyEvent } from '../activities/events';
 import { loadMessage, type MessageView } from './graphql/types/message';
-import { findConversation, type ConversationView } from './graphql/types/conversation';
+import { loadConversation, type ConversationView } from './graphql/types/conversation';
 
 type Topics = {
   [topic: `messageAdded:${string}`]: [MessageView];
@@ -51,7 +51,7 @@ export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void):
         relay(`${event.type}:${event.workspaceId}`, loadMessage(orm.em.fork(), event.workspaceId, event.messageId));
       }
       if (event.type === 'conversationUpdated') {
-        relay(`conversationUpdated:${event.workspaceId}`, findConversation(orm.em.fork(), event.workspaceId, event.conversationId));
+        relay(`conversationUpdated:${event.workspaceId}`, loadConversation(orm.em.fork(), event.workspaceId, event.conversationId));
       }
     },
     subscribe: subscribe as Live['subscribe'],

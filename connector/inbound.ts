@@ -84,7 +84,7 @@ export function createIngress(deps: IngressDeps): Ingress {
   return {
     async receive(envelope, expect) {
       const contactKey = toContactKey(envelope.from);
-      // One round trip, one transaction: schema/migrations/Migration20261123020000_ingress_function.ts.
+      // One round trip, one transaction: schema/migrations/Migration20261123020000_ingress.ts.
       const [stored] = await execute<StoredInbound[]>(
         deps.orm,
         'select * from parley_receive_inbound(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',

@@ -36,20 +36,21 @@ export async function sweepOutbox(deps: IngressDeps, graceMs: number): Promise<n
   }
 }
 
-/** Sweeps now and every `intervalMs`; returns a stop function. */
+/** Sweeps now, then `intervalMs` after each sweep ends (never two at once); returns a stop function. */
 export function startOutboxSweeper(deps: IngressDeps, opts: { intervalMs: number; graceMs: number; log: (msg: string, err?: unknown) => void }): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
   const tick = () => {
     running = sweepOutbox(deps, opts.graceMs)
-      .then((n) => n && opts.log(`outbox: signalled ${n} inbound message(s) left unsignalled`))
-      .catch((err) => opts.log('outbox sweep failed', err));
+      .then((n) => void (n && opts.log(`outbox: signalled ${n} inbound message(s) left unsignalled`)))
+      .catch((err) => opts.log('outbox sweep failed', err))
+      .then(() => void (!stopped && (timer = setTimeout(tick, opts.intervalMs))));
   };
   tick();
-  const timer = setInterval(() => !stopped && tick(), opts.intervalMs);
   return async () => {
     stopped = true;
-    clearInterval(timer);
+    clearTimeout(timer);
     await running;
   };
 }

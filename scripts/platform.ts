@@ -12,6 +12,7 @@ import type { Config } from '../activities/config';
 import type { ActivityContext } from '../activities/context';
 import { createPersistenceActivities } from '../activities/persistence.activities';
 import { listenEvents, type EventListener } from '../activities/event-listener';
+import type { ParleyEvent } from '../activities/events';
 import { createOrm, migrate, type Orm } from '../schema/orm';
 import { buildApp } from '../api/app';
 import { createLive } from '../api/live';
@@ -53,14 +54,12 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
 
   let nativeConnection: NativeConnection | undefined;
   const native = async () => (nativeConnection ??= await NativeConnection.connect({ address: config.temporalAddress }));
-  const listeners: ((e: Parameters<Parameters<typeof listenEvents>[1]>[0]) => void)[] = [];
+  const listeners: ((e: ParleyEvent) => void)[] = [];
   let events: EventListener | undefined;
-  if (roles.includes('api') || roles.includes('connector')) {
-    events = await listenEvents(config.databaseUrl, (e) => listeners.forEach((fn) => fn(e)), log);
-  }
   const ingressDeps = { orm, temporal, taskQueue: config.taskQueue, log };
   let ingress: Ingress | undefined;
   if (roles.includes('api') || roles.includes('connector')) {
+    events = await listenEvents(config.databaseUrl, (e) => listeners.forEach((fn) => fn(e)), log);
     ingress = createIngress(ingressDeps);
     stops.push(() => ingress!.close());
   }

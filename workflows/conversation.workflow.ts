@@ -133,10 +133,11 @@ function enqueueUnlessSeen(state: ConversationState, message: InboundMessage): v
   state.queue.push({ type: 'inbound', message });
 }
 
+/** Every event but an inbound message (those go to replyTo, batched). */
 async function handle(
   state: ConversationState,
   input: ConversationInput,
-  event: ConversationEvent,
+  event: Exclude<ConversationEvent, { type: 'inbound' }>,
   channel: MessagingActivities,
 ): Promise<void> {
   switch (event.type) {
@@ -150,9 +151,6 @@ async function handle(
     case 'agentMessage':
       state.sla = null;
       return send(input, channel, [{ messageId: event.messageId, idempotencyKey: agentMessageKey(event.messageId), senderType: 'HUMAN' }]);
-    case 'inbound':
-      await replyTo(state, input, [event.message], channel);
-      return;
   }
 }
 

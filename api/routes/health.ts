@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../graphql/context';
+import { execute } from '../../schema/orm';
 
 /** GET /health: 200 when Postgres and Temporal both answer, 503 naming the one that does not. */
 export async function healthRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   app.get('/health', async (_request, reply) => {
     const [postgres, temporal] = await Promise.all([
-      probe(() => deps.orm.em.fork().execute('select 1')),
+      probe(() => execute(deps.orm, 'select 1')),
       probe(() => deps.temporal.workflowService.getSystemInfo({})),
     ]);
     const ok = postgres.ok && temporal.ok;

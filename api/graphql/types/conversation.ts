@@ -8,9 +8,10 @@ import { CONVERSATION_MODES, type ConversationMode } from '../../../schema/entit
 import type { ChannelKind, ChannelStatus } from '../../../schema/entities/channel.entity';
 import { ChannelType, type ChannelView } from './channel';
 import { MessageType, loadMessage, loadThread } from './message';
-import { publish } from '../../../activities/events';
+import { EVENTS_CHANNEL, publish } from '../../../activities/events';
 import { signalConversation } from '../../../connector/signal';
 import { CONVERSATION_SIGNALS } from '../../../workflows/signals';
+import { agentMessageKey } from '../../../workflows/ids';
 
 interface ContactView {
   id: string;
@@ -156,12 +157,17 @@ function toView(row: ConversationRow): ConversationView {
   };
 }
 
+/** A conversation of the workspace by its (valid) id, or null. */
+export async function loadConversation(em: EntityManager, workspaceId: string, id: string): Promise<ConversationView | null> {
+  const [row] = await em.execute<ConversationRow[]>(`${SELECT} where c.id = ? and c.workspace_id = ?`, [id, workspaceId]);
+  return row ? toView(row) : null;
+}
+
 /** A conversation of the caller's workspace, or NOT_FOUND (also for another workspace's id). */
 export async function findConversation(em: EntityManager, workspaceId: string, id: string): Promise<ConversationView> {
-  if (!uuid.safeParse(id).success) throw notFound('conversation');
-  const [row] = await em.execute<ConversationRow[]>(`${SELECT} where c.id = ? and c.workspace_id = ?`, [id, workspaceId]);
-  if (!row) throw notFound('conversation');
-  return toView(row);
+  const conversation = uuid.safeParse(id).success ? await loadConversation(em, workspaceId, id) : null;
+  if (!conversation) throw notFound('conversation');
+  return conversation;
 }
 
 function encodeCursor(c: ConversationView): string {
@@ -246,7 +252,7 @@ builder.mutationField('sendMessage', (t) =>
       await em.execute(
         `insert into messages (id, workspace_id, conversation_id, channel_id, direction, sender_type, sender_user_id, text, status, idempotency_key)
          values (?, ?, ?, ?, 'OUTBOUND', 'HUMAN', ?, ?, 'PENDING', ?)`,
-        [id, auth.workspaceId, conversation.id, conversation.channel.id, auth.userId, input.text, `agent:${id}`],
+        [id, auth.workspaceId, conversation.id, conversation.channel.id, auth.userId, input.text, agentMessageKey(id)],
       );
       await em.execute('update conversations set sla_breached_at = null where id = ?', [conversation.id]);
       await publish(em, { type: 'messageAdded', workspaceId: auth.workspaceId, conversationId: conversation.id, messageId: id });
@@ -313,8 +319,12 @@ async function setBlocked(ctx: GraphQLContext, contactId: string, blocked: boole
     [blocked, contactId, workspaceId],
   );
   if (!contact) throw notFound('contact');
-  const conversations = await em.execute<{ id: string }[]>('select id from conversations where contact_id = ? and workspace_id = ?', [contactId, workspaceId]);
-  for (const { id } of conversations) await publish(em, { type: 'conversationUpdated', workspaceId, conversationId: id });
+  // Every open inbox showing one of the contact's conversations hears of it, in one statement.
+  await em.execute(
+    `select pg_notify(?, json_build_object('type', 'conversationUpdated', 'workspaceId', workspace_id, 'conversationId', id)::text)
+     from conversations where contact_id = ? and workspace_id = ?`,
+    [EVENTS_CHANNEL, contactId, workspaceId],
+  );
   return contact;
 }
 
