@@ -1,7 +1,7 @@
 import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { errorMessage } from '../graphql/client';
 import { listen } from '../graphql/live';
-import { fetchConversation, markRead, release, sendMessage, setContactBlocked, takeOver } from '../graphql/operations';
+import { conversationAction, fetchConversation, sendMessage, setContactBlocked } from '../graphql/operations';
 import type { ConversationDetail, ConversationSummary, Message } from '../graphql/types';
 import { clockTime, dayKey, dayLabel, slaBadge } from '../lib/format';
 import { mergeMessages, upsertMessage } from '../lib/messages';
@@ -54,7 +54,7 @@ export function Thread(props: {
     const read = () => {
       clearTimeout(readTimer);
       readTimer = setTimeout(() => {
-        markRead(id).then((c) => {
+        conversationAction('markRead', id).then((c) => {
           if (!alive) return;
           setConversation((current) => (current ? { ...current, slaBreachedAt: c.slaBreachedAt } : current));
           props.onChange(c);
@@ -97,7 +97,7 @@ export function Thread(props: {
     setSwitching(true);
     setActionError('');
     try {
-      const updated = action === 'takeOver' ? await takeOver(props.conversationId) : await release(props.conversationId);
+      const updated = await conversationAction(action, props.conversationId);
       setConversation((c) => (c ? { ...c, mode: updated.mode, slaBreachedAt: updated.slaBreachedAt } : c));
       props.onChange({ id: updated.id, mode: updated.mode, slaBreachedAt: updated.slaBreachedAt });
     } catch (err) {

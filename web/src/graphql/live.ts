@@ -36,14 +36,14 @@ function connect(): () => void {
   const each = (m: Message, pick: (l: LiveListener) => ((m: Message) => void) | undefined) => {
     for (const l of [...listeners]) if (!l.conversationId || l.conversationId === m.conversationId) pick(l)?.(m);
   };
-  const stopAdded = onMessageAdded(null, {
+  const stopAdded = onMessageAdded({
     next: (m) => each(m, (l) => l.added),
     // Views that started listening before this (re)open may have missed messages in between.
     open: () => {
       for (const l of [...listeners]) l.reconnected?.();
     },
   });
-  const stopUpdated = onMessageUpdated(null, { next: (m) => each(m, (l) => l.updated) });
+  const stopUpdated = onMessageUpdated({ next: (m) => each(m, (l) => l.updated) });
   const stopConversations = onConversationUpdated({
     next: (c) => {
       for (const l of [...listeners]) if (!l.conversationId || l.conversationId === c.id) l.conversationUpdated?.(c);

@@ -65,23 +65,18 @@ export async function fetchConversation(id: string): Promise<ConversationDetail 
 }
 
 export type ConversationChange = Pick<ConversationSummary, 'id' | 'mode' | 'unreadCount' | 'slaBreachedAt'> & { contact?: Contact };
+const CONVERSATION_CHANGE = `id mode unreadCount slaBreachedAt contact { ${CONTACT} }`;
 
-export async function takeOver(conversationId: string): Promise<ConversationChange> {
-  const data = await gql<{ takeOver: ConversationChange }>(
-    `mutation TakeOver($id: ID!) { takeOver(conversationId: $id) { id mode unreadCount slaBreachedAt } }`, { id: conversationId });
-  return data.takeOver;
-}
+const CONVERSATION_ACTIONS = {
+  takeOver: `mutation TakeOver($id: ID!) { conversation: takeOver(conversationId: $id) { ${CONVERSATION_CHANGE} } }`,
+  release: `mutation Release($id: ID!) { conversation: release(conversationId: $id) { ${CONVERSATION_CHANGE} } }`,
+  markRead: `mutation MarkRead($id: ID!) { conversation: markRead(conversationId: $id) { ${CONVERSATION_CHANGE} } }`,
+};
 
-export async function release(conversationId: string): Promise<ConversationChange> {
-  const data = await gql<{ release: ConversationChange }>(
-    `mutation Release($id: ID!) { release(conversationId: $id) { id mode unreadCount slaBreachedAt } }`, { id: conversationId });
-  return data.release;
-}
-
-export async function markRead(conversationId: string): Promise<ConversationChange> {
-  const data = await gql<{ markRead: ConversationChange }>(
-    `mutation MarkRead($id: ID!) { markRead(conversationId: $id) { id mode unreadCount slaBreachedAt } }`, { id: conversationId });
-  return data.markRead;
+/** Take over, release or mark read: the conversation's state after it. */
+export async function conversationAction(action: keyof typeof CONVERSATION_ACTIONS, conversationId: string): Promise<ConversationChange> {
+  const data = await gql<{ conversation: ConversationChange }>(CONVERSATION_ACTIONS[action], { id: conversationId });
+  return data.conversation;
 }
 
 /** Blocked: the contact's messages are kept, the bot never answers them. */
@@ -140,29 +135,19 @@ export async function addMember(input: { email: string; name: string; password: 
   return data.addMember;
 }
 
-/** New messages of the whole workspace, or of one conversation. */
-export function onMessageAdded(conversationId: string | null, handlers: SubscribeHandlers<Message>): () => void {
-  return subscribe<{ messageAdded: Message }>(
-    `subscription MessageAdded($conversationId: ID) { messageAdded(conversationId: $conversationId) { ${MESSAGE} } }`,
-    conversationId ? { conversationId } : {},
-    { ...handlers, next: (d) => handlers.next(d.messageAdded) },
-  );
+/** The workspace's live streams: new messages, status changes (PENDING → SENT … or FAILED), conversation state. */
+export function onMessageAdded(handlers: SubscribeHandlers<Message>): () => void {
+  return live('messageAdded', `subscription MessageAdded { messageAdded { ${MESSAGE} } }`, handlers);
 }
 
-/** Status changes (PENDING → SENT → DELIVERED → READ, or FAILED). */
-export function onMessageUpdated(conversationId: string | null, handlers: SubscribeHandlers<Message>): () => void {
-  return subscribe<{ messageUpdated: Message }>(
-    `subscription MessageUpdated($conversationId: ID) { messageUpdated(conversationId: $conversationId) { ${MESSAGE} } }`,
-    conversationId ? { conversationId } : {},
-    { ...handlers, next: (d) => handlers.next(d.messageUpdated) },
-  );
+export function onMessageUpdated(handlers: SubscribeHandlers<Message>): () => void {
+  return live('messageUpdated', `subscription MessageUpdated { messageUpdated { ${MESSAGE} } }`, handlers);
 }
 
-/** A conversation's own state changed (taken over, released, read, waiting too long): the whole workspace. */
 export function onConversationUpdated(handlers: SubscribeHandlers<ConversationChange>): () => void {
-  return subscribe<{ conversationUpdated: ConversationChange }>(
-    `subscription ConversationUpdated { conversationUpdated { id mode unreadCount slaBreachedAt contact { ${CONTACT} } } }`,
-    {},
-    { ...handlers, next: (d) => handlers.next(d.conversationUpdated) },
-  );
+  return live('conversationUpdated', `subscription ConversationUpdated { conversationUpdated { ${CONVERSATION_CHANGE} } }`, handlers);
+}
+
+function live<T>(field: string, document: string, handlers: SubscribeHandlers<T>): () => void {
+  return subscribe<Record<string, T>>(document, {}, { ...handlers, next: (d) => handlers.next(d[field]) });
 }

@@ -55,15 +55,6 @@ function utcOffset(zone: string): string {
   }
 }
 
-export function isKnownTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The weekday (0 = Sunday), minutes since midnight and a display string, in `zone`. */
 export function localTime(at: Date, zone: string): { weekday: number; minutes: number; label: string } | null {
   try {

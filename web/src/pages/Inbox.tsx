@@ -57,14 +57,14 @@ export function Inbox(props: { conversationId: string | null }) {
     void refetch();
   }));
 
-  // Bump the conversation at once, then refetch for unread counts and new conversations.
+  // Bump the conversation at once; a customer's message (unread count) or a new conversation needs a refetch.
   const bump = (m: Message) => {
     const index = list.items.findIndex((c) => c.id === m.conversationId);
     if (index !== -1) {
       const item = { ...list.items[index], lastMessageText: m.text, lastMessageAt: m.createdAt };
       setList('items', (items) => [item, ...items.filter((c) => c.id !== m.conversationId)]);
     }
-    refetchSoon();
+    if (index === -1 || m.direction === 'INBOUND') refetchSoon();
   };
   const stop = listen({ added: bump, conversationUpdated: (c) => patch(c), reconnected: refetchSoon });
   onCleanup(() => {

@@ -1,4 +1,4 @@
-import { createEffect, createResource, createSignal, For, on, Show } from 'solid-js';
+import { createResource, createSignal, For, Show } from 'solid-js';
 import { Avatar } from '../components/Avatar';
 import { LockIcon, PlusIcon, TeamIcon } from '../components/Icons';
 import { errorMessage, fieldErrors } from '../graphql/client';
@@ -19,12 +19,6 @@ export function Team() {
   const [error, setError] = createSignal('');
   const [added, setAdded] = createSignal('');
   const [busy, setBusy] = createSignal(false);
-
-  // Admins may only add agents and viewers: keep the choice within what the viewer may give.
-  createEffect(on(role, (r) => {
-    const allowed = assignableRoles(r);
-    if (allowed.length && !allowed.includes(newRole())) setNewRole(allowed.includes('AGENT') ? 'AGENT' : allowed[0]);
-  }));
 
   const submit = async (e: Event) => {
     e.preventDefault();
