@@ -2,13 +2,17 @@
  * Bundles the workflows exactly as the worker does, into dist/workflows.js: a workflow file that
  * imports a Node module (or an activity implementation instead of its type) fails here, and the
  * worker loads the bundle instead of running webpack in the platform process.
+ * `--if-stale` (npm start, the bench): only when a workflow source is newer than the bundle.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowBundleIsFresh } from './workflow-bundle';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+if (process.argv.includes('--if-stale') && workflowBundleIsFresh()) process.exit(0);
+// Loaded only when there is bundling to do: the SDK takes a second to import.
+const { bundleWorkflowCode } = await import('@temporalio/worker');
 const { code } = await bundleWorkflowCode({
   workflowsPath: path.join(root, 'workflows/index.ts'),
   logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error },

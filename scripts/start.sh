@@ -7,10 +7,7 @@ cd "$ROOT"
 if [ ! -f web/dist/index.html ] || [ -n "$(find web/src web/index.html -newer web/dist/index.html 2>/dev/null | head -1)" ]; then
   npm run --silent build:web >/dev/null
 fi
-# Workflow sources only: tests and replay fixtures do not go into the bundle.
-if [ ! -f dist/workflows.js ] || [ -n "$(find workflows -maxdepth 1 -name '*.ts' ! -name '*.test.ts' -newer dist/workflows.js 2>/dev/null | head -1)" ]; then
-  node --import tsx scripts/check-workflows.ts >/dev/null
-fi
+node --import tsx scripts/check-workflows.ts --if-stale >/dev/null
 # A memory budget for the V8 heap: without one V8 grows it long before collecting, and the
 # process sits at several hundred MB more than it uses. AsyncLocalStorage (MikroORM, Temporal's
 # activity context) on async context frames: without them Node 22 runs a hook on every promise.

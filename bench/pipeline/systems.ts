@@ -11,6 +11,8 @@ import { freshPostgres, freshTemporal, historyStats, NODE, ROOT, temporalClient,
 import { spawnPlatform, gql } from './lib/platform';
 import { summarize, type SendRecord, type Summary } from './lib/load';
 import { processTree } from './lib/proc';
+import { conversationWorkflowId } from '../../workflows/ids';
+import { toContactKey } from '../../connector/phone';
 
 export interface SystemUnderTest {
   name: 'baseline' | 'parley';
@@ -173,7 +175,7 @@ export async function startParley(opts: {
   opts.log(`workspace ${signUp.workspace.id}, simulator channel ${channelId}, keyword rule "order" → reply`);
 
   const simulate = `mutation($i: SimulateInboundInput!) { simulateInbound(input: $i) { id } }`;
-  const workflowId = (phase: number, contact: number) => `conversation:${channelId}:${phoneOf(phase, contact).slice(1)}`;
+  const workflowId = (phase: number, contact: number) => conversationWorkflowId(channelId, toContactKey(phoneOf(phase, contact)));
 
   return {
     name: 'parley',

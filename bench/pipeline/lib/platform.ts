@@ -5,7 +5,6 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { spawnPlatform as spawnStartScript } from '../../../scripts/spawn-platform';
-import { workflowBundleIsFresh } from '../../../scripts/workflow-bundle';
 import { NODE, ROOT, BENCH_DATA } from './services';
 
 export interface PlatformChild {
@@ -18,7 +17,7 @@ export interface PlatformChild {
 export async function spawnPlatform(opts: { databaseUrl: string; temporalAddress: string; roles?: string; env?: Record<string, string> }): Promise<PlatformChild> {
   const roles = opts.roles ?? 'api,worker,connector';
   // As npm start does: a stale bundle would make the worker run webpack in the measured process.
-  if (!workflowBundleIsFresh()) execFileSync(NODE, ['--import', 'tsx', path.join(ROOT, 'scripts/check-workflows.ts')], { cwd: ROOT, stdio: 'ignore' });
+  execFileSync(NODE, ['--import', 'tsx', path.join(ROOT, 'scripts/check-workflows.ts'), '--if-stale'], { cwd: ROOT, stdio: 'ignore' });
   const { url, child, output, exited } = await spawnStartScript({
     root: ROOT,
     args: ['--role', roles],
