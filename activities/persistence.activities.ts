@@ -1,6 +1,7 @@
 import type { ActivityContext } from './context';
 import { loadConversationContext, type ConversationContext } from './conversation-context';
-import { publish } from './events';
+import { EVENTS_CHANNEL, NOTIFY, eventPayload } from './events';
+import { execute } from '../schema/orm';
 
 export type PersistenceActivities = ReturnType<typeof createPersistenceActivities>;
 
@@ -17,25 +18,26 @@ export function createPersistenceActivities(ctx: ActivityContext) {
      * (until an agent replies or releases it), and the inbox hears of it.
      */
     async remindAgents(input: { workspaceId: string; conversationId: string; waitingSinceMessageId: string }): Promise<void> {
-      const em = ctx.orm.em.fork();
-      await em.execute(
-        'update conversations set sla_breached_at = coalesce(sla_breached_at, now()) where id = ? and workspace_id = ?',
-        [input.conversationId, input.workspaceId],
+      await execute(
+        ctx.orm,
+        `with reminded as (
+           update conversations set sla_breached_at = coalesce(sla_breached_at, now()) where id = ? and workspace_id = ? returning id
+         ) select ${NOTIFY} from reminded`,
+        [input.conversationId, input.workspaceId, eventPayload({ type: 'conversationUpdated', workspaceId: input.workspaceId, conversationId: input.conversationId })],
       );
-      await publish(em, { type: 'conversationUpdated', workspaceId: input.workspaceId, conversationId: input.conversationId });
     },
 
-    /** A send that gave up: the message shows FAILED with the reason. */
+    /** A send that gave up: the message shows FAILED with the reason (one statement, whatever the batch). */
     async markMessageFailed(input: { idempotencyKey: string; reason: string }): Promise<void> {
-      const em = ctx.orm.em.fork();
-      const rows = await em.execute<{ id: string; workspace_id: string; conversation_id: string }[]>(
-        `update messages set status = 'FAILED', failure_reason = ? where idempotency_key = ? and status = 'PENDING'
-         returning id, workspace_id, conversation_id`,
-        [input.reason, input.idempotencyKey],
+      await execute(
+        ctx.orm,
+        `with failed as (
+           update messages set status = 'FAILED', failure_reason = ? where idempotency_key = ? and status = 'PENDING'
+           returning id, workspace_id, conversation_id
+         ) select pg_notify(?, json_build_object('type', 'messageUpdated', 'workspaceId', workspace_id, 'conversationId', conversation_id, 'messageId', id)::text)
+         from failed`,
+        [input.reason, input.idempotencyKey, EVENTS_CHANNEL],
       );
-      for (const row of rows) {
-        await publish(em, { type: 'messageUpdated', workspaceId: row.workspace_id, conversationId: row.conversation_id, messageId: row.id });
-      }
     },
   };
 }

@@ -1,6 +1,7 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { Avatar } from '../components/Avatar';
-import { LockIcon, PlusIcon, TeamIcon } from '../components/Icons';
+import { PlusIcon, TeamIcon } from '../components/Icons';
+import { ManagersOnly } from '../components/ManagersOnly';
 import { errorMessage, fieldErrors } from '../graphql/client';
 import { addMember, fetchMembers } from '../graphql/operations';
 import type { Role } from '../graphql/types';
@@ -97,14 +98,9 @@ export function Team() {
           </ul>
         </section>
 
-        <Show when={role()}>
-          <Show when={canManage(role())} fallback={
-            <section class="card readonly-card" data-testid="team-readonly">
-              <LockIcon width="24" height="24" />
-              <h2>Adding teammates</h2>
-              <p class="muted">Only owners and admins can add people. You are signed in as {ROLE_INFO[role()!].label.toLowerCase()}.</p>
-            </section>
-          }>
+        <ManagersOnly title="Adding teammates" what="add people" testid="team-readonly">
+          {/* The roles offered depend on the viewer's own: the form waits for it. */}
+          <Show when={role()}>
             <form class="card form" onSubmit={submit} data-testid="member-form" novalidate>
               <h2 class="card-title">Add a teammate</h2>
               <Show when={error()}><div class="alert alert-error" role="alert" data-testid="member-error">{error()}</div></Show>
@@ -150,7 +146,7 @@ export function Team() {
               </button>
             </form>
           </Show>
-        </Show>
+        </ManagersOnly>
       </div>
       <Show when={members() && members()!.length === 1 && canManage(role())}>
         <p class="muted small team-tip"><TeamIcon width="14" height="14" /> Tip: add an agent to share the inbox — they can take over conversations but not change settings.</p>
