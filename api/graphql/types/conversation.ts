@@ -1,24 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { builder } from '../builder';
-import { AGENTS, requireAuth, type GraphQLContext } from '../context';
+import { requireAuth } from '../context';
 import { badInput, notFound, validate } from '../errors';
 import { CONVERSATION_MODES, type ConversationMode } from '../../../schema/entities/conversation.entity';
 import type { ChannelKind, ChannelStatus } from '../../../schema/entities/channel.entity';
 import { ChannelType, type ChannelView } from './channel';
-import { MessageType, loadMessage, loadThread } from './message';
-import { EVENTS_CHANNEL, publish } from '../../../activities/events';
-import { signalConversation } from '../../../connector/signal';
-import { CONVERSATION_SIGNALS } from '../../../workflows/signals';
-import { agentMessageKey } from '../../../workflows/ids';
-
-interface ContactView {
-  id: string;
-  phone: string;
-  name: string | null;
-  blocked: boolean;
-}
+import { ContactType, type ContactView } from './contact';
+import { connectionType, decodeCursor, encodeCursor, toConnection } from '../pagination';
+import { MessageType, loadThread } from './message';
 
 export interface ConversationView {
   id: string;
@@ -35,16 +25,6 @@ export interface ConversationView {
 }
 
 export const ConversationModeEnum = builder.enumType('ConversationMode', { values: CONVERSATION_MODES });
-
-const ContactType = builder.objectRef<ContactView>('Contact').implement({
-  description: 'A customer, keyed by phone number.',
-  fields: (t) => ({
-    id: t.exposeID('id'),
-    phone: t.exposeString('phone'),
-    name: t.exposeString('name', { nullable: true }),
-    blocked: t.exposeBoolean('blocked'),
-  }),
-});
 
 export const ConversationType = builder.objectRef<ConversationView>('Conversation').implement({
   description: 'One contact on one channel; its live state is the workflow `conversation:<channelId>:<contactKey>`.',
@@ -80,20 +60,7 @@ export const ConversationType = builder.objectRef<ConversationView>('Conversatio
   }),
 });
 
-const PageInfo = builder.objectRef<{ hasNextPage: boolean; endCursor: string | null }>('PageInfo').implement({
-  fields: (t) => ({ hasNextPage: t.exposeBoolean('hasNextPage'), endCursor: t.exposeString('endCursor', { nullable: true }) }),
-});
-const ConversationEdge = builder.objectRef<{ cursor: string; node: ConversationView }>('ConversationEdge').implement({
-  fields: (t) => ({ cursor: t.exposeString('cursor'), node: t.field({ type: ConversationType, resolve: (e) => e.node }) }),
-});
-const ConversationConnection = builder
-  .objectRef<{ edges: { cursor: string; node: ConversationView }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }>('ConversationConnection')
-  .implement({
-    fields: (t) => ({
-      edges: t.field({ type: [ConversationEdge], resolve: (c) => c.edges }),
-      pageInfo: t.field({ type: PageInfo, resolve: (c) => c.pageInfo }),
-    }),
-  });
+const ConversationConnection = connectionType('Conversation', ConversationType);
 
 const ConversationFilter = builder.inputType('ConversationFilter', {
   fields: (t) => ({
@@ -170,20 +137,6 @@ export async function findConversation(em: EntityManager, workspaceId: string, i
   return conversation;
 }
 
-function encodeCursor(c: ConversationView): string {
-  return Buffer.from(JSON.stringify([new Date(c.lastMessageAt).toISOString(), c.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof at === 'string' && typeof id === 'string' && uuid.safeParse(id).success && !Number.isNaN(Date.parse(at))) return [at, id];
-  } catch {
-    // fall through
-  }
-  throw badInput('after: is not a cursor this API gave out', 'after');
-}
-
 builder.queryField('conversations', (t) =>
   t.field({
     type: ConversationConnection,
@@ -207,6 +160,7 @@ builder.queryField('conversations', (t) =>
       }
       if (input.after) {
         const [at, id] = decodeCursor(input.after);
+        if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) throw badInput('after: is not a cursor this API gave out', 'after');
         where.push('(c.last_message_at, c.id) < (?::timestamptz, ?::uuid)');
         params.push(at, id);
       }
@@ -214,9 +168,7 @@ builder.queryField('conversations', (t) =>
         `${SELECT} where ${where.join(' and ')} order by c.last_message_at desc, c.id desc limit ${input.first + 1}`,
         params,
       );
-      const nodes = rows.slice(0, input.first).map(toView);
-      const edges = nodes.map((node) => ({ cursor: encodeCursor(node), node }));
-      return { edges, pageInfo: { hasNextPage: rows.length > input.first, endCursor: edges.at(-1)?.cursor ?? null } };
+      return toConnection(rows.map(toView), input.first, (c) => encodeCursor(new Date(c.lastMessageAt), c.id));
     },
   }),
 );
@@ -230,125 +182,3 @@ builder.queryField('conversation', (t) =>
   }),
 );
 
-const SendMessageInput = builder.inputType('SendMessageInput', {
-  fields: (t) => ({ conversationId: t.id({ required: true }), text: t.string({ required: true }) }),
-});
-const sendSchema = z.object({
-  conversationId: z.string(),
-  text: z.string().trim().min(1, 'is empty').max(4096, 'is longer than WhatsApp allows (4096 characters)'),
-});
-
-builder.mutationField('sendMessage', (t) =>
-  t.field({
-    type: MessageType,
-    description: "An agent's reply: recorded PENDING, then sent by the conversation workflow.",
-    args: { input: t.arg({ type: SendMessageInput, required: true }) },
-    resolve: async (_root, args, ctx) => {
-      const auth = requireAuth(ctx, AGENTS);
-      const input = validate(sendSchema, args.input);
-      const em = ctx.orm.em.fork();
-      const conversation = await findConversation(em, auth.workspaceId, input.conversationId);
-      const id = randomUUID();
-      await em.execute(
-        `insert into messages (id, workspace_id, conversation_id, channel_id, direction, sender_type, sender_user_id, text, status, idempotency_key)
-         values (?, ?, ?, ?, 'OUTBOUND', 'HUMAN', ?, ?, 'PENDING', ?)`,
-        [id, auth.workspaceId, conversation.id, conversation.channel.id, auth.userId, input.text, agentMessageKey(id)],
-      );
-      await em.execute('update conversations set sla_breached_at = null where id = ?', [conversation.id]);
-      await publish(em, { type: 'messageAdded', workspaceId: auth.workspaceId, conversationId: conversation.id, messageId: id });
-      if (conversation.slaBreachedAt) await publish(em, { type: 'conversationUpdated', workspaceId: auth.workspaceId, conversationId: conversation.id });
-      await signal(ctx, conversation, CONVERSATION_SIGNALS.agentMessage, [{ messageId: id }]);
-      return (await loadMessage(em, auth.workspaceId, id))!;
-    },
-  }),
-);
-
-builder.mutationField('takeOver', (t) =>
-  t.field({
-    type: ConversationType,
-    description: 'An agent takes the conversation: the bot stays silent until release.',
-    args: { conversationId: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => setMode(ctx, String(args.conversationId), 'HUMAN'),
-  }),
-);
-
-builder.mutationField('release', (t) =>
-  t.field({
-    type: ConversationType,
-    description: 'Hands the conversation back to the bot.',
-    args: { conversationId: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => setMode(ctx, String(args.conversationId), 'BOT'),
-  }),
-);
-
-builder.mutationField('markRead', (t) =>
-  t.field({
-    type: ConversationType,
-    args: { conversationId: t.arg.id({ required: true }) },
-    resolve: async (_root, args, ctx) => {
-      const { workspaceId } = requireAuth(ctx, AGENTS);
-      const em = ctx.orm.em.fork();
-      const conversation = await findConversation(em, workspaceId, String(args.conversationId));
-      await em.execute('update conversations set unread_count = 0 where id = ? and workspace_id = ?', [conversation.id, workspaceId]);
-      if (conversation.unreadCount > 0) await publish(em, { type: 'conversationUpdated', workspaceId, conversationId: conversation.id });
-      return { ...conversation, unreadCount: 0 };
-    },
-  }),
-);
-
-for (const [name, blocked] of [['blockContact', true], ['unblockContact', false]] as const) {
-  builder.mutationField(name, (t) =>
-    t.field({
-      type: ContactType,
-      description: blocked
-        ? 'Spam or abuse: the contact\'s messages are still kept, but the bot never answers them and no SLA runs.'
-        : 'The bot answers the contact again.',
-      args: { contactId: t.arg.id({ required: true }) },
-      resolve: (_root, args, ctx) => setBlocked(ctx, String(args.contactId), blocked),
-    }),
-  );
-}
-
-/** Takes effect with the contact's next message: the ingress reads the flag for every message. */
-async function setBlocked(ctx: GraphQLContext, contactId: string, blocked: boolean): Promise<ContactView> {
-  const { workspaceId } = requireAuth(ctx, AGENTS);
-  if (!uuid.safeParse(contactId).success) throw notFound('contact');
-  const em = ctx.orm.em.fork();
-  const [contact] = await em.execute<ContactView[]>(
-    'update contacts set blocked = ? where id = ? and workspace_id = ? returning id, phone, name, blocked',
-    [blocked, contactId, workspaceId],
-  );
-  if (!contact) throw notFound('contact');
-  // Every open inbox showing one of the contact's conversations hears of it, in one statement.
-  await em.execute(
-    `select pg_notify(?, json_build_object('type', 'conversationUpdated', 'workspaceId', workspace_id, 'conversationId', id)::text)
-     from conversations where contact_id = ? and workspace_id = ?`,
-    [EVENTS_CHANNEL, contactId, workspaceId],
-  );
-  return contact;
-}
-
-async function setMode(ctx: GraphQLContext, conversationId: string, mode: ConversationMode): Promise<ConversationView> {
-  const { workspaceId } = requireAuth(ctx, AGENTS);
-  const em = ctx.orm.em.fork();
-  const conversation = await findConversation(em, workspaceId, conversationId);
-  // Back to the bot, nobody is waiting for an agent any more.
-  await em.execute('update conversations set mode = ?, sla_breached_at = case when ? then null else sla_breached_at end where id = ? and workspace_id = ?', [
-    mode,
-    mode === 'BOT',
-    conversation.id,
-    workspaceId,
-  ]);
-  await publish(em, { type: 'conversationUpdated', workspaceId, conversationId: conversation.id });
-  await signal(ctx, conversation, mode === 'HUMAN' ? CONVERSATION_SIGNALS.takeOver : CONVERSATION_SIGNALS.release, []);
-  return { ...conversation, mode, slaBreachedAt: mode === 'BOT' ? null : conversation.slaBreachedAt };
-}
-
-function signal(ctx: GraphQLContext, c: ConversationView, name: string, args: unknown[]): Promise<void> {
-  return signalConversation(
-    { temporal: ctx.temporal, taskQueue: ctx.config.taskQueue },
-    { workspace_id: c.workspaceId, channel_id: c.channel.id, conversation_id: c.id, contact_key: c.contactKey },
-    name,
-    args,
-  );
-}
