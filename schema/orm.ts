@@ -11,16 +11,23 @@ import { Conversation } from './entities/conversation.entity';
 import { Message } from './entities/message.entity';
 import { KeywordRule } from './entities/keyword-rule.entity';
 import { BotSettings } from './entities/bot-settings.entity';
+import { SimulatorDelivery } from './entities/simulator-delivery.entity';
+import { PostgresNamingStrategy } from './naming';
+import { ForwardMigrationGenerator } from './migration-generator';
 import { Migration20261123000000_spine } from './migrations/Migration20261123000000_spine';
 import { Migration20261123010000_human_sla } from './migrations/Migration20261123010000_human_sla';
 import { Migration20261123020000_ingress } from './migrations/Migration20261123020000_ingress';
+import { Migration20261202004556_channel_status_check } from './migrations/Migration20261202004556_channel_status_check';
 
-export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings];
+/** Every table, described completely: migrations are generated from these (`npm run migration:create`). */
+export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings, SimulatorDelivery];
 
-const migrationsList = [
+/** Every committed migration, in order (`npm run migration:create` writes new ones to schema/migrations). */
+export const migrationsList = [
   { name: 'Migration20261123000000_spine', class: Migration20261123000000_spine },
   { name: 'Migration20261123010000_human_sla', class: Migration20261123010000_human_sla },
   { name: 'Migration20261123020000_ingress', class: Migration20261123020000_ingress },
+  { name: 'Migration20261202004556_channel_status_check', class: Migration20261202004556_channel_status_check },
 ];
 
 export type Orm = MikroORM;
@@ -30,7 +37,11 @@ export async function createOrm(databaseUrl: string, poolMax = 10): Promise<Orm>
     clientUrl: databaseUrl,
     entities,
     extensions: [Migrator],
-    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
+    namingStrategy: PostgresNamingStrategy,
+    migrations: { migrationsList, generator: ForwardMigrationGenerator, transactional: true, allOrNothing: true, snapshot: false },
+    // The settings_version triggers and the ingress function are hand-written SQL in their
+    // migrations, not entity metadata: the schema diff leaves them alone.
+    schemaGenerator: { ignoreTriggers: true, ignoreRoutines: true },
     pool: { min: 1, max: poolMax },
     allowGlobalContext: false,
     debug: false,

@@ -1,22 +1,27 @@
-import { defineEntity, p } from '@mikro-orm/core';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { Workspace } from './workspace.entity';
 
 /** Opening hours per weekday (0 = Sunday), "HH:MM" local to the settings' time zone. */
 export interface BusinessHours {
   [weekday: string]: { open: string; close: string }[];
 }
 
-/** A workspace's fallback replies: the default reply in business hours, the away message outside. */
+/** The longest a customer may wait for an agent in human mode: 7 days. */
+export const MAX_HUMAN_SLA_SECONDS = 604_800;
+
+/** A workspace's fallback replies: the default reply in business hours, the away message outside; and the human-mode SLA. */
 export const BotSettings = defineEntity({
   name: 'BotSettings',
   tableName: 'bot_settings',
   properties: {
-    workspaceId: p.uuid().primary(),
+    workspaceId: p.oneToOne(Workspace).mapToPk().fieldName('workspace_id').primary().deleteRule('cascade').updateRule('no action'),
     defaultReply: p.text().nullable(),
     awayMessage: p.text().nullable(),
     timeZone: p.text().default('UTC'),
     businessHours: p.json<BusinessHours>().nullable(),
-    humanSlaSeconds: p.integer().nullable(),
+    humanSlaSeconds: p.integer().nullable().check(`(human_sla_seconds is null) or ((human_sla_seconds >= 1) and (human_sla_seconds <= ${MAX_HUMAN_SLA_SECONDS}))`),
     slaFallbackMessage: p.text().nullable(),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p.datetime().defaultRaw('now()'),
   },
 });
+export type BotSettings = InferEntity<typeof BotSettings>;

@@ -1,4 +1,5 @@
-import { defineEntity, p } from '@mikro-orm/core';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { Workspace } from './workspace.entity';
 
 export const CHANNEL_KINDS = ['SIMULATOR', 'BAILEYS', 'CLOUD_API'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
@@ -11,11 +12,12 @@ export const Channel = defineEntity({
   tableName: 'channels',
   properties: {
     id: p.uuid().primary(),
-    workspaceId: p.uuid(),
-    kind: p.text().$type<ChannelKind>(),
+    workspaceId: p.manyToOne(Workspace).mapToPk().fieldName('workspace_id').deleteRule('cascade').index('channels_workspace'),
+    kind: p.enum(CHANNEL_KINDS),
     name: p.text(),
-    status: p.text().$type<ChannelStatus>(),
-    credentialsEncrypted: p.text().nullable().hidden(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    status: p.enum(CHANNEL_STATUSES).default('CONNECTED'),
+    credentialsEncrypted: p.text().nullable().hidden().lazy(),
+    createdAt: p.datetime().defaultRaw('now()'),
   },
 });
+export type Channel = InferEntity<typeof Channel>;

@@ -1,4 +1,5 @@
-import { defineEntity, p } from '@mikro-orm/core';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { Workspace } from './workspace.entity';
 
 /** A customer of a workspace, keyed by canonical phone digits (contactKey). */
 export const Contact = defineEntity({
@@ -6,11 +7,13 @@ export const Contact = defineEntity({
   tableName: 'contacts',
   properties: {
     id: p.uuid().primary(),
-    workspaceId: p.uuid(),
+    workspaceId: p.manyToOne(Workspace).mapToPk().fieldName('workspace_id').deleteRule('cascade'),
     contactKey: p.text(),
     phone: p.text(),
     name: p.text().nullable(),
     blocked: p.boolean().default(false),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: p.datetime().defaultRaw('now()'),
   },
+  uniques: [{ properties: ['workspaceId', 'contactKey'] }],
 });
+export type Contact = InferEntity<typeof Contact>;

@@ -1,4 +1,7 @@
-import { defineEntity, p } from '@mikro-orm/core';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { Workspace } from './workspace.entity';
+import { Channel } from './channel.entity';
+import { Contact } from './contact.entity';
 
 export const CONVERSATION_MODES = ['BOT', 'HUMAN'] as const;
 export type ConversationMode = (typeof CONVERSATION_MODES)[number];
@@ -9,15 +12,26 @@ export const Conversation = defineEntity({
   tableName: 'conversations',
   properties: {
     id: p.uuid().primary(),
-    workspaceId: p.uuid(),
-    channelId: p.uuid(),
-    contactId: p.uuid(),
-    mode: p.text().$type<ConversationMode>(),
+    workspaceId: p.manyToOne(Workspace).mapToPk().fieldName('workspace_id').deleteRule('cascade'),
+    channel: p.manyToOne(Channel).deleteRule('cascade'),
+    contact: p.manyToOne(Contact).deleteRule('cascade'),
+    mode: p.enum(CONVERSATION_MODES).default('BOT'),
     unreadCount: p.integer().default(0),
-    lastMessageAt: p.datetime().onCreate(() => new Date()),
+    lastMessageAt: p.datetime().defaultRaw('now()'),
     lastMessageText: p.text().nullable(),
     workflowId: p.text(),
+    /** When the human-mode SLA passed with the customer still waiting; cleared by an agent reply or release. */
     slaBreachedAt: p.datetime().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: p.datetime().defaultRaw('now()'),
   },
+  uniques: [{ properties: ['channel', 'contact'] }],
+  indexes: [
+    {
+      name: 'conversations_inbox',
+      // The inbox: a workspace's conversations, newest activity first (keyset on last_message_at, id). An
+      // expression, as MikroORM 7.2 reads "id desc" after "workspace_id" back as "id" (its column match hits the suffix).
+      expression: 'create index conversations_inbox on conversations (workspace_id, last_message_at desc, id desc)',
+    },
+  ],
 });
+export type Conversation = InferEntity<typeof Conversation>;

@@ -1,4 +1,5 @@
-import { defineEntity, p } from '@mikro-orm/core';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { Workspace } from './workspace.entity';
 
 export const MATCH_TYPES = ['EXACT', 'CONTAINS', 'STARTS_WITH', 'REGEX'] as const;
 export type MatchType = (typeof MATCH_TYPES)[number];
@@ -9,12 +10,14 @@ export const KeywordRule = defineEntity({
   tableName: 'keyword_rules',
   properties: {
     id: p.uuid().primary(),
-    workspaceId: p.uuid(),
+    workspaceId: p.manyToOne(Workspace).mapToPk().fieldName('workspace_id').deleteRule('cascade'),
     keywords: p.array<string>(),
-    matchType: p.text().$type<MatchType>(),
+    matchType: p.enum(MATCH_TYPES),
     reply: p.text(),
     priority: p.integer().default(0),
     enabled: p.boolean().default(true),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: p.datetime().defaultRaw('now()'),
   },
+  indexes: [{ name: 'keyword_rules_workspace', columns: [{ name: 'workspace_id' }, { name: 'priority', sort: 'DESC' }] }],
 });
+export type KeywordRule = InferEntity<typeof KeywordRule>;

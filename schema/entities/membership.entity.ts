@@ -1,4 +1,6 @@
-import { defineEntity, p } from '@mikro-orm/core';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { Workspace } from './workspace.entity';
+import { User } from './user.entity';
 
 export const ROLES = ['OWNER', 'ADMIN', 'AGENT', 'VIEWER'] as const;
 export type Role = (typeof ROLES)[number];
@@ -9,9 +11,11 @@ export const Membership = defineEntity({
   tableName: 'memberships',
   properties: {
     id: p.uuid().primary(),
-    workspaceId: p.uuid(),
-    userId: p.uuid(),
-    role: p.text().$type<Role>(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    workspaceId: p.manyToOne(Workspace).mapToPk().fieldName('workspace_id').deleteRule('cascade'),
+    userId: p.manyToOne(User).mapToPk().fieldName('user_id').deleteRule('cascade').index('memberships_user'),
+    role: p.enum(ROLES),
+    createdAt: p.datetime().defaultRaw('now()'),
   },
+  uniques: [{ properties: ['workspaceId', 'userId'] }],
 });
+export type Membership = InferEntity<typeof Membership>;

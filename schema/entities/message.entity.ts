@@ -1,4 +1,8 @@
-import { defineEntity, p } from '@mikro-orm/core';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { Workspace } from './workspace.entity';
+import { Conversation } from './conversation.entity';
+import { Channel } from './channel.entity';
+import { User } from './user.entity';
 
 export const DIRECTIONS = ['INBOUND', 'OUTBOUND'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
@@ -16,20 +20,29 @@ export const Message = defineEntity({
   tableName: 'messages',
   properties: {
     id: p.uuid().primary(),
-    workspaceId: p.uuid(),
-    conversationId: p.uuid(),
-    channelId: p.uuid(),
-    direction: p.text().$type<Direction>(),
-    senderType: p.text().$type<SenderType>(),
-    senderUserId: p.uuid().nullable(),
+    workspaceId: p.manyToOne(Workspace).mapToPk().fieldName('workspace_id').deleteRule('cascade'),
+    conversationId: p.manyToOne(Conversation).mapToPk().fieldName('conversation_id').deleteRule('cascade'),
+    channelId: p.manyToOne(Channel).mapToPk().fieldName('channel_id').deleteRule('cascade'),
+    direction: p.enum(DIRECTIONS),
+    senderType: p.enum(SENDER_TYPES),
+    senderUserId: p.manyToOne(User).mapToPk().fieldName('sender_user_id').nullable().deleteRule('set null'),
     text: p.text(),
-    status: p.text().$type<MessageStatus>(),
+    status: p.enum(MESSAGE_STATUSES),
     failureReason: p.text().nullable(),
     externalId: p.text().nullable(),
-    idempotencyKey: p.text().nullable(),
+    idempotencyKey: p.text().nullable().unique(),
     replyToId: p.uuid().nullable(),
+    /** When the ingress handed the row to its workflow; null: still in the outbox. */
     signaledAt: p.datetime().nullable(),
     sentAt: p.datetime().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    // clock_timestamp, not now(): rows written in one transaction still sort in the order written.
+    createdAt: p.datetime().defaultRaw('clock_timestamp()'),
   },
+  uniques: [{ properties: ['channelId', 'externalId'] }],
+  indexes: [
+    { name: 'messages_thread', properties: ['conversationId', 'createdAt', 'id'] },
+    // The ingress outbox: inbound rows persisted but not yet signalled to their workflow.
+    { name: 'messages_unsignalled', properties: ['createdAt'], where: "direction = 'INBOUND' and signaled_at is null" },
+  ],
 });
+export type Message = InferEntity<typeof Message>;

@@ -1,4 +1,6 @@
-import { defineEntity, p } from '@mikro-orm/core';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { Workspace } from './workspace.entity';
+import { User } from './user.entity';
 
 /** A rotating refresh token; only its hash is stored. A family is one sign-in's chain of rotations. */
 export const RefreshToken = defineEntity({
@@ -6,13 +8,14 @@ export const RefreshToken = defineEntity({
   tableName: 'refresh_tokens',
   properties: {
     id: p.uuid().primary(),
-    userId: p.uuid(),
-    workspaceId: p.uuid(),
-    familyId: p.uuid(),
-    tokenHash: p.text(),
+    userId: p.manyToOne(User).mapToPk().fieldName('user_id').deleteRule('cascade'),
+    workspaceId: p.manyToOne(Workspace).mapToPk().fieldName('workspace_id').deleteRule('cascade'),
+    familyId: p.uuid().index('refresh_tokens_family'),
+    tokenHash: p.text().unique(),
     expiresAt: p.datetime(),
     revokedAt: p.datetime().nullable(),
     replacedById: p.uuid().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: p.datetime().defaultRaw('now()'),
   },
 });
+export type RefreshToken = InferEntity<typeof RefreshToken>;

@@ -1,6 +1,6 @@
-import { defineEntity, p } from '@mikro-orm/core';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
-/** A person who signs in; belongs to workspaces through memberships. */
+/** A person who signs in; belongs to workspaces through memberships. Emails are unique whatever their case. */
 export const User = defineEntity({
   name: 'User',
   tableName: 'users',
@@ -9,6 +9,8 @@ export const User = defineEntity({
     email: p.text(),
     name: p.text(),
     passwordHash: p.text().hidden(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: p.datetime().defaultRaw('now()'),
   },
+  uniques: [{ name: 'users_email_unique', expression: 'create unique index users_email_unique on users (lower(email))' }],
 });
+export type User = InferEntity<typeof User>;

@@ -1,4 +1,4 @@
-import { defineEntity, p } from '@mikro-orm/core';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
 /** A tenant: every workspace-scoped row carries its id. */
 export const Workspace = defineEntity({
@@ -7,6 +7,9 @@ export const Workspace = defineEntity({
   properties: {
     id: p.uuid().primary(),
     name: p.text(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    /** Counts changes to the workspace's keyword rules and bot settings (kept by triggers); a bigint, as a string. */
+    settingsVersion: p.bigint('string').defaultRaw('0'),
+    createdAt: p.datetime().defaultRaw('now()'),
   },
 });
+export type Workspace = InferEntity<typeof Workspace>;
