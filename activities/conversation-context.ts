@@ -4,8 +4,14 @@
  * the workflow's first task) and cached in the workflow. Every inbound message carries the
  * workspace's settings_version as the ingress saw it; a newer one makes the workflow read again.
  */
-import { execute, type Orm } from '../schema/orm';
-import type { ConversationMode, RuleSnapshot, SettingsSnapshot } from '../workflows/routing';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Orm } from '../schema/orm';
+import { Workspace } from '../schema/entities/workspace.entity';
+import { Conversation, type ConversationMode } from '../schema/entities/conversation.entity';
+import { KeywordRule } from '../schema/entities/keyword-rule.entity';
+import { BotSettings } from '../schema/entities/bot-settings.entity';
+import { botSettingsValues } from '../schema/bot-settings-defaults';
+import type { RuleSnapshot, SettingsSnapshot } from '../workflows/routing';
 
 export interface ConversationContext {
   mode: ConversationMode;
@@ -15,47 +21,33 @@ export interface ConversationContext {
   settingsVersion: string;
 }
 
-interface ContextRow {
-  mode: ConversationMode | null;
-  settings_version: string;
-  rules: RuleSnapshot[];
-  settings: {
-    default_reply: string | null;
-    away_message: string | null;
-    time_zone: string;
-    business_hours: SettingsSnapshot['businessHours'];
-    human_sla_seconds: number | null;
-    sla_fallback_message: string | null;
-  } | null;
+/** The rules and settings of a workspace, with the settings_version they are at. */
+export type WorkspaceContext = Omit<ConversationContext, 'mode'>;
+
+/** A conversation's routing context. Without a conversation (not stored yet) the mode is BOT. */
+export async function loadConversationContext(orm: Orm, workspaceId: string, conversationId: string | null): Promise<ConversationContext> {
+  const em = orm.em.fork();
+  const [workspace, conversation] = await Promise.all([
+    loadWorkspaceContext(em, workspaceId),
+    conversationId ? em.findOne(Conversation, { id: conversationId, workspaceId }, { fields: ['mode'] }) : null,
+  ]);
+  return { mode: conversation?.mode ?? 'BOT', ...workspace };
 }
 
-/** One round trip. Without a conversation (not stored yet) the mode is BOT. */
-export async function loadConversationContext(orm: Orm, workspaceId: string, conversationId: string | null): Promise<ConversationContext> {
-  // One snapshot: the version read is the version of these rules and settings.
-  const [{ mode, settings_version, rules, settings }] = await execute<ContextRow[]>(
-    orm,
-    `select
-       (select mode from conversations where id = ? and workspace_id = ?) as mode,
-       (select settings_version::text from workspaces where id = ?) as settings_version,
-       (select coalesce(json_agg(json_build_object('id', id, 'keywords', keywords, 'matchType', match_type, 'reply', reply, 'priority', priority)
-                                 order by priority desc, created_at, id), '[]')
-        from keyword_rules where workspace_id = ? and enabled) as rules,
-       (select row_to_json(s) from (
-          select default_reply, away_message, time_zone, business_hours, human_sla_seconds, sla_fallback_message
-          from bot_settings where workspace_id = ?) s) as settings`,
-    [conversationId, workspaceId, workspaceId, workspaceId, workspaceId],
-  );
+/**
+ * The version is read first: rules or settings read after it may be newer than it says, never
+ * older, so a cached copy is at worst read again once, never kept stale.
+ */
+export async function loadWorkspaceContext(em: EntityManager, workspaceId: string): Promise<WorkspaceContext> {
+  const { settingsVersion } = await em.findOneOrFail(Workspace, workspaceId, { fields: ['settingsVersion'] });
+  const [rules, settings] = await Promise.all([
+    em.find(KeywordRule, { workspaceId, enabled: true }, { orderBy: [{ priority: 'desc' }, { createdAt: 'asc' }, { id: 'asc' }] }),
+    em.findOne(BotSettings, { workspaceId }),
+  ]);
   return {
-    mode: mode ?? 'BOT',
-    settingsVersion: settings_version,
-    rules,
-    settings: {
-      defaultReply: settings?.default_reply ?? null,
-      awayMessage: settings?.away_message ?? null,
-      timeZone: settings?.time_zone ?? 'UTC',
-      businessHours: settings?.business_hours ?? null,
-      humanSlaSeconds: settings?.human_sla_seconds ?? null,
-      slaFallbackMessage: settings?.sla_fallback_message ?? null,
-    },
+    settingsVersion,
+    // Plain snapshots: they travel in workflow payloads.
+    rules: rules.map(({ id, keywords, matchType, reply, priority }) => ({ id, keywords, matchType, reply, priority })),
+    settings: botSettingsValues(settings),
   };
 }

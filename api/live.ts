@@ -6,21 +6,23 @@
 import { createPubSub } from 'graphql-yoga';
 import type { Orm } from '../schema/orm';
 import type { ParleyEvent } from '../activities/events';
-import { loadMessage, type MessageView } from './graphql/types/message';
-import { loadConversation, type ConversationView } from './graphql/types/conversation';
+import type { Message } from '../schema/entities/message.entity';
+import type { Conversation } from '../schema/entities/conversation.entity';
+import { loadMessage } from './graphql/types/message';
+import { loadConversation } from './graphql/types/conversation';
 
 type Topics = {
-  [topic: `messageAdded:${string}`]: [MessageView];
-  [topic: `messageUpdated:${string}`]: [MessageView];
-  [topic: `conversationUpdated:${string}`]: [ConversationView];
+  [topic: `messageAdded:${string}`]: [Message];
+  [topic: `messageUpdated:${string}`]: [Message];
+  [topic: `conversationUpdated:${string}`]: [Conversation];
 };
 
 type MessageKind = 'messageAdded' | 'messageUpdated';
 
 export interface Live {
   onEvent(event: ParleyEvent): void;
-  subscribe(kind: MessageKind, workspaceId: string, conversationId?: string | null): AsyncIterable<MessageView>;
-  subscribe(kind: 'conversationUpdated', workspaceId: string, conversationId?: string | null): AsyncIterable<ConversationView>;
+  subscribe(kind: MessageKind, workspaceId: string, conversationId?: string | null): AsyncIterable<Message>;
+  subscribe(kind: 'conversationUpdated', workspaceId: string, conversationId?: string | null): AsyncIterable<Conversation>;
 }
 
 export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void): Live {
@@ -47,6 +49,7 @@ export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void):
   return {
     onEvent(event) {
       if (!listening.get(event.workspaceId)) return;
+      // A fork per event: each is its own unit of work, and nothing is cached across events.
       if (event.type === 'messageAdded' || event.type === 'messageUpdated') {
         relay(`${event.type}:${event.workspaceId}`, loadMessage(orm.em.fork(), event.workspaceId, event.messageId));
       }

@@ -4,9 +4,7 @@
  * workspace's settings_version (returned by the ingress's own write) is the one it was read at.
  */
 import type { Orm } from '../schema/orm';
-import { loadConversationContext, type ConversationContext } from '../activities/conversation-context';
-
-type WorkspaceContext = Omit<ConversationContext, 'mode'>;
+import { loadWorkspaceContext, type WorkspaceContext } from '../activities/conversation-context';
 
 export interface ContextCache {
   get(workspaceId: string, settingsVersion: string): Promise<WorkspaceContext>;
@@ -18,7 +16,7 @@ export function createContextCache(orm: Orm, limit = 1000): ContextCache {
     get(workspaceId, settingsVersion) {
       const entry = entries.get(workspaceId);
       if (entry?.version === settingsVersion) return entry.context;
-      const context = loadConversationContext(orm, workspaceId, null).then(({ mode: _, ...workspace }) => workspace);
+      const context = loadWorkspaceContext(orm.em.fork(), workspaceId);
       // A failed read is not remembered.
       context.catch(() => entries.get(workspaceId)?.context === context && entries.delete(workspaceId));
       entries.delete(workspaceId);

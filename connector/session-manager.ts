@@ -7,6 +7,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { ActivityContext } from '../activities/context';
 import { createMessagingActivities } from '../activities/messaging.activities';
 import { channelTaskQueue } from '../workflows/ids';
+import { Channel } from '../schema/entities/channel.entity';
 import type { ChannelAdapter } from './channels/port';
 import { createSimulatorChannel } from './channels/simulator/simulator.channel';
 
@@ -51,7 +52,7 @@ export function createSessionManager(ctx: ActivityContext, connection: NativeCon
       await pending;
     },
     async reconcile() {
-      const channels = await ctx.orm.em.fork().execute<{ id: string; kind: string }[]>('select id, kind from channels');
+      const channels = await ctx.orm.em.fork().find(Channel, {}, { fields: ['id', 'kind'] });
       for (const channel of channels) await this.ensure(channel.id, channel.kind);
     },
     async stop() {

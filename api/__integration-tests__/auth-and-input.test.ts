@@ -159,13 +159,15 @@ describe('input validation', () => {
   });
 });
 
+const CLOUD_API_CREDENTIALS = { phoneNumberId: '1234567890', businessAccountId: '555', accessToken: 'EAAG-token', appSecret: 'app-secret', verifyToken: 'verify-me' };
+
 describe('channel credentials', () => {
   it('stores them encrypted, never returns them, and rejects what is not JSON', async () => {
     const secret = 'EAAG-very-secret-token';
     const { createChannel } = await gqlOk(
       platform.url,
       `mutation($i: CreateChannelInput!) { createChannel(input: $i) { id kind status } }`,
-      { i: { kind: 'CLOUD_API', name: 'Main number', credentials: JSON.stringify({ accessToken: secret, phoneNumberId: '123' }) } },
+      { i: { kind: 'CLOUD_API', name: 'Main number', credentials: JSON.stringify({ ...CLOUD_API_CREDENTIALS, accessToken: secret }) } },
       shop.token,
     );
     expect(createChannel).toMatchObject({ kind: 'CLOUD_API', status: 'PENDING' });
@@ -187,6 +189,38 @@ describe('channel credentials', () => {
     );
     expect(simulated.errors![0]).toMatchObject({ message: 'channelId: only SIMULATOR channels take simulated messages', extensions: { code: 'BAD_USER_INPUT' } });
     expect(await query(platform.databaseUrl, `select 1 from contacts where phone = '+4915100000095'`)).toHaveLength(0);
+  });
+});
+
+describe('channel credentials shape', () => {
+  const create = (kind: string, credentials: string) =>
+    gql(platform.url, `mutation($i: CreateChannelInput!) { createChannel(input: $i) { id } }`, { i: { kind, name: 'n', credentials } }, shop.token);
+  const refusal = async (kind: string, credentials: string) => {
+    const { data, errors } = await create(kind, credentials);
+    expect(data).toBeFalsy();
+    return { message: errors![0].message, code: errors![0].extensions?.code, field: errors![0].extensions?.field };
+  };
+
+  it('refuses JSON that is not an object: null, an array, a string, a number', async () => {
+    for (const credentials of ['null', '[1,2]', '"token"', '42']) {
+      expect(await refusal('CLOUD_API', credentials)).toEqual({ message: 'credentials: must be a JSON object', code: 'BAD_USER_INPUT', field: 'credentials' });
+    }
+  });
+
+  it('wants every Cloud API field as a non-empty string, and no others', async () => {
+    const { phoneNumberId: _, ...withoutPhone } = CLOUD_API_CREDENTIALS;
+    expect((await refusal('CLOUD_API', JSON.stringify(withoutPhone))).message).toMatch(/^credentials: phoneNumberId: /);
+    expect((await refusal('CLOUD_API', JSON.stringify({ ...CLOUD_API_CREDENTIALS, appSecret: 7 }))).message).toMatch(/^credentials: appSecret: /);
+    expect((await refusal('CLOUD_API', JSON.stringify({ ...CLOUD_API_CREDENTIALS, verifyToken: '  ' }))).message).toBe('credentials: verifyToken: is required');
+    expect((await refusal('CLOUD_API', JSON.stringify({ ...CLOUD_API_CREDENTIALS, extra: 'x' }))).message).toBe('credentials: has unknown keys: extra');
+  });
+
+  it('gives a simulator or WhatsApp Web channel none, or an empty object, and stores nothing for it', async () => {
+    expect((await refusal('SIMULATOR', '{"token":"x"}')).message).toBe('credentials: a SIMULATOR channel takes no credentials');
+    expect((await refusal('BAILEYS', '{"token":"x"}')).message).toBe('credentials: a BAILEYS channel takes no credentials');
+    const { data } = await create('BAILEYS', '{}');
+    const [row] = await query(platform.databaseUrl, 'select kind, status, credentials_encrypted from channels where id = $1', [data.createChannel.id]);
+    expect(row).toEqual({ kind: 'BAILEYS', status: 'PENDING', credentials_encrypted: null });
   });
 });
 

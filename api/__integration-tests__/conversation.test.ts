@@ -289,6 +289,36 @@ describe('bot settings', () => {
     expect(t.messages[1].text).toBe('We are closed, back tomorrow at 9.');
   });
 
+  it('keeps every one of several partial updates saved at the same moment (each writes only its own fields)', async () => {
+    const ws = await createWorkspace(platform.url);
+    for (let round = 1; round <= 8; round++) {
+      const saved = await Promise.all([
+        gqlOk(platform.url, update, { i: { awayMessage: `away ${round}` } }, ws.token),
+        gqlOk(platform.url, update, { i: { slaFallbackMessage: `fallback ${round}` } }, ws.token),
+        gqlOk(platform.url, update, { i: { humanSlaSeconds: 60 + round } }, ws.token),
+        gqlOk(platform.url, update, { i: { businessHours: [{ weekday: round % 7, open: '09:00', close: '17:00' }] } }, ws.token),
+      ]);
+      expect(saved.map((s) => s.updateBotSettings)).toEqual([
+        expect.objectContaining({ awayMessage: `away ${round}` }),
+        expect.objectContaining({ slaFallbackMessage: `fallback ${round}` }),
+        expect.objectContaining({ humanSlaSeconds: 60 + round }),
+        expect.objectContaining({ businessHours: [{ weekday: round % 7, open: '09:00', close: '17:00' }] }),
+      ]);
+      const { botSettings } = await gqlOk(platform.url, `{ botSettings { defaultReply awayMessage timeZone businessHours { weekday open close } humanSlaSeconds slaFallbackMessage } }`, {}, ws.token);
+      expect(botSettings).toEqual({
+        defaultReply: "Thanks for your message! We'll get back to you shortly.",
+        awayMessage: `away ${round}`,
+        timeZone: 'UTC',
+        businessHours: [{ weekday: round % 7, open: '09:00', close: '17:00' }],
+        humanSlaSeconds: 60 + round,
+        slaFallbackMessage: `fallback ${round}`,
+      });
+    }
+    // null clears a field, and leaves the others.
+    const { updateBotSettings } = await gqlOk(platform.url, update, { i: { awayMessage: null } }, ws.token);
+    expect(updateBotSettings).toMatchObject({ awayMessage: null, slaFallbackMessage: 'fallback 8', humanSlaSeconds: 68 });
+  });
+
   it('rejects impossible settings by field, keeping the old ones', async () => {
     const ws = await createWorkspace(platform.url);
     const zone = await gql(platform.url, update, { i: { timeZone: 'Mars/Olympus' } }, ws.token);

@@ -6,6 +6,9 @@ export interface BusinessHours {
   [weekday: string]: { open: string; close: string }[];
 }
 
+/** Business hours are read in this zone until the workspace picks one. */
+export const DEFAULT_TIME_ZONE = 'UTC';
+
 /** The longest a customer may wait for an agent in human mode: 7 days. */
 export const MAX_HUMAN_SLA_SECONDS = 604_800;
 
@@ -17,7 +20,7 @@ export const BotSettings = defineEntity({
     workspaceId: p.oneToOne(Workspace).mapToPk().fieldName('workspace_id').primary().deleteRule('cascade').updateRule('no action'),
     defaultReply: p.text().nullable(),
     awayMessage: p.text().nullable(),
-    timeZone: p.text().default('UTC'),
+    timeZone: p.text().default(DEFAULT_TIME_ZONE),
     businessHours: p.json<BusinessHours>().nullable(),
     humanSlaSeconds: p.integer().nullable().check(`(human_sla_seconds is null) or ((human_sla_seconds >= 1) and (human_sla_seconds <= ${MAX_HUMAN_SLA_SECONDS}))`),
     slaFallbackMessage: p.text().nullable(),

@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { Workspace } from './workspace.entity';
+import { workspaceKey } from './workspace.entity';
 
 export const CHANNEL_KINDS = ['SIMULATOR', 'BAILEYS', 'CLOUD_API'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
@@ -12,7 +12,7 @@ export const Channel = defineEntity({
   tableName: 'channels',
   properties: {
     id: p.uuid().primary(),
-    workspaceId: p.manyToOne(Workspace).mapToPk().fieldName('workspace_id').deleteRule('cascade').index('channels_workspace'),
+    workspaceId: workspaceKey().index('channels_workspace'),
     kind: p.enum(CHANNEL_KINDS),
     name: p.text(),
     status: p.enum(CHANNEL_STATUSES).default('CONNECTED'),

@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { Workspace } from './workspace.entity';
+import { workspaceKey } from './workspace.entity';
 
 /** A customer of a workspace, keyed by canonical phone digits (contactKey). */
 export const Contact = defineEntity({
@@ -7,7 +7,7 @@ export const Contact = defineEntity({
   tableName: 'contacts',
   properties: {
     id: p.uuid().primary(),
-    workspaceId: p.manyToOne(Workspace).mapToPk().fieldName('workspace_id').deleteRule('cascade'),
+    workspaceId: workspaceKey(),
     contactKey: p.text(),
     phone: p.text(),
     name: p.text().nullable(),

@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { Workspace } from './workspace.entity';
+import { workspaceKey } from './workspace.entity';
 import { Channel } from './channel.entity';
 import { Contact } from './contact.entity';
 
@@ -12,7 +12,7 @@ export const Conversation = defineEntity({
   tableName: 'conversations',
   properties: {
     id: p.uuid().primary(),
-    workspaceId: p.manyToOne(Workspace).mapToPk().fieldName('workspace_id').deleteRule('cascade'),
+    workspaceId: workspaceKey(),
     channel: p.manyToOne(Channel).deleteRule('cascade'),
     contact: p.manyToOne(Contact).deleteRule('cascade'),
     mode: p.enum(CONVERSATION_MODES).default('BOT'),

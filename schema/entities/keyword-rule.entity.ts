@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { Workspace } from './workspace.entity';
+import { workspaceKey } from './workspace.entity';
 
 export const MATCH_TYPES = ['EXACT', 'CONTAINS', 'STARTS_WITH', 'REGEX'] as const;
 export type MatchType = (typeof MATCH_TYPES)[number];
@@ -10,7 +10,7 @@ export const KeywordRule = defineEntity({
   tableName: 'keyword_rules',
   properties: {
     id: p.uuid().primary(),
-    workspaceId: p.manyToOne(Workspace).mapToPk().fieldName('workspace_id').deleteRule('cascade'),
+    workspaceId: workspaceKey(),
     keywords: p.array<string>(),
     matchType: p.enum(MATCH_TYPES),
     reply: p.text(),

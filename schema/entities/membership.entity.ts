@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { Workspace } from './workspace.entity';
+import { workspaceKey } from './workspace.entity';
 import { User } from './user.entity';
 
 export const ROLES = ['OWNER', 'ADMIN', 'AGENT', 'VIEWER'] as const;
@@ -11,7 +11,7 @@ export const Membership = defineEntity({
   tableName: 'memberships',
   properties: {
     id: p.uuid().primary(),
-    workspaceId: p.manyToOne(Workspace).mapToPk().fieldName('workspace_id').deleteRule('cascade'),
+    workspaceId: workspaceKey(),
     userId: p.manyToOne(User).mapToPk().fieldName('user_id').deleteRule('cascade').index('memberships_user'),
     role: p.enum(ROLES),
     createdAt: p.datetime().defaultRaw('now()'),

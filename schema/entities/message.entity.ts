@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { Workspace } from './workspace.entity';
+import { workspaceKey } from './workspace.entity';
 import { Conversation } from './conversation.entity';
 import { Channel } from './channel.entity';
 import { User } from './user.entity';
@@ -20,7 +20,7 @@ export const Message = defineEntity({
   tableName: 'messages',
   properties: {
     id: p.uuid().primary(),
-    workspaceId: p.manyToOne(Workspace).mapToPk().fieldName('workspace_id').deleteRule('cascade'),
+    workspaceId: workspaceKey(),
     conversationId: p.manyToOne(Conversation).mapToPk().fieldName('conversation_id').deleteRule('cascade'),
     channelId: p.manyToOne(Channel).mapToPk().fieldName('channel_id').deleteRule('cascade'),
     direction: p.enum(DIRECTIONS),

@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { Workspace } from './workspace.entity';
+import { workspaceKey } from './workspace.entity';
 import { User } from './user.entity';
 
 /** A rotating refresh token; only its hash is stored. A family is one sign-in's chain of rotations. */
@@ -9,7 +9,7 @@ export const RefreshToken = defineEntity({
   properties: {
     id: p.uuid().primary(),
     userId: p.manyToOne(User).mapToPk().fieldName('user_id').deleteRule('cascade'),
-    workspaceId: p.manyToOne(Workspace).mapToPk().fieldName('workspace_id').deleteRule('cascade'),
+    workspaceId: workspaceKey(),
     familyId: p.uuid().index('refresh_tokens_family'),
     tokenHash: p.text().unique(),
     expiresAt: p.datetime(),

@@ -13,3 +13,6 @@ export const Workspace = defineEntity({
   },
 });
 export type Workspace = InferEntity<typeof Workspace>;
+
+/** The `workspaceId` column every workspace-scoped row carries: the workspace's id, its rows deleted with it. */
+export const workspaceKey = () => p.manyToOne(Workspace).mapToPk().fieldName('workspace_id').deleteRule('cascade');

@@ -7,6 +7,7 @@ import { badInput, forbidden, notFound, unauthenticated, validate } from '../err
 import { hashPassword, verifyPassword } from '../../auth/passwords';
 import { issueAccessToken, issueRefreshToken, rotateRefreshToken, TokenError } from '../../auth/tokens';
 import { ROLES, type Role } from '../../../schema/entities/membership.entity';
+import { NEW_WORKSPACE_DEFAULT_REPLY } from '../../../schema/bot-settings-defaults';
 
 interface UserView {
   id: string;
@@ -70,8 +71,6 @@ const signUpSchema = z.object({
   workspaceName: z.string().trim().min(1, 'is required').max(100, 'is longer than 100 characters'),
 });
 const signInSchema = z.object({ email, password: z.string().min(1, 'is required').max(200) });
-
-export const NEW_WORKSPACE_DEFAULT_REPLY = "Thanks for your message! We'll get back to you shortly.";
 
 builder.mutationField('signUp', (t) =>
   t.field({

@@ -3,7 +3,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { builder } from '../builder';
 import { MANAGERS, requireAuth } from '../context';
 import { validate } from '../errors';
-import { toMinutes, type BusinessHoursSnapshot } from '../../../workflows/routing';
+import { toMinutes } from '../../../workflows/routing';
+import { BotSettings, MAX_HUMAN_SLA_SECONDS, type BusinessHours } from '../../../schema/entities/bot-settings.entity';
+import { botSettingsValues, type BotSettingsValues } from '../../../schema/bot-settings-defaults';
 
 interface OpeningRange {
   weekday: number;
@@ -11,27 +13,24 @@ interface OpeningRange {
   close: string;
 }
 
-export interface BotSettingsView {
-  defaultReply: string | null;
-  awayMessage: string | null;
-  timeZone: string;
-  businessHours: OpeningRange[] | null;
-  humanSlaSeconds: number | null;
-  slaFallbackMessage: string | null;
-}
-
 const OpeningRangeType = builder.objectRef<OpeningRange>('OpeningRange').implement({
   description: 'Open from `open` to `close` ("HH:MM", local to the settings time zone) on `weekday` (0 = Sunday).',
   fields: (t) => ({ weekday: t.exposeInt('weekday'), open: t.exposeString('open'), close: t.exposeString('close') }),
 });
 
-const BotSettingsType = builder.objectRef<BotSettingsView>('BotSettings').implement({
+/** A workspace's bot settings (the BotSettings entity's values, or the defaults when it has no row). */
+const BotSettingsType = builder.objectRef<BotSettingsValues>('BotSettings').implement({
   description: "The workspace's fallback replies, business hours and human-mode SLA.",
   fields: (t) => ({
     defaultReply: t.exposeString('defaultReply', { nullable: true, description: 'Sent in business hours when no rule matches; null: silence.' }),
     awayMessage: t.exposeString('awayMessage', { nullable: true, description: 'Sent outside business hours; null: silence.' }),
     timeZone: t.exposeString('timeZone'),
-    businessHours: t.field({ type: [OpeningRangeType], nullable: true, description: 'null: always open.', resolve: (s) => s.businessHours }),
+    businessHours: t.field({
+      type: [OpeningRangeType],
+      nullable: true,
+      description: 'null: always open.',
+      resolve: (s) => (s.businessHours ? toRanges(s.businessHours) : null),
+    }),
     humanSlaSeconds: t.exposeInt('humanSlaSeconds', { nullable: true }),
     slaFallbackMessage: t.exposeString('slaFallbackMessage', { nullable: true }),
   }),
@@ -68,6 +67,7 @@ const updateSchema = z.object({
         return false;
       }
     }, 'is not an IANA time zone like Europe/Berlin')
+    // null keeps the zone: a workspace always has one.
     .nullish(),
   businessHours: z
     .array(
@@ -76,47 +76,45 @@ const updateSchema = z.object({
         .refine((r) => toMinutes(r.open) < toMinutes(r.close), { message: 'closes before it opens', path: ['close'] }),
     )
     .max(50)
+    .transform(toBusinessHours)
     .nullish(),
-  humanSlaSeconds: z.number().int().min(1, 'must be at least 1 second').max(604800, 'must be at most 7 days').nullish(),
+  humanSlaSeconds: z.number().int().min(1, 'must be at least 1 second').max(MAX_HUMAN_SLA_SECONDS, 'must be at most 7 days').nullish(),
   slaFallbackMessage: reply.nullish(),
 });
 
-interface SettingsRow {
-  default_reply: string | null;
-  away_message: string | null;
-  time_zone: string;
-  business_hours: BusinessHoursSnapshot | null;
-  human_sla_seconds: number | null;
-  sla_fallback_message: string | null;
+/** The workspace's settings, or the defaults when it has never saved any. */
+export async function loadBotSettings(em: EntityManager, workspaceId: string): Promise<BotSettingsValues> {
+  return botSettingsValues(await em.findOne(BotSettings, { workspaceId }));
 }
 
-async function loadSettings(em: EntityManager, workspaceId: string): Promise<BotSettingsView> {
-  const [row] = await em.execute<SettingsRow[]>(
-    'select default_reply, away_message, time_zone, business_hours, human_sla_seconds, sla_fallback_message from bot_settings where workspace_id = ?',
-    [workspaceId],
+/**
+ * Writes only the fields given, in one statement (an upsert merging just those columns), so two
+ * managers saving different fields at once both keep their change.
+ */
+export async function updateBotSettings(em: EntityManager, workspaceId: string, changes: Partial<BotSettingsValues>): Promise<BotSettingsValues> {
+  const fields = (Object.keys(changes) as (keyof BotSettingsValues)[]).filter((key) => changes[key] !== undefined);
+  if (fields.length === 0) return loadBotSettings(em, workspaceId);
+  const given = Object.fromEntries(fields.map((key) => [key, changes[key]])) as Partial<BotSettingsValues>;
+  const row = await em.upsert(
+    BotSettings,
+    { ...given, workspaceId, updatedAt: new Date() },
+    { onConflictFields: ['workspaceId'], onConflictMergeFields: [...fields, 'updatedAt'] },
   );
-  return {
-    defaultReply: row?.default_reply ?? null,
-    awayMessage: row?.away_message ?? null,
-    timeZone: row?.time_zone ?? 'UTC',
-    businessHours: row?.business_hours ? toRanges(row.business_hours) : null,
-    humanSlaSeconds: row?.human_sla_seconds ?? null,
-    slaFallbackMessage: row?.sla_fallback_message ?? null,
-  };
+  return botSettingsValues(row);
 }
 
-function toRanges(hours: BusinessHoursSnapshot): OpeningRange[] {
+function toRanges(hours: BusinessHours): OpeningRange[] {
   return Object.entries(hours).flatMap(([weekday, ranges]) => ranges.map((r) => ({ weekday: Number(weekday), ...r })));
 }
 
-function toSnapshot(ranges: OpeningRange[]): BusinessHoursSnapshot {
-  const hours: BusinessHoursSnapshot = {};
+function toBusinessHours(ranges: OpeningRange[]): BusinessHours {
+  const hours: BusinessHours = {};
   for (const { weekday, open, close } of ranges) (hours[String(weekday)] ??= []).push({ open, close });
   return hours;
 }
 
 builder.queryField('botSettings', (t) =>
-  t.field({ type: BotSettingsType, resolve: (_root, _args, ctx) => loadSettings(ctx.orm.em.fork(), requireAuth(ctx).workspaceId) }),
+  t.field({ type: BotSettingsType, resolve: (_root, _args, ctx) => loadBotSettings(ctx.orm.em.fork(), requireAuth(ctx).workspaceId) }),
 );
 
 builder.mutationField('updateBotSettings', (t) =>
@@ -125,31 +123,8 @@ builder.mutationField('updateBotSettings', (t) =>
     args: { input: t.arg({ type: UpdateBotSettingsInput, required: true }) },
     resolve: async (_root, args, ctx) => {
       const { workspaceId } = requireAuth(ctx, MANAGERS);
-      const input = validate(updateSchema, args.input);
-      const em = ctx.orm.em.fork();
-      const current = await loadSettings(em, workspaceId);
-      const pick = <K extends keyof BotSettingsView>(key: K, value: BotSettingsView[K] | undefined) => (value === undefined ? current[key] : value);
-      const next: BotSettingsView = {
-        defaultReply: pick('defaultReply', input.defaultReply),
-        awayMessage: pick('awayMessage', input.awayMessage),
-        timeZone: input.timeZone ?? current.timeZone,
-        businessHours: pick('businessHours', input.businessHours),
-        humanSlaSeconds: pick('humanSlaSeconds', input.humanSlaSeconds),
-        slaFallbackMessage: pick('slaFallbackMessage', input.slaFallbackMessage),
-      };
-      await em.execute(
-        `insert into bot_settings (workspace_id, default_reply, away_message, time_zone, business_hours, human_sla_seconds, sla_fallback_message, updated_at)
-         values (?, ?, ?, ?, ?::jsonb, ?, ?, now())
-         on conflict (workspace_id) do update set default_reply = excluded.default_reply, away_message = excluded.away_message,
-           time_zone = excluded.time_zone, business_hours = excluded.business_hours, human_sla_seconds = excluded.human_sla_seconds,
-           sla_fallback_message = excluded.sla_fallback_message, updated_at = now()`,
-        [
-          workspaceId, next.defaultReply, next.awayMessage, next.timeZone,
-          next.businessHours ? JSON.stringify(toSnapshot(next.businessHours)) : null,
-          next.humanSlaSeconds, next.slaFallbackMessage,
-        ],
-      );
-      return next;
+      const { timeZone, ...input } = validate(updateSchema, args.input);
+      return updateBotSettings(ctx.orm.em.fork(), workspaceId, { ...input, timeZone: timeZone ?? undefined });
     },
   }),
 );

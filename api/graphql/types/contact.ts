@@ -1,14 +1,8 @@
 import { builder } from '../builder';
+import type { Contact } from '../../../schema/entities/contact.entity';
 
-/** A customer as the API shows it. */
-export interface ContactView {
-  id: string;
-  phone: string;
-  name: string | null;
-  blocked: boolean;
-}
-
-export const ContactType = builder.objectRef<ContactView>('Contact').implement({
+/** A customer (the Contact entity). */
+export const ContactType = builder.objectRef<Contact>('Contact').implement({
   description: 'A customer, keyed by phone number.',
   fields: (t) => ({
     id: t.exposeID('id'),

@@ -7,8 +7,10 @@ import { builder } from '../builder';
 import { AGENTS, requireAuth, type GraphQLContext } from '../context';
 import { notFound, validate } from '../errors';
 import type { ConversationMode } from '../../../schema/entities/conversation.entity';
-import { ContactType, type ContactView } from './contact';
-import { ConversationType, findConversation, type ConversationView } from './conversation';
+import { Contact } from '../../../schema/entities/contact.entity';
+import type { Conversation } from '../../../schema/entities/conversation.entity';
+import { ContactType } from './contact';
+import { ConversationType, findConversation } from './conversation';
 import { MessageType, loadMessage } from './message';
 import { EVENTS_CHANNEL, publish } from '../../../activities/events';
 import { signalConversation } from '../../../connector/signal';
@@ -78,7 +80,8 @@ builder.mutationField('markRead', (t) =>
       const conversation = await findConversation(em, workspaceId, String(args.conversationId));
       await em.execute('update conversations set unread_count = 0 where id = ? and workspace_id = ?', [conversation.id, workspaceId]);
       if (conversation.unreadCount > 0) await publish(em, { type: 'conversationUpdated', workspaceId, conversationId: conversation.id });
-      return { ...conversation, unreadCount: 0 };
+      conversation.unreadCount = 0;
+      return conversation;
     },
   }),
 );
@@ -97,15 +100,14 @@ for (const [name, blocked] of [['blockContact', true], ['unblockContact', false]
 }
 
 /** Takes effect with the contact's next message: the ingress reads the flag for every message. */
-async function setBlocked(ctx: GraphQLContext, contactId: string, blocked: boolean): Promise<ContactView> {
+async function setBlocked(ctx: GraphQLContext, contactId: string, blocked: boolean): Promise<Contact> {
   const { workspaceId } = requireAuth(ctx, AGENTS);
   if (!uuid.safeParse(contactId).success) throw notFound('contact');
   const em = ctx.orm.em.fork();
-  const [contact] = await em.execute<ContactView[]>(
-    'update contacts set blocked = ? where id = ? and workspace_id = ? returning id, phone, name, blocked',
-    [blocked, contactId, workspaceId],
-  );
+  const contact = await em.findOne(Contact, { id: contactId, workspaceId });
   if (!contact) throw notFound('contact');
+  contact.blocked = blocked;
+  await em.flush();
   // Every open inbox showing one of the contact's conversations hears of it, in one statement.
   await em.execute(
     `select pg_notify(?, json_build_object('type', 'conversationUpdated', 'workspaceId', workspace_id, 'conversationId', id)::text)
@@ -115,7 +117,7 @@ async function setBlocked(ctx: GraphQLContext, contactId: string, blocked: boole
   return contact;
 }
 
-async function setMode(ctx: GraphQLContext, conversationId: string, mode: ConversationMode): Promise<ConversationView> {
+async function setMode(ctx: GraphQLContext, conversationId: string, mode: ConversationMode): Promise<Conversation> {
   const { workspaceId } = requireAuth(ctx, AGENTS);
   const em = ctx.orm.em.fork();
   const conversation = await findConversation(em, workspaceId, conversationId);
@@ -128,13 +130,15 @@ async function setMode(ctx: GraphQLContext, conversationId: string, mode: Conver
   ]);
   await publish(em, { type: 'conversationUpdated', workspaceId, conversationId: conversation.id });
   await signal(ctx, conversation, mode === 'HUMAN' ? CONVERSATION_SIGNALS.takeOver : CONVERSATION_SIGNALS.release, []);
-  return { ...conversation, mode, slaBreachedAt: mode === 'BOT' ? null : conversation.slaBreachedAt };
+  conversation.mode = mode;
+  if (mode === 'BOT') conversation.slaBreachedAt = null;
+  return conversation;
 }
 
-function signal(ctx: GraphQLContext, c: ConversationView, name: string, args: unknown[]): Promise<void> {
+function signal(ctx: GraphQLContext, c: Conversation, name: string, args: unknown[]): Promise<void> {
   return signalConversation(
     { temporal: ctx.temporal, taskQueue: ctx.config.taskQueue },
-    { workspace_id: c.workspaceId, channel_id: c.channel.id, conversation_id: c.id, contact_key: c.contactKey },
+    { workspace_id: c.workspaceId, channel_id: c.channel.id, conversation_id: c.id, contact_key: c.contact.contactKey },
     name,
     args,
   );

@@ -1,32 +1,19 @@
 import { z } from 'zod';
+import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { builder } from '../builder';
 import { requireAuth } from '../context';
 import { badInput, notFound, validate } from '../errors';
-import { CONVERSATION_MODES, type ConversationMode } from '../../../schema/entities/conversation.entity';
-import type { ChannelKind, ChannelStatus } from '../../../schema/entities/channel.entity';
-import { ChannelType, type ChannelView } from './channel';
-import { ContactType, type ContactView } from './contact';
+import { Conversation, CONVERSATION_MODES } from '../../../schema/entities/conversation.entity';
+import { ChannelType } from './channel';
+import { ContactType } from './contact';
 import { connectionType, decodeCursor, encodeCursor, toConnection } from '../pagination';
 import { MessageType, loadThread } from './message';
 
-export interface ConversationView {
-  id: string;
-  workspaceId: string;
-  mode: ConversationMode;
-  contact: ContactView;
-  contactKey: string;
-  channel: ChannelView;
-  lastMessageAt: Date;
-  lastMessageText: string | null;
-  unreadCount: number;
-  workflowId: string;
-  slaBreachedAt: Date | null;
-}
-
 export const ConversationModeEnum = builder.enumType('ConversationMode', { values: CONVERSATION_MODES });
 
-export const ConversationType = builder.objectRef<ConversationView>('Conversation').implement({
+/** A conversation (the Conversation entity) with its contact and channel loaded, as every read here joins them. */
+export const ConversationType = builder.objectRef<Conversation>('Conversation').implement({
   description: 'One contact on one channel; its live state is the workflow `conversation:<channelId>:<contactKey>`.',
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -79,59 +66,16 @@ const listSchema = z.object({
     .nullish(),
 });
 
-const SELECT = `
-  select c.id, c.workspace_id, c.mode, c.unread_count, c.last_message_at, c.last_message_text, c.workflow_id, c.sla_breached_at,
-         ct.id as contact_id, ct.phone, ct.name as contact_name, ct.blocked, ct.contact_key,
-         ch.id as channel_id, ch.kind, ch.name as channel_name, ch.status as channel_status, ch.created_at as channel_created_at
-  from conversations c
-  join contacts ct on ct.id = c.contact_id
-  join channels ch on ch.id = c.channel_id`;
-
-interface ConversationRow {
-  id: string;
-  workspace_id: string;
-  mode: ConversationMode;
-  unread_count: number;
-  last_message_at: Date;
-  last_message_text: string | null;
-  workflow_id: string;
-  sla_breached_at: Date | null;
-  contact_id: string;
-  phone: string;
-  contact_name: string | null;
-  blocked: boolean;
-  contact_key: string;
-  channel_id: string;
-  kind: ChannelKind;
-  channel_name: string;
-  channel_status: ChannelStatus;
-  channel_created_at: Date;
-}
-
-function toView(row: ConversationRow): ConversationView {
-  return {
-    id: row.id,
-    workspaceId: row.workspace_id,
-    mode: row.mode,
-    contact: { id: row.contact_id, phone: row.phone, name: row.contact_name, blocked: row.blocked },
-    contactKey: row.contact_key,
-    channel: { id: row.channel_id, kind: row.kind, name: row.channel_name, status: row.channel_status, createdAt: row.channel_created_at },
-    lastMessageAt: row.last_message_at,
-    lastMessageText: row.last_message_text,
-    unreadCount: row.unread_count,
-    workflowId: row.workflow_id,
-    slaBreachedAt: row.sla_breached_at,
-  };
-}
+/** Every read of a conversation joins its contact and channel: one query, whatever the page size. */
+const WITH_CONTACT_AND_CHANNEL = { populate: ['contact', 'channel'], strategy: 'joined' } as const;
 
 /** A conversation of the workspace by its (valid) id, or null. */
-export async function loadConversation(em: EntityManager, workspaceId: string, id: string): Promise<ConversationView | null> {
-  const [row] = await em.execute<ConversationRow[]>(`${SELECT} where c.id = ? and c.workspace_id = ?`, [id, workspaceId]);
-  return row ? toView(row) : null;
+export function loadConversation(em: EntityManager, workspaceId: string, id: string): Promise<Conversation | null> {
+  return em.findOne(Conversation, { id, workspaceId }, WITH_CONTACT_AND_CHANNEL);
 }
 
 /** A conversation of the caller's workspace, or NOT_FOUND (also for another workspace's id). */
-export async function findConversation(em: EntityManager, workspaceId: string, id: string): Promise<ConversationView> {
+export async function findConversation(em: EntityManager, workspaceId: string, id: string): Promise<Conversation> {
   const conversation = uuid.safeParse(id).success ? await loadConversation(em, workspaceId, id) : null;
   if (!conversation) throw notFound('conversation');
   return conversation;
@@ -149,26 +93,26 @@ builder.queryField('conversations', (t) =>
     resolve: async (_root, args, ctx) => {
       const { workspaceId } = requireAuth(ctx);
       const input = validate(listSchema, { first: args.first ?? 30, after: args.after, filter: args.filter });
-      const where = ['c.workspace_id = ?'];
-      const params: unknown[] = [workspaceId];
-      if (input.filter?.mode) (where.push('c.mode = ?'), params.push(input.filter.mode));
-      if (input.filter?.channelId) (where.push('c.channel_id = ?'), params.push(input.filter.channelId));
+      const where: FilterQuery<Conversation>[] = [{ workspaceId }];
+      if (input.filter?.mode) where.push({ mode: input.filter.mode });
+      if (input.filter?.channelId) where.push({ channel: input.filter.channelId });
       if (input.filter?.search) {
-        where.push(`(ct.phone ilike ? or ct.name ilike ?)`);
         const like = `%${input.filter.search.replace(/[%_\\]/g, '\\$&')}%`;
-        params.push(like, like);
+        where.push({ $or: [{ contact: { phone: { $ilike: like } } }, { contact: { name: { $ilike: like } } }] });
       }
       if (input.after) {
         const [at, id] = decodeCursor(input.after);
         if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) throw badInput('after: is not a cursor this API gave out', 'after');
-        where.push('(c.last_message_at, c.id) < (?::timestamptz, ?::uuid)');
-        params.push(at, id);
+        // Keyset: strictly after the cursor's row in (lastMessageAt desc, id desc) order.
+        const lastMessageAt = new Date(at);
+        where.push({ $or: [{ lastMessageAt: { $lt: lastMessageAt } }, { lastMessageAt, id: { $lt: id } }] });
       }
-      const rows = await ctx.orm.em.fork().execute<ConversationRow[]>(
-        `${SELECT} where ${where.join(' and ')} order by c.last_message_at desc, c.id desc limit ${input.first + 1}`,
-        params,
-      );
-      return toConnection(rows.map(toView), input.first, (c) => encodeCursor(new Date(c.lastMessageAt), c.id));
+      const rows = await ctx.orm.em.fork().find(Conversation, { $and: where }, {
+        ...WITH_CONTACT_AND_CHANNEL,
+        orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }],
+        limit: input.first + 1,
+      });
+      return toConnection(rows, input.first, (c) => encodeCursor(c.lastMessageAt, c.id));
     },
   }),
 );
@@ -181,4 +125,3 @@ builder.queryField('conversation', (t) =>
     resolve: (_root, args, ctx) => findConversation(ctx.orm.em.fork(), requireAuth(ctx).workspaceId, String(args.id)),
   }),
 );
-

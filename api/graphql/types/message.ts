@@ -1,24 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { builder } from '../builder';
-import { DIRECTIONS, MESSAGE_STATUSES, SENDER_TYPES, type Direction, type MessageStatus, type SenderType } from '../../../schema/entities/message.entity';
+import { DIRECTIONS, MESSAGE_STATUSES, SENDER_TYPES, Message } from '../../../schema/entities/message.entity';
 
-/** A message as the API shows it. */
-export interface MessageView {
-  id: string;
-  conversationId: string;
-  direction: Direction;
-  senderType: SenderType;
-  text: string;
-  status: MessageStatus;
-  failureReason: string | null;
-  createdAt: Date;
-}
+/** The Message entity's fields the API shows; a Message entity is one, so is what the ingress just stored. */
+export type MessageFields = Pick<Message, 'id' | 'conversationId' | 'direction' | 'senderType' | 'text' | 'status' | 'failureReason' | 'createdAt'>;
 
 export const MessageDirectionEnum = builder.enumType('MessageDirection', { values: DIRECTIONS });
 export const SenderTypeEnum = builder.enumType('SenderType', { values: SENDER_TYPES });
 export const MessageStatusEnum = builder.enumType('MessageStatus', { values: MESSAGE_STATUSES });
 
-export const MessageType = builder.objectRef<MessageView>('Message').implement({
+/** One message of a conversation. */
+export const MessageType = builder.objectRef<MessageFields>('Message').implement({
   description: 'One WhatsApp message in a conversation.',
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -32,45 +24,13 @@ export const MessageType = builder.objectRef<MessageView>('Message').implement({
   }),
 });
 
-const COLUMNS = 'id, conversation_id, direction, sender_type, text, status, failure_reason, created_at';
-
-interface MessageRow {
-  id: string;
-  conversation_id: string;
-  direction: Direction;
-  sender_type: SenderType;
-  text: string;
-  status: MessageStatus;
-  failure_reason: string | null;
-  created_at: Date;
+/** A message of the workspace, or null (also for another workspace's id). */
+export function loadMessage(em: EntityManager, workspaceId: string, id: string): Promise<Message | null> {
+  return em.findOne(Message, { id, workspaceId });
 }
 
-function toView(row: MessageRow): MessageView {
-  return {
-    id: row.id,
-    conversationId: row.conversation_id,
-    direction: row.direction,
-    senderType: row.sender_type,
-    text: row.text,
-    status: row.status,
-    failureReason: row.failure_reason,
-    createdAt: row.created_at,
-  };
-}
-
-export async function loadMessage(em: EntityManager, workspaceId: string, id: string): Promise<MessageView | null> {
-  const [row] = await em.execute<MessageRow[]>(`select ${COLUMNS} from messages where id = ? and workspace_id = ?`, [id, workspaceId]);
-  return row ? toView(row) : null;
-}
-
-/** The last `limit` messages of a conversation, oldest first. */
-export async function loadThread(em: EntityManager, workspaceId: string, conversationId: string, limit: number): Promise<MessageView[]> {
-  const rows = await em.execute<MessageRow[]>(
-    `select * from (
-       select ${COLUMNS} from messages where conversation_id = ? and workspace_id = ?
-       order by created_at desc, id desc limit ?
-     ) recent order by created_at, id`,
-    [conversationId, workspaceId, limit],
-  );
-  return rows.map(toView);
+/** The last `limit` messages of a conversation, oldest first: one query on the messages_thread index. */
+export async function loadThread(em: EntityManager, workspaceId: string, conversationId: string, limit: number): Promise<Message[]> {
+  const newestFirst = await em.find(Message, { conversationId, workspaceId }, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit });
+  return newestFirst.reverse();
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { builder } from '../builder';
 import { AGENTS, requireAuth } from '../context';
 import { badInput, notFound, validate } from '../errors';
-import { MessageType, loadMessage, type MessageView } from './message';
+import { MessageType, loadMessage, type MessageFields } from './message';
 import { UnknownChannelError, WrongChannelKindError } from '../../../connector/inbound';
 import { InvalidPhoneError } from '../../../connector/phone';
 
@@ -39,7 +39,7 @@ builder.mutationField('simulateInbound', (t) =>
           { workspaceId, kind: 'SIMULATOR' },
         );
         if (result.duplicate) return (await loadMessage(ctx.orm.em.fork(), workspaceId, result.messageId))!;
-        const message: MessageView = {
+        const message: MessageFields = {
           id: result.messageId,
           conversationId: result.conversationId,
           direction: 'INBOUND',

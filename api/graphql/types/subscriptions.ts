@@ -1,7 +1,9 @@
 import { builder } from '../builder';
 import { requireAuth } from '../context';
-import { MessageType, type MessageView } from './message';
-import { ConversationType, type ConversationView } from './conversation';
+import type { Message } from '../../../schema/entities/message.entity';
+import type { Conversation } from '../../../schema/entities/conversation.entity';
+import { MessageType } from './message';
+import { ConversationType } from './conversation';
 
 for (const kind of ['messageAdded', 'messageUpdated'] as const) {
   builder.subscriptionField(kind, (t) =>
@@ -13,7 +15,7 @@ for (const kind of ['messageAdded', 'messageUpdated'] as const) {
           : "A message's status changed (PENDING → SENT …).",
       args: { conversationId: t.arg.id() },
       subscribe: (_root, args, ctx) => ctx.live.subscribe(kind, requireAuth(ctx).workspaceId, args.conversationId ? String(args.conversationId) : null),
-      resolve: (message: MessageView) => message,
+      resolve: (message: Message) => message,
     }),
   );
 }
@@ -25,6 +27,6 @@ builder.subscriptionField('conversationUpdated', (t) =>
     args: { conversationId: t.arg.id() },
     subscribe: (_root, args, ctx) =>
       ctx.live.subscribe('conversationUpdated', requireAuth(ctx).workspaceId, args.conversationId ? String(args.conversationId) : null),
-    resolve: (conversation: ConversationView) => conversation,
+    resolve: (conversation: Conversation) => conversation,
   }),
 );
