@@ -12,27 +12,10 @@ import type { ConversationContext } from '../activities/conversation-context';
 import { createContextCache, type ContextCache } from './context-cache';
 import { toContactKey } from './phone';
 import { signalInbound } from './signal';
+import { UnknownChannelError, WrongChannelKindError, type Ingress } from './ingress.port';
 
-export interface InboundEnvelope {
-  channelId: string;
-  /** WhatsApp's message id: unique per channel. */
-  externalId: string;
-  from: string;
-  text: string;
-  name?: string | null;
-}
-
-export interface InboundResult {
-  messageId: string;
-  conversationId: string;
-  workspaceId: string;
-  duplicate: boolean;
-  /** When the row was stored. */
-  createdAt: Date;
-}
-
-export class UnknownChannelError extends Error {}
-export class WrongChannelKindError extends Error {}
+export type { Ingress, InboundEnvelope, InboundResult } from './ingress.port';
+export { UnknownChannelError, WrongChannelKindError } from './ingress.port';
 
 export interface IngressDeps {
   orm: Orm;
@@ -52,17 +35,6 @@ export interface PendingInbound {
   contact_key: string;
   blocked: boolean;
   settings_version: string;
-}
-
-export interface Ingress {
-  /**
-   * Stores the message (once per WhatsApp id) and hands it to its conversation workflow.
-   * `expect` restricts the channel to one workspace and kind (the API's simulator): anything
-   * else is an UnknownChannelError / WrongChannelKindError and nothing is written.
-   */
-  receive(envelope: InboundEnvelope, expect?: { workspaceId: string; kind: string }): Promise<InboundResult>;
-  /** Writes the signalled marks still buffered. */
-  close(): Promise<void>;
 }
 
 interface StoredInbound {

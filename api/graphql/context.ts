@@ -4,7 +4,7 @@ import type { Config } from '../../activities/config';
 import type { AccessClaims } from '../auth/tokens';
 import type { Role } from '../../schema/entities/membership.entity';
 import type { Live } from '../live';
-import type { Ingress } from '../../connector/inbound';
+import type { Ingress } from '../../connector/ingress.port';
 import { forbidden, unauthenticated } from './errors';
 
 export interface ApiDeps {

@@ -4,8 +4,7 @@ import { builder } from '../builder';
 import { AGENTS, requireAuth } from '../context';
 import { badInput, notFound, validate } from '../errors';
 import { MessageType, loadMessage, type MessageFields } from './message';
-import { UnknownChannelError, WrongChannelKindError } from '../../../connector/inbound';
-import { InvalidPhoneError } from '../../../connector/phone';
+import { InvalidPhoneError, UnknownChannelError, WrongChannelKindError } from '../../../connector/ingress.port';
 
 const SimulateInboundInput = builder.inputType('SimulateInboundInput', {
   fields: (t) => ({

@@ -1,0 +1,42 @@
+/**
+ * The ingress as its callers see it (a connector's channels, and the API's simulator, which is
+ * given one as ApiDeps.ingress): what goes in, what comes out, and the refusals it can answer with.
+ * connector/inbound.ts implements it.
+ */
+export { InvalidPhoneError } from './phone';
+
+/** An inbound WhatsApp message as a channel received it. */
+export interface InboundEnvelope {
+  channelId: string;
+  /** WhatsApp's message id: unique per channel. */
+  externalId: string;
+  from: string;
+  text: string;
+  name?: string | null;
+}
+
+/** Where an inbound message was stored. */
+export interface InboundResult {
+  messageId: string;
+  conversationId: string;
+  workspaceId: string;
+  duplicate: boolean;
+  /** When the row was stored. */
+  createdAt: Date;
+}
+
+/** No such channel (or not in the workspace the caller expected). */
+export class UnknownChannelError extends Error {}
+/** The channel is not of the kind the caller expected. */
+export class WrongChannelKindError extends Error {}
+
+export interface Ingress {
+  /**
+   * Stores the message (once per WhatsApp id) and hands it to its conversation workflow.
+   * `expect` restricts the channel to one workspace and kind (the API's simulator): anything
+   * else is an UnknownChannelError / WrongChannelKindError and nothing is written.
+   */
+  receive(envelope: InboundEnvelope, expect?: { workspaceId: string; kind: string }): Promise<InboundResult>;
+  /** Writes the signalled marks still buffered. */
+  close(): Promise<void>;
+}
