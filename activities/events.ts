@@ -18,10 +18,23 @@ export type ParleyEvent =
  */
 export const NOTIFY = `pg_notify('${EVENTS_CHANNEL}', ?)`;
 
+/** The NOTIFY payload of an event: the event as JSON. */
 export function eventPayload(event: ParleyEvent): string {
   return JSON.stringify(event);
 }
 
+type RowEvent = Extract<ParleyEvent, { conversationId: string }>;
+
+/**
+ * For a statement that writes many rows: `select ${notifyPerRow(...)} from written` notifies one
+ * event per row, its ids read from the row's columns (names of columns, never values).
+ */
+export function notifyPerRow<T extends RowEvent['type']>(type: T, columns: Record<Exclude<keyof Extract<RowEvent, { type: T }>, 'type'>, string>): string {
+  const fields = Object.entries(columns).flatMap(([key, column]) => [`'${key}'`, column]);
+  return `pg_notify('${EVENTS_CHANNEL}', json_build_object('type', '${type}', ${fields.join(', ')})::text)`;
+}
+
+/** Notifies one event, outside any statement that writes. */
 export async function publish(em: EntityManager, event: ParleyEvent): Promise<void> {
   await em.execute(`select ${NOTIFY}`, [eventPayload(event)]);
 }

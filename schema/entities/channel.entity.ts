@@ -16,6 +16,7 @@ export const Channel = defineEntity({
     kind: p.enum(CHANNEL_KINDS),
     name: p.text(),
     status: p.enum(CHANNEL_STATUSES).default('CONNECTED'),
+    // Lazy: lists and joins never load the sealed secrets; a channel adapter asks for them (populate).
     credentialsEncrypted: p.text().nullable().hidden().lazy(),
     createdAt: p.datetime().defaultRaw('now()'),
   },

@@ -3,6 +3,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { builder } from '../builder';
 import { AGENTS, requireAuth, type GraphQLContext } from '../context';
 import { notFound, validate } from '../errors';
@@ -12,7 +13,7 @@ import type { Conversation } from '../../../schema/entities/conversation.entity'
 import { ContactType } from './contact';
 import { ConversationType, findConversation } from './conversation';
 import { MessageType, loadMessage } from './message';
-import { EVENTS_CHANNEL, publish } from '../../../activities/events';
+import { notifyPerRow, publish } from '../../../activities/events';
 import { signalConversation } from '../../../connector/signal';
 import { CONVERSATION_SIGNALS } from '../../../workflows/signals';
 import { agentMessageKey } from '../../../workflows/ids';
@@ -103,18 +104,19 @@ for (const [name, blocked] of [['blockContact', true], ['unblockContact', false]
 async function setBlocked(ctx: GraphQLContext, contactId: string, blocked: boolean): Promise<Contact> {
   const { workspaceId } = requireAuth(ctx, AGENTS);
   if (!uuid.safeParse(contactId).success) throw notFound('contact');
-  const em = ctx.orm.em.fork();
-  const contact = await em.findOne(Contact, { id: contactId, workspaceId });
-  if (!contact) throw notFound('contact');
-  contact.blocked = blocked;
-  await em.flush();
-  // Every open inbox showing one of the contact's conversations hears of it, in one statement.
-  await em.execute(
-    `select pg_notify(?, json_build_object('type', 'conversationUpdated', 'workspaceId', workspace_id, 'conversationId', id)::text)
-     from conversations where contact_id = ? and workspace_id = ?`,
-    [EVENTS_CHANNEL, contactId, workspaceId],
-  );
-  return contact;
+  return ctx.orm.em.fork().transactional(async (tx) => {
+    const em = tx as EntityManager;
+    const contact = await em.findOne(Contact, { id: contactId, workspaceId });
+    if (!contact) throw notFound('contact');
+    contact.blocked = blocked;
+    await em.flush();
+    // Every open inbox showing one of the contact's conversations hears of it (at commit), in one statement.
+    await em.execute(`select ${notifyPerRow('conversationUpdated', { workspaceId: 'workspace_id', conversationId: 'id' })} from conversations where contact_id = ? and workspace_id = ?`, [
+      contactId,
+      workspaceId,
+    ]);
+    return contact;
+  });
 }
 
 async function setMode(ctx: GraphQLContext, conversationId: string, mode: ConversationMode): Promise<Conversation> {
