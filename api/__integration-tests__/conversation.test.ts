@@ -212,6 +212,30 @@ it('lists conversations newest first with cursor pagination, scoped to the works
   expect(rest.pageInfo.hasNextPage).toBe(false);
 });
 
+it('pages through conversations whose last activity falls in the same millisecond without skipping one', async () => {
+  const ws = await createWorkspace(platform.url);
+  const phones = ['+4917100000011', '+4917100000012', '+4917100000013'];
+  const ids: string[] = [];
+  for (const phone of phones) {
+    const m = await inbound(phone, 'hi', undefined, ws);
+    await waitFor('the reply', async () => (await thread(m.conversationId, ws)).messages.length === 2);
+    ids.push(m.conversationId);
+  }
+  // Postgres keeps microseconds; a JS Date keeps milliseconds: three conversations one millisecond apart at most.
+  for (const [i, id] of ids.entries()) {
+    await query(platform.databaseUrl, `update conversations set last_message_at = $1 where id = $2`, [`2030-01-01T00:00:00.1233${i}0Z`, id]);
+  }
+  const page = `query($after: String) { conversations(first: 1, after: $after) { edges { node { contact { phone } } } pageInfo { hasNextPage endCursor } } }`;
+  const seen: string[] = [];
+  let after: string | null = null;
+  for (let i = 0; i < 3; i++) {
+    const { conversations }: any = await gqlOk(platform.url, page, { after }, ws.token);
+    seen.push(conversations.edges[0].node.contact.phone);
+    after = conversations.pageInfo.endCursor;
+  }
+  expect(seen).toEqual([...phones].reverse());
+});
+
 describe('bot settings', () => {
   const update = `mutation($i: UpdateBotSettingsInput!) { updateBotSettings(input: $i) {
     defaultReply awayMessage timeZone businessHours { weekday open close } humanSlaSeconds slaFallbackMessage } }`;

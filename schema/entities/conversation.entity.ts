@@ -18,6 +18,11 @@ export const Conversation = defineEntity({
     mode: p.enum(CONVERSATION_MODES).default('BOT'),
     unreadCount: p.integer().default(0),
     lastMessageAt: p.datetime().defaultRaw('now()'),
+    /** lastMessageAt to the microsecond, as ISO text (a JS Date keeps milliseconds): what an inbox cursor holds. */
+    lastMessageAtExact: p
+      .formula<string>((cols) => `to_char(${cols.lastMessageAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`)
+      .type('string')
+      .lazy(),
     lastMessageText: p.text().nullable(),
     workflowId: p.text(),
     /** When the human-mode SLA passed with the customer still waiting; cleared by an agent reply or release. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FilterQuery } from '@mikro-orm/core';
+import { raw, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { builder } from '../builder';
 import { requireAuth } from '../context';
@@ -66,6 +66,9 @@ const listSchema = z.object({
     .nullish(),
 });
 
+/** A UTC instant as cursors carry it, to the microsecond. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
 /** Every read of a conversation joins its contact and channel: one query, whatever the page size. */
 const WITH_CONTACT_AND_CHANNEL = { populate: ['contact', 'channel'], strategy: 'joined' } as const;
 
@@ -102,17 +105,18 @@ builder.queryField('conversations', (t) =>
       }
       if (input.after) {
         const [at, id] = decodeCursor(input.after);
-        if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) throw badInput('after: is not a cursor this API gave out', 'after');
-        // Keyset: strictly after the cursor's row in (lastMessageAt desc, id desc) order.
-        const lastMessageAt = new Date(at);
-        where.push({ $or: [{ lastMessageAt: { $lt: lastMessageAt } }, { lastMessageAt, id: { $lt: id } }] });
+        if (typeof at !== 'string' || !ISO_INSTANT.test(at) || Number.isNaN(Date.parse(at))) throw badInput('after: is not a cursor this API gave out', 'after');
+        // Keyset: strictly after the cursor's row in (last_message_at desc, id desc) order, to the
+        // microsecond (the conversations_inbox index serves the row comparison).
+        where.push({ [raw((c) => `(${c}.last_message_at, ${c}.id)`)]: { $lt: raw('(?::timestamptz, ?::uuid)', [at, id]) } });
       }
       const rows = await ctx.orm.em.fork().find(Conversation, { $and: where }, {
         ...WITH_CONTACT_AND_CHANNEL,
+        populate: [...WITH_CONTACT_AND_CHANNEL.populate, 'lastMessageAtExact'],
         orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }],
         limit: input.first + 1,
       });
-      return toConnection(rows, input.first, (c) => encodeCursor(c.lastMessageAt, c.id));
+      return toConnection(rows, input.first, (c) => encodeCursor(c.lastMessageAtExact, c.id));
     },
   }),
 );
