@@ -55,12 +55,15 @@ function withDatabase(url: URL, database: string): string {
  */
 export async function withPostgresServer<T>(work: (serverUrl: string) => Promise<T>): Promise<T> {
   if (process.env.DATABASE_URL) return work(process.env.DATABASE_URL);
-  const { startPostgres } = await import('../scripts/services');
+  const { isPortFree, startPostgres } = await import('../scripts/services');
   const dataDir = path.resolve(process.env.PARLEY_DATA_DIR ?? '.data', 'postgres');
-  const server = await startPostgres({ dataDir, port: Number(process.env.POSTGRES_PORT ?? 54329), database: 'parley', durable: true });
+  const port = Number(process.env.POSTGRES_PORT ?? 54329);
+  // A running `npm start` keeps its Postgres: it is adopted for the call, never stopped.
+  const startedHere = await isPortFree(port);
+  const server = await startPostgres({ dataDir, port, database: 'parley', durable: true });
   try {
     return await work(server.url);
   } finally {
-    await server.stop();
+    if (startedHere) await server.stop();
   }
 }
