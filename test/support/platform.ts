@@ -1,8 +1,11 @@
 /**
  * Runs Parley as a real child process (the same `scripts/start.ts` that `npm start` runs)
- * against the test Postgres and Temporal, each call on a fresh database unless one is given.
+ * against the test Postgres and Temporal, each call on a fresh database unless one is given;
+ * and what every suite calls it with (GraphQL, subscriptions, a workspace, the database), which
+ * works the same on the in-process api of test/support/app.ts.
  */
 import type { ChildProcess } from 'node:child_process';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
@@ -58,7 +61,7 @@ export async function createTestDatabase(): Promise<string> {
 export async function startPlatform(options: StartOptions = {}): Promise<PlatformProcess> {
   const embedded = options.embedded;
   const databaseUrl = embedded
-    ? `postgres://parley@127.0.0.1:${embedded.postgresPort}/parley`
+    ? testDatabaseUrl('parley', embedded.postgresPort)
     : (options.databaseUrl ?? (await createTestDatabase()));
   const roles = options.roles ?? 'api,worker,connector';
   const args = embedded ? [] : (options.args ?? ['--role', roles]);
@@ -121,18 +124,23 @@ export interface GqlResult<T> {
   errors?: { message: string; extensions?: { code?: string; field?: string } }[];
 }
 
-export async function gql<T = any>(url: string, query: string, variables: object = {}, token?: string): Promise<GqlResult<T>> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
+/**
+ * Where a test's requests go: a spawned platform's URL (real HTTP), or an in-process api
+ * (test/support/app.ts) called through Fastify's inject.
+ */
+export type Api = string | { url: string; inject(options: InjectOptions): Promise<LightMyRequestResponse> };
+
+export async function gql<T = any>(api: Api, query: string, variables: object = {}, token?: string): Promise<GqlResult<T>> {
+  const headers = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const body = JSON.stringify({ query, variables });
+  if (typeof api !== 'string') return (await api.inject({ method: 'POST', url: '/graphql', headers, payload: body })).json() as GqlResult<T>;
+  const response = await fetch(`${api}/graphql`, { method: 'POST', headers, body });
   return (await response.json()) as GqlResult<T>;
 }
 
 /** gql that fails the test on any error. */
-export async function gqlOk<T = any>(url: string, query: string, variables: object = {}, token?: string): Promise<T> {
-  const result = await gql<T>(url, query, variables, token);
+export async function gqlOk<T = any>(api: Api, query: string, variables: object = {}, token?: string): Promise<T> {
+  const result = await gql<T>(api, query, variables, token);
   if (result.errors?.length || !result.data) throw new Error(`GraphQL error: ${JSON.stringify(result.errors)}`);
   return result.data;
 }
@@ -146,11 +154,11 @@ export interface Subscription<T> {
 }
 
 /** A GraphQL subscription over SSE, as the dashboard opens one: collects what the server pushes. */
-export function subscribe<T = any>(url: string, query: string, variables: object = {}, token?: string): Subscription<T> {
+export function subscribe<T = any>(api: Api, query: string, variables: object = {}, token?: string): Subscription<T> {
   const events: T[] = [];
   const abort = new AbortController();
   const ready = (async () => {
-    const response = await fetch(`${url}/graphql`, {
+    const response = await fetch(`${typeof api === 'string' ? api : api.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({ query, variables }),
@@ -189,17 +197,17 @@ export interface TestWorkspace {
 
 /** Signs up a fresh owner with a simulator channel and the given keyword rules. */
 export async function createWorkspace(
-  url: string,
+  api: Api,
   rules: { keywords: string[]; matchType: string; reply: string; priority?: number }[] = [],
 ): Promise<TestWorkspace> {
   const email = `owner-${randomBytes(4).toString('hex')}@example.com`;
-  const { signUp } = await gqlOk(url, `mutation($i: SignUpInput!) { signUp(input: $i) { accessToken refreshToken workspace { id } } }`, {
+  const { signUp } = await gqlOk(api, `mutation($i: SignUpInput!) { signUp(input: $i) { accessToken refreshToken workspace { id } } }`, {
     i: { email, password: 'correct horse battery', name: 'Test Owner', workspaceName: 'Test Shop' },
   });
   const token = signUp.accessToken;
-  const { createChannel } = await gqlOk(url, `mutation { createChannel(input: { kind: SIMULATOR, name: "Sim" }) { id } }`, {}, token);
+  const { createChannel } = await gqlOk(api, `mutation { createChannel(input: { kind: SIMULATOR, name: "Sim" }) { id } }`, {}, token);
   for (const rule of rules) {
-    await gqlOk(url, `mutation($i: CreateKeywordRuleInput!) { createKeywordRule(input: $i) { id } }`, { i: rule }, token);
+    await gqlOk(api, `mutation($i: CreateKeywordRuleInput!) { createKeywordRule(input: $i) { id } }`, { i: rule }, token);
   }
   return { token, refreshToken: signUp.refreshToken, workspaceId: signUp.workspace.id, channelId: createChannel.id, email };
 }

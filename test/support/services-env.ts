@@ -12,6 +12,7 @@ export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 /** Lowered so every conversation continues-as-new after a handful of messages. */
 export const CONTINUE_AS_NEW_EVENTS = 60;
 
-export function testDatabaseUrl(database: string): string {
-  return `postgres://parley@127.0.0.1:${TEST_PG_PORT}/${database}`;
+/** The one place a test builds a database URL: the test Postgres, or another on `port` (an embedded platform's). */
+export function testDatabaseUrl(database: string, port = TEST_PG_PORT): string {
+  return `postgres://parley@127.0.0.1:${port}/${database}`;
 }
