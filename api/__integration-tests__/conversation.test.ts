@@ -4,12 +4,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { temporal as temporalProto } from '@temporalio/proto';
 import { createWorkspace, freePort, gql, gqlOk, query, startPlatform, subscribe, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
 import { CONTINUE_AS_NEW_EVENTS, TEST_TEMPORAL_ADDRESS } from '../../test/support/services-env';
+import { inboundSignal, stateQuery, type ConversationState } from '../../workflows/conversation.workflow';
 
 const PRICE_REPLY = 'Our prices start at 10 EUR';
+const DEFAULT_REPLY = "Thanks for your message! We'll get back to you shortly.";
 
 let platform: PlatformProcess;
 let metricsAddress: string;
@@ -67,11 +69,37 @@ async function thread(conversationId: string, ws = shop) {
   return conversation as { mode: string; unreadCount: number; workflowId: string; temporalUrl: string; messages: { direction: string; senderType: string; text: string; status: string }[] };
 }
 
+/** No longer waiting on the channel. */
+const settled = (m: { status: string }) => m.status !== 'PENDING' && m.status !== 'SENDING';
+
 async function waitForMessages(conversationId: string, count: number) {
   return waitFor(`${count} messages`, async () => {
     const t = await thread(conversationId);
-    return t.messages.length >= count && t.messages.every((m) => m.status !== 'PENDING') && t;
+    return t.messages.length >= count && t.messages.every(settled) && t;
   });
+}
+
+/**
+ * The thread once the reply to `message` is settled. A conversation's workflow handles its events
+ * in order, so by then every reply it would ever send to an earlier message (a duplicate, a
+ * blocked contact, human mode) has been sent too: the barrier that shows nothing else happened.
+ */
+async function afterReplyTo(message: { id: string; conversationId: string }, ws = shop) {
+  await waitFor('the reply', async () => (await repliesTo(message.id)).some(settled));
+  return thread(message.conversationId, ws);
+}
+
+function repliesTo(messageId: string) {
+  return query<{ status: string; text: string }>(platform.databaseUrl, 'select status, text from messages where reply_to_id = $1', [messageId]);
+}
+
+/** The workflow's state once it has nothing in flight (no activity, no workflow task): what it has handled is final. */
+async function idleState(handle: WorkflowHandle): Promise<ConversationState> {
+  await waitFor('the workflow to be idle', async () => {
+    const { raw } = await handle.describe();
+    return !raw.pendingWorkflowTask && (raw.pendingActivities ?? []).length === 0;
+  });
+  return handle.query(stateQuery);
 }
 
 it('answers an inbound message with the keyword reply, recorded OUTBOUND from the BOT and SENT', async () => {
@@ -86,14 +114,14 @@ it('answers an inbound message with the keyword reply, recorded OUTBOUND from th
   expect(t.workflowId).toBe(`conversation:${shop.channelId}:4915100000001`);
   expect(t.temporalUrl).toContain(encodeURIComponent(t.workflowId));
 
-  const delivered = await query(platform.databaseUrl, 'select to_phone, text from simulator_deliveries where channel_id = $1', [shop.channelId]);
+  const delivered = await query(platform.databaseUrl, 'select to_phone, text from simulator_deliveries where channel_id = $1 and to_phone = $2', [shop.channelId, '+4915100000001']);
   expect(delivered).toEqual([{ to_phone: '+4915100000001', text: PRICE_REPLY }]);
 });
 
 it('falls back to the workspace default reply when no rule matches', async () => {
   const message = await inbound('+4915100000002', 'Good morning');
   const t = await waitForMessages(message.conversationId, 2);
-  expect(t.messages[1]).toMatchObject({ senderType: 'BOT', text: "Thanks for your message! We'll get back to you shortly.", status: 'SENT' });
+  expect(t.messages[1]).toMatchObject({ senderType: 'BOT', text: DEFAULT_REPLY, status: 'SENT' });
 });
 
 it('marks a send the channel refuses FAILED with the reason, without retrying it', async () => {
@@ -109,11 +137,12 @@ it('stores a WhatsApp message delivered twice once, and replies once', async () 
   const first = await inbound('+4915100000003', 'price please', 'wamid.DUPLICATE-1');
   const again = await inbound('+4915100000003', 'price please', 'wamid.DUPLICATE-1');
   expect(again.id).toBe(first.id);
-  await waitForMessages(first.conversationId, 2);
-  await new Promise((r) => setTimeout(r, 1500));
-  const t = await thread(first.conversationId);
-  expect(t.messages.map((m) => m.senderType)).toEqual(['CONTACT', 'BOT']);
-  expect(t.unreadCount).toBe(1);
+  const next = await inbound('+4915100000003', 'and shipping?');
+  const t = await afterReplyTo(next);
+  expect(t.messages.map((m) => [m.senderType, m.text])).toEqual([
+    ['CONTACT', 'price please'], ['BOT', PRICE_REPLY], ['CONTACT', 'and shipping?'], ['BOT', DEFAULT_REPLY],
+  ]);
+  expect(t.unreadCount).toBe(2);
 });
 
 it('keeps the bot silent after take over, delivers the agent, and answers again after release', async () => {
@@ -124,7 +153,7 @@ it('keeps the bot silent after take over, delivers the agent, and answers again 
   const { takeOver } = await gqlOk(platform.url, `mutation($id: ID!) { takeOver(conversationId: $id) { mode } }`, { id }, shop.token);
   expect(takeOver.mode).toBe('HUMAN');
 
-  await inbound('+4915100000004', 'what is the price again?');
+  const whileHuman = await inbound('+4915100000004', 'what is the price again?');
   const { sendMessage } = await gqlOk(
     platform.url,
     `mutation($i: SendMessageInput!) { sendMessage(input: $i) { id direction senderType status text } }`,
@@ -138,18 +167,16 @@ it('keeps the bot silent after take over, delivers the agent, and answers again 
     return t.messages.some((m) => m.senderType === 'HUMAN' && m.status === 'SENT') && t;
   });
   expect(taken.mode).toBe('HUMAN');
-  // Give a would-be bot reply time to show up before asserting it never does.
-  await new Promise((r) => setTimeout(r, 1500));
-  expect((await thread(id)).messages.map((m) => m.senderType)).toEqual(['CONTACT', 'BOT', 'CONTACT', 'HUMAN']);
-  const wire = await query(platform.databaseUrl, 'select text from simulator_deliveries where to_phone = $1 order by delivered_at', ['+4915100000004']);
-  expect(wire.map((w) => w.text)).toEqual([PRICE_REPLY, 'Hi, Anna here. It is 10 EUR.']);
 
   const { release } = await gqlOk(platform.url, `mutation($id: ID!) { release(conversationId: $id) { mode } }`, { id }, shop.token);
   expect(release.mode).toBe('BOT');
-  await inbound('+4915100000004', 'and the price for two?');
-  const after = await waitForMessages(id, 6);
+  const afterRelease = await inbound('+4915100000004', 'and the price for two?');
+  const after = await afterReplyTo(afterRelease);
   expect(after.messages.map((m) => m.senderType)).toEqual(['CONTACT', 'BOT', 'CONTACT', 'HUMAN', 'CONTACT', 'BOT']);
   expect(after.messages[5].text).toBe(PRICE_REPLY);
+  expect(await repliesTo(whileHuman.id)).toEqual([]);
+  const wire = await query(platform.databaseUrl, 'select text from simulator_deliveries where to_phone = $1 order by delivered_at', ['+4915100000004']);
+  expect(wire.map((w) => w.text)).toEqual([PRICE_REPLY, 'Hi, Anna here. It is 10 EUR.', PRICE_REPLY]);
 });
 
 it('uses a keyword rule created while the conversation is running, and in conversations that start after it', async () => {
@@ -182,16 +209,15 @@ it("keeps a blocked contact's messages but never answers them, until unblocked",
 
   const { blockContact } = await gqlOk(platform.url, `mutation($id: ID!) { blockContact(contactId: $id) { id blocked } }`, { id: contactId }, shop.token);
   expect(blockContact).toEqual({ id: contactId, blocked: true });
-  await inbound(from, 'price please');
-  await new Promise((r) => setTimeout(r, 1500));
-  const ignored = await thread(first.conversationId);
-  expect(ignored.messages.map((m) => m.senderType)).toEqual(['CONTACT', 'BOT', 'CONTACT']);
+  const ignored = await inbound(from, 'price please');
 
   await gqlOk(platform.url, `mutation($id: ID!) { unblockContact(contactId: $id) { blocked } }`, { id: contactId }, shop.token);
-  await inbound(from, 'price now?');
-  const answered = await waitForMessages(first.conversationId, 5);
-  expect(answered.messages.map((m) => m.senderType)).toEqual(['CONTACT', 'BOT', 'CONTACT', 'CONTACT', 'BOT']);
-  expect(answered.messages[4].text).toBe(PRICE_REPLY);
+  const last = await inbound(from, 'price now?');
+  const answered = await afterReplyTo(last);
+  expect(answered.messages.map((m) => [m.senderType, m.text])).toEqual([
+    ['CONTACT', 'price?'], ['BOT', PRICE_REPLY], ['CONTACT', 'price please'], ['CONTACT', 'price now?'], ['BOT', PRICE_REPLY],
+  ]);
+  expect(await repliesTo(ignored.id)).toEqual([]);
 });
 
 it('lists conversations newest first with cursor pagination, scoped to the workspace', async () => {
@@ -275,9 +301,13 @@ describe('bot settings', () => {
     live.close();
     elsewhere.close();
     expect(elsewhere.events).toEqual([]);
-    // The clock stopped with the agent's reply: no second fallback.
-    await new Promise((r) => setTimeout(r, 3000));
-    expect((await thread(id, ws)).messages.map((m) => m.senderType)).toEqual(['CONTACT', 'BOT', 'CONTACT', 'BOT', 'HUMAN']);
+    // The clock stopped with the agent's reply: once the workflow has sent it, no SLA timer is left to fire a second fallback.
+    const sent = await waitFor('the agent reply sent', async () => {
+      const t = await thread(id, ws);
+      return t.messages.length === 5 && t.messages.every(settled) && t;
+    });
+    expect(sent.messages.map((m) => m.senderType)).toEqual(['CONTACT', 'BOT', 'CONTACT', 'BOT', 'HUMAN']);
+    expect((await idleState(temporal.workflow.getHandle(sent.workflowId))).sla).toBeNull();
   });
 
   it('answers a running conversation with the settings changed since it started', async () => {
@@ -375,22 +405,31 @@ it('continues as new when the server suggests it, carrying mode and dedupe', asy
   expect(runs.length).toBeGreaterThan(1);
 
   // The ingress never signals a stored id twice, but its outbox may after a crash: the
-  // workflow's carried dedupe set must drop a redelivery of the very first message.
-  await handle.signal('inbound', { messageId: first.id, externalId: 'wamid.CAN-0', text: 'price 0', contactBlocked: false });
-  await new Promise((r) => setTimeout(r, 1500));
-  const t = await thread(first.conversationId);
-  expect(t.messages.filter((m) => m.senderType === 'BOT')).toHaveLength(count + 1);
+  // workflow's carried dedupe set must drop a redelivery of the very first message. (A reply to
+  // it would reuse its idempotency key and never reach the wire: the workflow's count shows it.)
+  const before = await idleState(handle);
+  await handle.signal(inboundSignal, { messageId: first.id, externalId: 'wamid.CAN-0', text: 'price 0', contactBlocked: false });
+  const next = await inbound(from, 'price again', 'wamid.CAN-next');
+  const t = await afterReplyTo(next);
+  expect((await idleState(handle)).handled).toBe(before.handled + 1);
+  expect(t.messages.filter((m) => m.senderType === 'BOT')).toHaveLength(count + 2);
   expect(t.mode).toBe('BOT');
 });
 
 it('serves the workers\' Temporal metrics for Prometheus', async () => {
-  const text = await (await fetch(`http://${metricsAddress}/metrics`)).text();
+  const ws = await createWorkspace(platform.url);
+  await afterReplyTo(await inbound('+4915100000041', 'hello', undefined, ws), ws);
   // A count above zero for a series with all these labels, in whatever order they are printed.
-  const counted = (metric: string, labels: Record<string, string>) =>
+  const counted = (text: string, metric: string, labels: Record<string, string>) =>
     text.split('\n').some((line) => {
       if (!line.startsWith(`${metric}{`) || Number(line.split(' ').at(-1)) < 1) return false;
       return Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`));
     });
-  expect(counted('temporal_activity_execution_latency_milliseconds_count', { activity_type: 'sendMessages', task_queue: `channel:${shop.channelId}` })).toBe(true);
-  expect(counted('temporal_workflow_task_execution_latency_milliseconds_count', { task_queue: 'parley', workflow_type: 'conversationWorkflow' })).toBe(true);
+  await waitFor('the send and the workflow task counted', async () => {
+    const text = await (await fetch(`http://${metricsAddress}/metrics`)).text();
+    return (
+      counted(text, 'temporal_activity_execution_latency_milliseconds_count', { activity_type: 'sendMessages', task_queue: `channel:${ws.channelId}` }) &&
+      counted(text, 'temporal_workflow_task_execution_latency_milliseconds_count', { task_queue: 'parley', workflow_type: 'conversationWorkflow' })
+    );
+  });
 });
