@@ -3,16 +3,24 @@
  * conversation suite with RECORD_HISTORIES=1) against the current workflow code. Conversations
  * run for days: a change that makes their history no longer match the code (a command added,
  * removed or reordered without `patched()`) would fail every running one on its next task.
+ *
+ * The test bundles workflows/ itself, as the worker does: a stale dist/workflows.js cannot pass it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 
 const FIXTURES = path.resolve(__dirname, '__fixtures__/histories');
-const BUNDLE = path.resolve(__dirname, '../dist/workflows.js');
 
 const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.binpb')).sort();
+let bundle: WorkflowBundle;
+
+beforeAll(async () => {
+  // One replay worker per history: without this each says RUNNING … STOPPED at INFO.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  bundle = await bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, 'index.ts'), logger: new DefaultLogger('WARN') });
+});
 
 test('there are recorded histories to replay', () => {
   expect(files.length).toBeGreaterThan(10);
@@ -20,7 +28,5 @@ test('there are recorded histories to replay', () => {
 
 test.each(files)('replays %s without a determinism error', async (file) => {
   const history = temporal.api.history.v1.History.decode(fs.readFileSync(path.join(FIXTURES, file)));
-  // npm test builds the bundle first (scripts/check-workflows.ts); without it the worker bundles the sources.
-  const code = fs.existsSync(BUNDLE) ? { workflowBundle: { codePath: BUNDLE } } : { workflowsPath: path.resolve(__dirname, 'index.ts') };
-  await Worker.runReplayHistory(code, history, file);
+  await Worker.runReplayHistory({ workflowBundle: bundle }, history, file);
 });
