@@ -1,10 +1,12 @@
 /**
  * The deployment files, checked the way an operator relies on them: `docker-compose config`
- * (the resolved file, after interpolation) and the Dockerfile as text. No Docker engine needed.
+ * (the resolved file, after interpolation) and the Dockerfile's instructions as the builder
+ * reads them (./dockerfile.ts: a comment satisfies nothing). No Docker engine needed.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { lastInstruction, parseDockerfile, runCommands, stageEnv } from './dockerfile';
 
 // js-yaml ships no types and is only a transitive dev dependency (via Jest); load() with the
 // core schema behaves the same in js-yaml 3 and 4.
@@ -152,42 +154,46 @@ describe('.env.example', () => {
 });
 
 describe('Dockerfile', () => {
-  const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
-  // Instructions of the last stage, continuation lines joined, comments dropped.
-  const instructions = dockerfile
-    .replace(/\\\r?\n/g, ' ')
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line && !line.startsWith('#'));
-  const finalStage = instructions.slice(instructions.map((line) => /^FROM\s/i.test(line)).lastIndexOf(true));
-  const last = (keyword: string) => [...finalStage].reverse().find((line) => new RegExp(`^${keyword}\\s`, 'i').test(line));
-  const execForm = (line: string | undefined) => JSON.parse(line!.replace(/^\w+\s+/, '')) as string[];
+  const stages = parseDockerfile(fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'));
+  const runtime = stages.at(-1)!;
+  // The stage the runtime copies the application from: what it builds is what runs.
+  const copiedFrom = runtime.instructions.filter((i) => i.keyword === 'COPY').map((i) => /^--from=(\S+)\s+\/app\s/.exec(i.args)?.[1]).find(Boolean);
+  const build = stages.find((stage) => stage.name === copiedFrom);
+  const execForm = (instruction: { args: string } | undefined) => JSON.parse(instruction!.args) as string[];
+
+  test('reads instructions, not comments', () => {
+    const [stage] = parseDockerfile(
+      ['ARG BASE=node:22-bookworm-slim', 'FROM ${BASE} AS build', '# RUN npm prune --omit=dev', 'RUN npm install \\', '  # a comment inside the instruction', '  && npm run build:web', 'ENV A=1 B="two words"'].join('\n'),
+    );
+    expect(stage).toMatchObject({ image: 'node:22-bookworm-slim', name: 'build' });
+    expect(runCommands(stage)).toEqual(['npm install', 'npm run build:web']);
+    expect(stageEnv(stage)).toEqual({ A: '1', B: 'two words' });
+  });
 
   test('builds on Node 22 bookworm-slim', () => {
-    expect(dockerfile).toMatch(/node:22-bookworm-slim/);
-    expect(finalStage[0]).toMatch(/^FROM\s/i);
+    expect(stages.map((stage) => stage.image)).toEqual(stages.map(() => expect.stringMatching(/^node:22(\.\d+)*-bookworm-slim$/)));
   });
 
   test('the final stage runs as a non-root user', () => {
-    const user = last('USER');
+    const user = lastInstruction(runtime, 'USER');
     expect(user).toBeDefined();
-    const name = user!.split(/\s+/)[1].split(':')[0];
-    expect(['root', '0']).not.toContain(name);
+    expect(['root', '0']).not.toContain(user!.args.split(':')[0]);
   });
 
   test('the entrypoint runs scripts/start.ts through tsx, the api role by default', () => {
-    const entrypoint = execForm(last('ENTRYPOINT'));
-    expect(entrypoint).toEqual(['node', '--import', 'tsx', 'scripts/start.ts']);
-    expect(execForm(last('CMD'))).toEqual(['--role', 'api']);
-    expect(last('EXPOSE')).toMatch(/\b3000\b/);
-    expect(last('ENV')).toMatch(/NODE_ENV=production/);
-    expect(last('ENV')).toMatch(/HOST=0\.0\.0\.0/);
+    expect(execForm(lastInstruction(runtime, 'ENTRYPOINT'))).toEqual(['node', '--import', 'tsx', 'scripts/start.ts']);
+    expect(execForm(lastInstruction(runtime, 'CMD'))).toEqual(['--role', 'api']);
+    expect(runtime.instructions.filter((i) => i.keyword === 'EXPOSE').flatMap((i) => i.args.split(/\s+/))).toContain('3000');
+    expect(stageEnv(runtime)).toMatchObject({ NODE_ENV: 'production', HOST: '0.0.0.0' });
   });
 
-  test('the dashboard and the workflow bundle are built and dev dependencies are pruned', () => {
-    expect(dockerfile).toMatch(/npm install\b/);
-    expect(dockerfile).toMatch(/npm run build:web/);
-    expect(dockerfile).toMatch(/scripts\/check-workflows\.ts/);
-    expect(dockerfile).toMatch(/npm prune --omit=dev/);
+  test('the dashboard and the workflow bundle are built and dev dependencies are pruned, in the stage the runtime copies', () => {
+    expect(build).toBeDefined();
+    const commands = runCommands(build!);
+    const step = (command: string) => commands.findIndex((c) => c === command || c.startsWith(`${command} `));
+    expect(step('npm install')).toBeGreaterThanOrEqual(0);
+    expect(step('npm run build:web')).toBeGreaterThan(step('npm install'));
+    expect(step('node --import tsx scripts/check-workflows.ts')).toBeGreaterThan(step('npm install'));
+    expect(step('npm prune --omit=dev')).toBeGreaterThan(Math.max(step('npm run build:web'), step('node --import tsx scripts/check-workflows.ts')));
   });
 });
