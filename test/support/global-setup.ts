@@ -5,22 +5,19 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { postgresDataDir, startPostgres, startTemporal } from '../../scripts/services';
+import { isAlive, postgresDataDir, startPostgres, startTemporal, waitFor } from '../../scripts/services';
 import { CONTINUE_AS_NEW_EVENTS, TEST_DATA, TEST_PG_PORT, TEST_TEMPORAL_PORT } from './services-env';
 
 export default async function globalSetup(): Promise<void> {
   const pgData = postgresDataDir(path.join(TEST_DATA, 'postgres'));
   for (const pidFile of [path.join(pgData, 'postmaster.pid'), path.join(TEST_DATA, 'temporal.db.pid')]) {
     const pid = Number(fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8').split('\n')[0] : 0);
-    if (pid) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+    if (pid && isAlive(pid)) {
+      process.kill(pid, 'SIGKILL');
+      // Gone, not just signalled: its files and port are free only then.
+      await waitFor(`the last run's pid ${pid} to exit`, 5000, async () => !isAlive(pid));
     }
   }
-  await new Promise((r) => setTimeout(r, 300));
   fs.rmSync(TEST_DATA, { recursive: true, force: true });
   fs.rmSync(pgData, { recursive: true, force: true });
   fs.mkdirSync(TEST_DATA, { recursive: true });
