@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { browserSuite } from '../../test/support/browser';
-import { gql } from '../../test/support/platform';
+import { gql, waitFor } from '../../test/support/platform';
 
 const TIMEOUT = 60_000;
 const PRICE_REPLY = 'Our prices start at 10 EUR';
@@ -75,20 +75,17 @@ async function customerAndAgentChat(): Promise<void> {
   await page.locator('[data-testid="thread-bubble"][data-sender-type="HUMAN"]', { hasText: AGENT_REPLY }).waitFor();
   await page.locator('[data-testid="phone-bubble"][data-sender-type="HUMAN"]', { hasText: AGENT_REPLY }).waitFor();
 
-  // Longer than the bot's quiet window (3 s): a reply to "price again?" would have arrived by now.
-  await page.waitForTimeout(6_000);
-  expect(await page.locator('[data-testid="phone-bubble"][data-sender-type="BOT"]').count()).toBe(1);
-  expect(await page.locator('[data-testid="thread-bubble"][data-sender-type="BOT"]').count()).toBe(1);
-  const stored = await gql<{ conversation: { mode: string; messages: { senderType: string; text: string }[] } }>(suite.platform.url,
-    `query($id: ID!) { conversation(id: $id) { mode messages { senderType text } } }`, { id: conversationId }, token);
-  expect(stored.errors).toBeUndefined();
-  expect(stored.data!.conversation.mode).toBe('HUMAN');
-  expect(stored.data!.conversation.messages.map((m) => `${m.senderType}: ${m.text}`)).toEqual([
+  // The workflow handles events in order: with the agent's reply sent, a bot reply to "price again?" would be stored already.
+  const stored = await storedConversation(conversationId!, token);
+  expect(stored.mode).toBe('HUMAN');
+  expect(stored.messages.map((m) => `${m.senderType}: ${m.text}`)).toEqual([
     'CONTACT: what is the price?',
     `BOT: ${PRICE_REPLY}`,
     'CONTACT: price again?',
     `HUMAN: ${AGENT_REPLY}`,
   ]);
+  expect(await page.locator('[data-testid="phone-bubble"][data-sender-type="BOT"]').count()).toBe(1);
+  expect(await page.locator('[data-testid="thread-bubble"][data-sender-type="BOT"]').count()).toBe(1);
 
   await suite.screenshot(page, 'inbox');
 
@@ -101,15 +98,35 @@ async function customerAndAgentChat(): Promise<void> {
   await page.locator(`[data-testid="conversation-item"][data-conversation-id="${conversationId}"] [data-testid="blocked-badge"]`).waitFor();
   await customerSays('price, once more?');
   await threadBubble('INBOUND', 'price, once more?').waitFor();
-  await page.waitForTimeout(3_000);
-  expect(await page.locator('[data-testid="thread-bubble"][data-sender-type="BOT"]').count()).toBe(1);
   await suite.screenshot(page, 'inbox-blocked');
 
-  // Unblocked, the bot answers the next message.
+  // Unblocked, the bot answers the next message, and only that one: its reply is the barrier
+  // (in order, a reply to the blocked message would have come first).
   await page.getByTestId('unblock-contact').click();
   await page.getByTestId('thread-blocked').waitFor({ state: 'detached' });
   await customerSays('and the price now?');
   await page.locator('[data-testid="thread-bubble"][data-sender-type="BOT"]').nth(1).waitFor();
+  const after = await waitFor('the reply to the message after unblocking', async () => {
+    const current = await storedConversation(conversationId!, token);
+    return current.messages.at(-1)?.senderType === 'BOT' && current.messages.at(-2)?.text === 'and the price now?' && current;
+  });
+  expect(after.messages.map((m) => `${m.senderType}: ${m.text}`)).toEqual([
+    'CONTACT: what is the price?',
+    `BOT: ${PRICE_REPLY}`,
+    'CONTACT: price again?',
+    `HUMAN: ${AGENT_REPLY}`,
+    'CONTACT: price, once more?',
+    'CONTACT: and the price now?',
+    `BOT: ${PRICE_REPLY}`,
+  ]);
+  expect(await page.locator('[data-testid="thread-bubble"][data-sender-type="BOT"]').count()).toBe(2);
+}
+
+async function storedConversation(id: string, token: string) {
+  const result = await gql<{ conversation: { mode: string; messages: { senderType: string; text: string }[] } }>(suite.platform.url,
+    `query($id: ID!) { conversation(id: $id) { mode messages { senderType text } } }`, { id }, token);
+  expect(result.errors).toBeUndefined();
+  return result.data!.conversation;
 }
 
 async function customerSays(text: string): Promise<void> {
