@@ -3,15 +3,17 @@
  * half-written. None of it needs a worker, so the api runs in this process (test/support/app.ts).
  */
 import { createHmac } from 'node:crypto';
-import { createWorkspace, gql, gqlOk, query, type TestWorkspace } from '../../test/support/platform';
-import { testApp } from '../../test/support/app';
+import { Client, Connection } from '@temporalio/client';
+import { createWorkspace, freePort, gql, gqlOk, query, type TestWorkspace } from '../../test/support/platform';
+import { startTestApp, testApp } from '../../test/support/app';
 import { TEST_JWT_SECRET } from '../../test/support/services-env';
 
 const api = testApp();
 let shop: TestWorkspace;
+let closedPort: number;
 
 beforeAll(async () => {
-  shop = await createWorkspace(api);
+  [shop, closedPort] = await Promise.all([createWorkspace(api), freePort()]);
 });
 
 /** An HS256 JWT made by hand, so the test does not share the server's token code. */
@@ -271,5 +273,17 @@ describe('health', () => {
     const res = await api.inject({ method: 'GET', url: '/health' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ status: 'ok', postgres: { ok: true }, temporal: { ok: true } });
+  });
+
+  it('answers 503 naming Temporal when Temporal does not answer', async () => {
+    // A real client pointed at a port nobody listens on: the api as it is when its Temporal is down.
+    const down = await startTestApp({ swap: (deps) => ({ ...deps, temporal: new Client({ connection: Connection.lazy({ address: `127.0.0.1:${closedPort}` }) }) }) });
+    try {
+      const res = await down.inject({ method: 'GET', url: '/health' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ status: 'degraded', postgres: { ok: true }, temporal: { ok: false, error: expect.any(String) } });
+    } finally {
+      await down.stop();
+    }
   });
 });
