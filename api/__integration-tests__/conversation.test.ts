@@ -137,6 +137,7 @@ it('stores a WhatsApp message delivered twice once, and replies once', async () 
   const first = await inbound('+4915100000003', 'price please', 'wamid.DUPLICATE-1');
   const again = await inbound('+4915100000003', 'price please', 'wamid.DUPLICATE-1');
   expect(again.id).toBe(first.id);
+  await afterReplyTo(first);
   const next = await inbound('+4915100000003', 'and shipping?');
   const t = await afterReplyTo(next);
   expect(t.messages.map((m) => [m.senderType, m.text])).toEqual([
