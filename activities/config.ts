@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { MAIN_TASK_QUEUE } from '../workflows/ids';
+import { parseTestFaults, type TestFaults } from './test-faults';
 
 export interface Config {
   dataDir: string;
@@ -29,6 +30,8 @@ export interface Config {
   logLevel: string;
   /** host:port of the Prometheus endpoint for the Temporal SDK's worker metrics; off when unset. */
   metricsBindAddress: string | null;
+  /** Crash tests only (activities/test-faults.ts); refused in production. */
+  testFaults: TestFaults;
 }
 
 type Env = Record<string, string | undefined>;
@@ -58,6 +61,7 @@ export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {
     seedDemo: (env.PARLEY_SEED_DEMO ?? (defaults.seedDemo ? 'true' : 'false')) === 'true',
     logLevel: env.LOG_LEVEL ?? 'warn',
     metricsBindAddress: env.METRICS_BIND_ADDRESS || null,
+    testFaults: parseTestFaults(env.PARLEY_TEST_FAULTS, env.NODE_ENV),
   };
 }
 

@@ -1,4 +1,4 @@
-/** Failure types that tell Temporal not to retry. */
+/** Failure types that tell Temporal not to retry, and the reasons a send shows when it stops. */
 import { ApplicationFailure } from '@temporalio/common';
 
 export const PERMANENT_SEND_FAILURE = 'PermanentSendFailure';
@@ -6,3 +6,13 @@ export const PERMANENT_SEND_FAILURE = 'PermanentSendFailure';
 export function permanentSendFailure(reason: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(reason, PERMANENT_SEND_FAILURE);
 }
+
+/** Why a message is UNCERTAIN (an agent reads these in the inbox, next to "resend"). */
+export const UNCERTAIN_REASONS = {
+  /** A retry found the row SENDING on a wire that deduplicates nothing: the attempt before it died mid-call. */
+  previousAttempt: 'The previous attempt may have reached WhatsApp; not resent automatically.',
+  /** The channel call failed in a way that does not say whether the message went out. */
+  ambiguousError: (error: string) => `The send may have reached WhatsApp (${error}); not resent automatically.`,
+  /** The send was given up while an attempt was out. */
+  gaveUp: (reason: string) => `Gave up (${reason}) after an attempt that may have reached WhatsApp; not resent automatically.`,
+};

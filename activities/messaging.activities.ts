@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { ActivityContext } from './context';
 import type { ChannelAdapter } from '../connector/channels/port';
-import { PermanentChannelError } from '../connector/channels/port';
-import { permanentSendFailure } from './failures';
-import { NOTIFY, eventPayload } from './events';
+import { classifySendError } from '../connector/channels/port';
+import { UNCERTAIN_REASONS, permanentSendFailure } from './failures';
+import { afterChannelSendFault } from './test-faults';
+import { EVENTS_CHANNEL, NOTIFY, eventPayload } from './events';
 import { execute } from '../schema/orm';
+import type { MessageStatus } from '../schema/entities/message.entity';
 
 /** One message of a send batch. */
 export interface OutgoingMessage {
@@ -29,95 +31,147 @@ type SendMessageInput = Omit<SendMessagesInput, 'messages'> & OutgoingMessage;
 
 export type MessagingActivities = ReturnType<typeof createMessagingActivities>;
 
-interface MessageRow {
+type SendOutcome = 'sent' | 'failed' | 'uncertain' | 'already';
+
+/** A row whose channel call may start now (it is SENDING, with this attempt counted). */
+interface Attempt {
   id: string;
   text: string;
-  status: string;
 }
 
 /**
  * Sends over one channel; registered by the connector on task queue `channel:<channelId>`.
- * Idempotency: each outbound row is written with its send's key before the channel is called,
- * and a row already SENT (or FAILED) is never sent again, so a retried batch resends nothing.
+ * Each message is a state machine on its row, keyed by its idempotency key: PENDING → SENDING
+ * (written, with the attempt, before the channel call) → SENT | FAILED | UNCERTAIN. A retry that
+ * finds the row SENDING (the attempt before it died mid-call) sends again only when the adapter
+ * is retry-safe (the wire takes a repeat as the same message); otherwise the message becomes
+ * UNCERTAIN and is never sent again without an agent's say. SENT, FAILED and UNCERTAIN rows are
+ * never sent again.
  */
 export function createMessagingActivities(ctx: ActivityContext, adapter: ChannelAdapter) {
+  const afterChannelSend = afterChannelSendFault(ctx.config.testFaults);
   return {
     /**
      * A conversation's replies in order, in one activity: messages that queued up while the
      * conversation was busy cost one task, not one each. A message the channel refuses for good
-     * is marked FAILED with the reason and the rest still go; any other error retries the batch.
+     * is FAILED with the reason, one that may or may not have gone out on a wire that cannot
+     * deduplicate is UNCERTAIN, and the rest still go; any other error retries the batch.
      */
-    async sendMessages(input: SendMessagesInput): Promise<{ sent: number; failed: number }> {
+    async sendMessages(input: SendMessagesInput): Promise<{ sent: number; failed: number; uncertain: number }> {
       const { messages, ...target } = input;
-      let sent = 0;
-      let failed = 0;
+      const counts = { sent: 0, failed: 0, uncertain: 0 };
       for (const message of messages) {
-        const outcome = await sendOne(ctx, adapter, { ...target, ...message });
-        if (outcome === 'sent') sent++;
-        if (outcome === 'failed') failed++;
+        const outcome = await sendOne(ctx, adapter, afterChannelSend, { ...target, ...message });
+        if (outcome !== 'already') counts[outcome]++;
       }
-      return { sent, failed };
+      return counts;
     },
   };
 }
 
-async function sendOne(ctx: ActivityContext, adapter: ChannelAdapter, input: SendMessageInput): Promise<'sent' | 'failed' | 'already'> {
-  const row = await recordOutbound(ctx, input);
-  if (row.status !== 'PENDING') return 'already';
-  const event = (type: 'messageUpdated') => eventPayload({ type, workspaceId: input.workspaceId, conversationId: input.conversationId, messageId: row.id });
+async function sendOne(ctx: ActivityContext, adapter: ChannelAdapter, afterChannelSend: () => void, input: SendMessageInput): Promise<SendOutcome> {
+  const started = await startAttempt(ctx, adapter, input);
+  if (started.status === 'SENDING' && !started.attempt) {
+    await finish(ctx, started.id, 'UNCERTAIN', UNCERTAIN_REASONS.previousAttempt);
+    return 'uncertain';
+  }
+  if (!started.attempt) return 'already';
+  const { id, text } = started.attempt;
+
   let externalId: string;
   try {
-    ({ externalId } = await adapter.send({ idempotencyKey: input.idempotencyKey, to: input.to, text: row.text }));
+    ({ externalId } = await adapter.send({ idempotencyKey: input.idempotencyKey, to: input.to, text }));
   } catch (err) {
-    if (!(err instanceof PermanentChannelError)) throw err;
-    await execute(
-      ctx.orm,
-      `with failed as (update messages set status = 'FAILED', failure_reason = ? where id = ? and status = 'PENDING' returning id) select ${NOTIFY} from failed`,
-      [err.message, row.id, event('messageUpdated')],
-    );
-    return 'failed';
+    const reason = err instanceof Error ? err.message : String(err);
+    switch (classifySendError(err)) {
+      case 'permanent':
+        await finish(ctx, id, 'FAILED', reason);
+        return 'failed';
+      case 'not-accepted':
+        // Nothing went out: back to PENDING, and the retry sends it on any wire.
+        await finish(ctx, id, 'PENDING', null);
+        throw err;
+      case 'ambiguous':
+        // The row stays SENDING: the retry sends the same wire id again.
+        if (adapter.retrySafe) throw err;
+        await finish(ctx, id, 'UNCERTAIN', UNCERTAIN_REASONS.ambiguousError(reason));
+        return 'uncertain';
+    }
   }
+  afterChannelSend();
   await execute(
     ctx.orm,
+    // UNCERTAIN too: a retry may have given up on this attempt while it was still out, and it did go out.
     `with sent as (
-       update messages set status = 'SENT', external_id = ?, sent_at = clock_timestamp()
-       where id = ? and status = 'PENDING' returning conversation_id, text, sent_at
+       update messages set status = 'SENT', external_id = ?, sent_at = clock_timestamp(), failure_reason = null
+       where id = ? and status in ('SENDING', 'UNCERTAIN') returning conversation_id, text, sent_at
      ), conversation as (
        update conversations c set last_message_at = sent.sent_at, last_message_text = sent.text
        from sent where c.id = sent.conversation_id and c.last_message_at < sent.sent_at
      )
      select ${NOTIFY} from sent`,
-    [externalId, row.id, event('messageUpdated')],
+    [externalId, id, messageUpdated(input, id)],
   );
   return 'sent';
 }
 
-async function recordOutbound(ctx: ActivityContext, input: SendMessageInput): Promise<MessageRow> {
-  if (input.messageId) {
-    const [row] = await execute<MessageRow[]>(
+/**
+ * Records the attempt before the channel call. A new bot message is inserted SENDING with its
+ * first attempt in the statement that records it; an existing row moves PENDING → SENDING (or
+ * SENDING → SENDING on a retry-safe adapter) in one conditional update that also returns the
+ * status it found. `attempt` is null when this call must not send.
+ */
+async function startAttempt(ctx: ActivityContext, adapter: ChannelAdapter, input: SendMessageInput): Promise<{ id: string; status: MessageStatus; attempt: Attempt | null }> {
+  if (!input.messageId) {
+    const id = randomUUID();
+    const [inserted] = await execute<Attempt[]>(
       ctx.orm,
-      'select id, text, status from messages where id = ? and workspace_id = ?',
-      [input.messageId, input.workspaceId],
+      `with inserted as (
+         insert into messages (id, workspace_id, conversation_id, channel_id, direction, sender_type, text, status, idempotency_key, reply_to_id, send_attempts, sending_at)
+         values (?, ?, ?, ?, 'OUTBOUND', ?, ?, 'SENDING', ?, ?, 1, clock_timestamp())
+         on conflict (idempotency_key) do nothing
+         returning id, text
+       )
+       select id, text, ${NOTIFY} from inserted`,
+      [
+        id, input.workspaceId, input.conversationId, input.channelId, input.senderType, input.text ?? '', input.idempotencyKey, input.replyToId ?? null,
+        eventPayload({ type: 'messageAdded', workspaceId: input.workspaceId, conversationId: input.conversationId, messageId: id }),
+      ],
     );
-    if (!row) throw permanentSendFailure(`message ${input.messageId} does not exist`);
-    return row;
+    if (inserted) return { id: inserted.id, status: 'SENDING', attempt: inserted };
   }
-  const id = randomUUID();
-  const [inserted] = await execute<MessageRow[]>(
+  // An agent's message (written PENDING by the API), or a retry of a bot message.
+  const [row] = await execute<{ id: string; status: MessageStatus; text: string | null }[]>(
     ctx.orm,
-    `with inserted as (
-       insert into messages (id, workspace_id, conversation_id, channel_id, direction, sender_type, text, status, idempotency_key, reply_to_id)
-       values (?, ?, ?, ?, 'OUTBOUND', ?, ?, 'PENDING', ?, ?)
-       on conflict (idempotency_key) do nothing
-       returning id, text, status
+    `with prior as (
+       select id, status from messages where ${input.messageId ? 'id = ? and workspace_id = ?' : 'idempotency_key = ?'} for update
+     ), started as (
+       update messages m set status = 'SENDING', send_attempts = m.send_attempts + 1, sending_at = clock_timestamp()
+       from prior where m.id = prior.id and (prior.status = 'PENDING' or (prior.status = 'SENDING' and ?::boolean))
+       returning m.id, m.text
      )
-     select id, text, status, ${NOTIFY} from inserted`,
-    [
-      id, input.workspaceId, input.conversationId, input.channelId, input.senderType, input.text ?? '', input.idempotencyKey, input.replyToId ?? null,
-      eventPayload({ type: 'messageAdded', workspaceId: input.workspaceId, conversationId: input.conversationId, messageId: id }),
-    ],
+     select prior.id, prior.status, started.text,
+       case when started.id is not null then pg_notify(?, json_build_object('type', 'messageUpdated', 'workspaceId', ?::text, 'conversationId', ?::text, 'messageId', prior.id)::text) end
+     from prior left join started on started.id = prior.id`,
+    [...(input.messageId ? [input.messageId, input.workspaceId] : [input.idempotencyKey]), adapter.retrySafe, EVENTS_CHANNEL, input.workspaceId, input.conversationId],
   );
-  if (inserted) return inserted;
-  const [existing] = await execute<MessageRow[]>(ctx.orm, 'select id, text, status from messages where idempotency_key = ?', [input.idempotencyKey]);
-  return existing;
+  if (!row) throw permanentSendFailure(`message ${input.messageId ?? input.idempotencyKey} does not exist`);
+  return { id: row.id, status: row.status, attempt: row.text === null ? null : { id: row.id, text: row.text } };
+}
+
+/** Ends (or, for PENDING, rewinds) the attempt that is out: only a row still SENDING moves. */
+async function finish(ctx: ActivityContext, id: string, status: 'FAILED' | 'UNCERTAIN' | 'PENDING', reason: string | null): Promise<void> {
+  await execute(
+    ctx.orm,
+    `with moved as (
+       update messages set status = ?, failure_reason = ? where id = ? and status = 'SENDING'
+       returning id, workspace_id, conversation_id
+     ) select pg_notify(?, json_build_object('type', 'messageUpdated', 'workspaceId', workspace_id, 'conversationId', conversation_id, 'messageId', id)::text)
+     from moved`,
+    [status, reason, id, EVENTS_CHANNEL],
+  );
+}
+
+function messageUpdated(input: SendMessageInput, messageId: string): string {
+  return eventPayload({ type: 'messageUpdated', workspaceId: input.workspaceId, conversationId: input.conversationId, messageId });
 }

@@ -1,6 +1,10 @@
 import type { ActivityContext } from './context';
 import { loadConversationContext, type ConversationContext } from './conversation-context';
-import { EVENTS_CHANNEL, NOTIFY, eventPayload } from './events';
+import { NOTIFY, eventPayload, publish } from './events';
+import { UNCERTAIN_REASONS } from './failures';
+import { Message } from '../schema/entities/message.entity';
+import { Channel } from '../schema/entities/channel.entity';
+import { channelIsRetrySafe } from '../connector/channels/retry-safe';
 import { execute } from '../schema/orm';
 
 export type PersistenceActivities = ReturnType<typeof createPersistenceActivities>;
@@ -27,17 +31,25 @@ export function createPersistenceActivities(ctx: ActivityContext) {
       );
     },
 
-    /** A send that gave up: the message shows FAILED with the reason (one statement, whatever the batch). */
+    /**
+     * A send that gave up (a day of retries, the connector gone): the message shows FAILED with
+     * the reason. A message left SENDING on a channel whose wire deduplicates nothing may have
+     * gone out, so it shows UNCERTAIN instead and is not resent without an agent.
+     */
     async markMessageFailed(input: { idempotencyKey: string; reason: string }): Promise<void> {
-      await execute(
-        ctx.orm,
-        `with failed as (
-           update messages set status = 'FAILED', failure_reason = ? where idempotency_key = ? and status = 'PENDING'
-           returning id, workspace_id, conversation_id
-         ) select pg_notify(?, json_build_object('type', 'messageUpdated', 'workspaceId', workspace_id, 'conversationId', conversation_id, 'messageId', id)::text)
-         from failed`,
-        [input.reason, input.idempotencyKey, EVENTS_CHANNEL],
-      );
+      const em = ctx.orm.em.fork();
+      const message = await em.findOne(Message, { idempotencyKey: input.idempotencyKey, status: { $in: ['PENDING', 'SENDING'] } });
+      if (!message) return;
+      const channel = await em.findOneOrFail(Channel, message.channelId);
+      const uncertain = message.status === 'SENDING' && !channelIsRetrySafe(channel.kind, channel.options ?? null);
+      await em.transactional(async (tx) => {
+        const moved = await tx.nativeUpdate(
+          Message,
+          { id: message.id, status: message.status },
+          uncertain ? { status: 'UNCERTAIN', failureReason: UNCERTAIN_REASONS.gaveUp(input.reason) } : { status: 'FAILED', failureReason: input.reason },
+        );
+        if (moved) await publish(tx, { type: 'messageUpdated', workspaceId: message.workspaceId, conversationId: message.conversationId, messageId: message.id });
+      });
     },
   };
 }

@@ -7,7 +7,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { ActivityContext } from '../activities/context';
 import { createMessagingActivities } from '../activities/messaging.activities';
 import { channelTaskQueue } from '../workflows/ids';
-import { Channel } from '../schema/entities/channel.entity';
+import { Channel, type ChannelOptions } from '../schema/entities/channel.entity';
 import type { ChannelAdapter } from './channels/port';
 import { createSimulatorChannel } from './channels/simulator/simulator.channel';
 
@@ -17,7 +17,7 @@ interface Session {
 }
 
 export interface SessionManager {
-  ensure(channelId: string, kind: string): Promise<void>;
+  ensure(channelId: string, kind: string, options?: ChannelOptions | null): Promise<void>;
   reconcile(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -27,8 +27,8 @@ export function createSessionManager(ctx: ActivityContext, connection: NativeCon
   const starting = new Map<string, Promise<void>>();
   let stopping = false;
 
-  async function start(channelId: string, kind: string): Promise<void> {
-    const adapter = adapterFor(ctx, channelId, kind);
+  async function start(channelId: string, kind: string, options: ChannelOptions | null): Promise<void> {
+    const adapter = adapterFor(ctx, channelId, kind, options);
     if (!adapter) return;
     const worker = await Worker.create({
       connection,
@@ -42,18 +42,18 @@ export function createSessionManager(ctx: ActivityContext, connection: NativeCon
   }
 
   return {
-    async ensure(channelId, kind) {
+    async ensure(channelId, kind, options = null) {
       if (stopping || sessions.has(channelId)) return;
       let pending = starting.get(channelId);
       if (!pending) {
-        pending = start(channelId, kind).finally(() => starting.delete(channelId));
+        pending = start(channelId, kind, options).finally(() => starting.delete(channelId));
         starting.set(channelId, pending);
       }
       await pending;
     },
     async reconcile() {
-      const channels = await ctx.orm.em.fork().find(Channel, {}, { fields: ['id', 'kind'] });
-      for (const channel of channels) await this.ensure(channel.id, channel.kind);
+      const channels = await ctx.orm.em.fork().find(Channel, {}, { fields: ['id', 'kind', 'options'] });
+      for (const channel of channels) await this.ensure(channel.id, channel.kind, channel.options ?? null);
     },
     async stop() {
       stopping = true;
@@ -65,10 +65,10 @@ export function createSessionManager(ctx: ActivityContext, connection: NativeCon
   };
 }
 
-function adapterFor(ctx: ActivityContext, channelId: string, kind: string): ChannelAdapter | null {
+function adapterFor(ctx: ActivityContext, channelId: string, kind: string, options: ChannelOptions | null): ChannelAdapter | null {
   switch (kind) {
     case 'SIMULATOR':
-      return createSimulatorChannel(ctx.orm, channelId);
+      return createSimulatorChannel(ctx.orm, channelId, options?.simulator);
     default:
       // BAILEYS and CLOUD_API adapters come with their own issue; their sends wait in Temporal until then.
       return null;

@@ -18,6 +18,7 @@ import { Migration20261123000000_spine } from './migrations/Migration20261123000
 import { Migration20261123010000_human_sla } from './migrations/Migration20261123010000_human_sla';
 import { Migration20261123020000_ingress } from './migrations/Migration20261123020000_ingress';
 import { Migration20261202004556_channel_status_check } from './migrations/Migration20261202004556_channel_status_check';
+import { Migration20261202010000_send_states } from './migrations/Migration20261202010000_send_states';
 
 /** Every table, described completely: migrations are generated from these (`npm run migration:create`). */
 export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings, SimulatorDelivery];
@@ -28,6 +29,7 @@ export const migrationsList = [
   { name: 'Migration20261123010000_human_sla', class: Migration20261123010000_human_sla },
   { name: 'Migration20261123020000_ingress', class: Migration20261123020000_ingress },
   { name: 'Migration20261202004556_channel_status_check', class: Migration20261202004556_channel_status_check },
+  { name: 'Migration20261202010000_send_states', class: Migration20261202010000_send_states },
 ];
 
 export type Orm = MikroORM;

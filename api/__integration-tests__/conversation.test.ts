@@ -133,7 +133,9 @@ it('marks a send the channel refuses FAILED with the reason, without retrying it
   expect(t.messages[1]).toMatchObject({ senderType: 'BOT', text: PRICE_REPLY, status: 'FAILED' });
   const [row] = await query(platform.databaseUrl, 'select failure_reason from messages where reply_to_id = $1', [message.id]);
   expect(row.failure_reason).toBe('+9990000001 is not on WhatsApp');
-  expect(await query(platform.databaseUrl, `select 1 from simulator_deliveries where to_phone = '+9990000001'`)).toHaveLength(0);
+  // The wire refused the one attempt it got, and it was not tried again.
+  const wire = await query(platform.databaseUrl, `select outcome from simulator_deliveries where to_phone = '+9990000001'`);
+  expect(wire).toEqual([{ outcome: 'REFUSED' }]);
 });
 
 it('stores a WhatsApp message delivered twice once, and replies once', async () => {

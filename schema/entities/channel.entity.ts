@@ -5,6 +5,11 @@ export const CHANNEL_KINDS = ['SIMULATOR', 'BAILEYS', 'CLOUD_API'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 export const CHANNEL_STATUSES = ['CONNECTED', 'DISCONNECTED', 'PENDING'] as const;
 export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];
+/** A channel's non-secret settings. */
+export interface ChannelOptions {
+  /** SIMULATOR only: false makes its wire deduplicate nothing, as the Cloud API's does. */
+  simulator?: { idempotentWire?: boolean };
+}
 
 /** A WhatsApp number connected to a workspace; credentials are encrypted at rest (schema/crypto.ts). */
 export const Channel = defineEntity({
@@ -18,6 +23,7 @@ export const Channel = defineEntity({
     status: p.enum(CHANNEL_STATUSES).default('CONNECTED'),
     // Lazy: lists and joins never load the sealed secrets; a channel adapter asks for them (populate).
     credentialsEncrypted: p.text().nullable().hidden().lazy(),
+    options: p.json<ChannelOptions>().nullable(),
     createdAt: p.datetime().defaultRaw('now()'),
   },
 });

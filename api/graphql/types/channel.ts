@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { builder } from '../builder';
 import { MANAGERS, requireAuth } from '../context';
 import { validate } from '../errors';
-import { Channel, CHANNEL_KINDS, CHANNEL_STATUSES, type ChannelKind, type ChannelStatus } from '../../../schema/entities/channel.entity';
+import { Channel, CHANNEL_KINDS, CHANNEL_STATUSES, type ChannelKind, type ChannelOptions, type ChannelStatus } from '../../../schema/entities/channel.entity';
 import { publish } from '../../../activities/events';
 import { encryptSecret } from '../../../schema/crypto';
 
@@ -23,11 +23,20 @@ export const ChannelType = builder.objectRef<Channel>('Channel').implement({
   }),
 });
 
+const SimulatorChannelInput = builder.inputType('SimulatorChannelInput', {
+  fields: (t) => ({
+    idempotentWire: t.boolean({
+      description: 'Default true: the wire takes a repeated send as the same message, as WhatsApp Web does. False: it deduplicates nothing, as the Cloud API.',
+    }),
+  }),
+});
+
 const CreateChannelInput = builder.inputType('CreateChannelInput', {
   fields: (t) => ({
     kind: t.field({ type: ChannelKindEnum, required: true }),
     name: t.string({ required: true }),
     credentials: t.string({ description: 'The channel\'s secrets as JSON (Cloud API token, …); stored encrypted, never returned.' }),
+    simulator: t.field({ type: SimulatorChannelInput, description: 'SIMULATOR only: how its wire behaves.' }),
   }),
 });
 
@@ -48,7 +57,9 @@ const createChannelSchema = z
     kind: z.enum(CHANNEL_KINDS),
     name: z.string().trim().min(1, 'is required').max(80, 'is longer than 80 characters'),
     credentials: z.string().max(MAX_CREDENTIALS, 'is longer than 16 KiB').nullish(),
+    simulator: z.object({ idempotentWire: z.boolean().nullish() }).nullish(),
   })
+  .refine((input) => !input.simulator || input.kind === 'SIMULATOR', { message: 'is only for SIMULATOR channels', path: ['simulator'] })
   .transform((input, issues) => {
     const credentials = parseCredentials(input.kind, input.credentials);
     if (typeof credentials === 'string') {
@@ -96,9 +107,10 @@ builder.mutationField('createChannel', (t) =>
       const status: ChannelStatus = input.kind === 'SIMULATOR' ? 'CONNECTED' : 'PENDING';
       const id = randomUUID();
       const credentialsEncrypted = input.credentials ? encryptSecret(ctx.config.encryptionKey, JSON.stringify(input.credentials), `channel:${id}`) : null;
+      const options: ChannelOptions | null = input.simulator?.idempotentWire == null ? null : { simulator: { idempotentWire: input.simulator.idempotentWire } };
       return ctx.orm.em.fork().transactional(async (tx) => {
         const em = tx as EntityManager;
-        const channel = em.create(Channel, { id, workspaceId, kind: input.kind, name: input.name, status, credentialsEncrypted });
+        const channel = em.create(Channel, { id, workspaceId, kind: input.kind, name: input.name, status, credentialsEncrypted, options });
         await em.flush();
         await publish(em, { type: 'channelAdded', workspaceId, channelId: id });
         return channel;

@@ -1,26 +1,80 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { execute, type Orm } from '../../../schema/orm';
+import type { ChannelOptions } from '../../../schema/entities/channel.entity';
+import type { SimulatorDeliveryOutcome } from '../../../schema/entities/simulator-delivery.entity';
 import type { ChannelAdapter, OutboundText } from '../port';
-import { PermanentChannelError } from '../port';
+import { NotAcceptedError, PermanentChannelError } from '../port';
 
 const MAX_TEXT = 4096;
-/** +999 is no country's code: the simulator treats such numbers as not on WhatsApp, so a failed send can be seen and tested. */
-export const SIMULATOR_UNREACHABLE_PREFIX = '+999';
 
 /**
- * The embedded channel: the "wire" is the simulator_deliveries table, unique on the idempotency
- * key, so a retried send lands once. The dashboard's phone panel reads the conversation itself.
+ * Numbers under +999 (no country's code) make the simulator's wire misbehave the way a real one
+ * can, so every send state can be seen and tested.
  */
-export function createSimulatorChannel(orm: Orm, channelId: string): ChannelAdapter {
+export const SIMULATOR_TEST_NUMBERS = {
+  /** Not on WhatsApp: every send is refused for good. */
+  notOnWhatsApp: '+9990',
+  /** The connection drops right after the wire took the message, on the first attempt of each key. */
+  dropsAfterSend: '+9991',
+  /** The wire is rate limited: it refuses the first attempt of each key with 429 and takes the next. */
+  rateLimited: '+9992',
+} as const;
+
+/**
+ * The embedded channel. Its "wire" is the simulator_deliveries table, which records every attempt
+ * it receives. By default the wire is idempotent the way WhatsApp Web is: the message carries a
+ * wire id derived from the idempotency key, and an attempt with an id already delivered is a
+ * DUPLICATE (a phone shows it once). With `idempotentWire: false` it is the Cloud API's wire: a
+ * new id per attempt, so a second attempt is a second message. The dashboard's phone panel reads
+ * the conversation itself.
+ */
+export function createSimulatorChannel(orm: Orm, channelId: string, options: ChannelOptions['simulator'] = {}): ChannelAdapter {
+  const idempotentWire = simulatorWireIsIdempotent(options);
+  const record = (message: OutboundText, wireId: string, outcome: Exclude<SimulatorDeliveryOutcome, 'DUPLICATE'>) =>
+    execute(
+      orm,
+      `insert into simulator_deliveries (id, channel_id, wire_id, idempotency_key, to_phone, text, outcome)
+       select ?, ?, ?, ?, ?, ?, case when ? = 'DELIVERED' and exists (
+         select 1 from simulator_deliveries where channel_id = ? and wire_id = ? and outcome <> 'REFUSED'
+       ) then 'DUPLICATE' else ? end`,
+      [randomUUID(), channelId, wireId, message.idempotencyKey, message.to, message.text, outcome, channelId, wireId, outcome],
+    );
+  const firstAttempt = async (message: OutboundText) => {
+    const [{ n }] = await execute<{ n: number }[]>(
+      orm,
+      'select count(*)::int as n from simulator_deliveries where channel_id = ? and idempotency_key = ?',
+      [channelId, message.idempotencyKey],
+    );
+    return n === 0;
+  };
+
   return {
+    retrySafe: idempotentWire,
     async send(message: OutboundText) {
-      if (message.text.length > MAX_TEXT) throw new PermanentChannelError(`text longer than ${MAX_TEXT} characters`);
-      if (message.to.startsWith(SIMULATOR_UNREACHABLE_PREFIX)) throw new PermanentChannelError(`${message.to} is not on WhatsApp`);
-      await execute(
-        orm,
-        'insert into simulator_deliveries (idempotency_key, channel_id, to_phone, text) values (?, ?, ?, ?) on conflict (idempotency_key) do nothing',
-        [message.idempotencyKey, channelId, message.to, message.text],
-      );
-      return { externalId: `sim:${message.idempotencyKey}` };
+      const wireId = idempotentWire ? wireIdFor(message.idempotencyKey) : `wamid.${randomUUID()}`;
+      const refusal =
+        message.text.length > MAX_TEXT ? new PermanentChannelError(`text longer than ${MAX_TEXT} characters`)
+        : message.to.startsWith(SIMULATOR_TEST_NUMBERS.notOnWhatsApp) ? new PermanentChannelError(`${message.to} is not on WhatsApp`)
+        : message.to.startsWith(SIMULATOR_TEST_NUMBERS.rateLimited) && (await firstAttempt(message)) ? new NotAcceptedError('429 Too Many Requests: rate limited, nothing was sent')
+        : null;
+      if (refusal) {
+        await record(message, wireId, 'REFUSED');
+        throw refusal;
+      }
+      const drops = message.to.startsWith(SIMULATOR_TEST_NUMBERS.dropsAfterSend) && (await firstAttempt(message));
+      await record(message, wireId, 'DELIVERED');
+      if (drops) throw Object.assign(new Error('socket hang up: the connection dropped after the message was written'), { code: 'ECONNRESET' });
+      return { externalId: wireId };
     },
   };
+}
+
+/** The simulator's wire is idempotent unless the channel was created with `idempotentWire: false`. */
+export function simulatorWireIsIdempotent(options: ChannelOptions['simulator']): boolean {
+  return options?.idempotentWire ?? true;
+}
+
+/** The same key gives the same id, in the form WhatsApp Web's message ids take. */
+function wireIdFor(idempotencyKey: string): string {
+  return `3EB0${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 20).toUpperCase()}`;
 }

@@ -1,0 +1,21 @@
+import { parseTestFaults } from './test-faults';
+
+describe('PARLEY_TEST_FAULTS', () => {
+  it('is off when unset', () => {
+    expect(parseTestFaults(undefined, undefined)).toEqual({ killAfterChannelSend: null });
+    expect(parseTestFaults('', 'production')).toEqual({ killAfterChannelSend: null });
+  });
+
+  it('reads kill-after-channel-send:<n>', () => {
+    expect(parseTestFaults('kill-after-channel-send:3', 'test')).toEqual({ killAfterChannelSend: 3 });
+  });
+
+  it('refuses to start with a fault in production', () => {
+    expect(() => parseTestFaults('kill-after-channel-send:1', 'production')).toThrow('refused with NODE_ENV=production');
+  });
+
+  it('names an unknown fault', () => {
+    expect(() => parseTestFaults('kill-after-channel-send:0', undefined)).toThrow('unknown fault "kill-after-channel-send:0"');
+    expect(() => parseTestFaults('crash-sometimes', undefined)).toThrow('expected kill-after-channel-send:<n>');
+  });
+});
