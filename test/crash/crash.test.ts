@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createWorkspace, gql, gqlOk, query, startPlatform, waitFor, type PlatformProcess } from '../support/platform';
 import { TEST_DATA, TEST_PG_PORT, TEST_TEMPORAL_PORT } from '../support/services-env';
 import { postgresDataDir } from '../../scripts/services';
+import { expectEachReplyOnceOnTheWire } from './wire';
 
 const MESSAGES = 200;
 const CONTACTS = 20;
@@ -82,8 +83,7 @@ async function expectExactlyOneReplyEach(databaseUrl: string, accepted: Set<stri
   const stored = new Set(counts.map((c) => c.inbound_id));
   for (const id of accepted) expect(stored.has(id)).toBe(true);
   expect(counts.filter((c) => c.replies !== 1)).toEqual([]);
-  const wire = await query<{ n: number }>(databaseUrl, `select count(*)::int as n from simulator_deliveries`);
-  expect(wire[0].n).toBe(counts.length);
+  await expectEachReplyOnceOnTheWire(databaseUrl, counts.length);
 }
 
 it('loses and duplicates nothing when the worker role is killed with kill -9 mid-load', async () => {
