@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { NODE, createWorkspace, gqlOk, query, startPlatform, type PlatformProcess, type TestWorkspace, waitFor } from '../../test/support/platform';
+import { SEND_ROW, createCloudLikeChannel, settledReply, simulateInbound, wireAttempts, type SendRow } from '../../test/support/sends';
 import { TEST_ENCRYPTION_KEY, TEST_JWT_SECRET, TEST_ROOT, TEST_TEMPORAL_ADDRESS } from '../../test/support/services-env';
 
 const REPLY = 'Our prices start at 10 EUR';
@@ -21,52 +22,20 @@ let cloudLikeChannelId: string;
 beforeAll(async () => {
   platform = await startPlatform();
   shop = await createWorkspace(platform.url, [{ keywords: ['price'], matchType: 'CONTAINS', reply: REPLY }]);
-  const { createChannel } = await gqlOk(
-    platform.url,
-    `mutation { createChannel(input: { kind: SIMULATOR, name: "Cloud-like", simulator: { idempotentWire: false } }) { id } }`,
-    {},
-    shop.token,
-  );
-  cloudLikeChannelId = createChannel.id;
+  cloudLikeChannelId = await createCloudLikeChannel(platform.url, shop.token);
 });
 
 afterAll(async () => {
   await platform?.stop();
 });
 
-interface Row {
-  id: string;
-  status: string;
-  failure_reason: string | null;
-  send_attempts: number;
-  external_id: string | null;
-  idempotency_key: string;
-  sending_at: Date | null;
-  sent_at: Date | null;
-}
-
-const ROW = 'select id, status, failure_reason, send_attempts, external_id, idempotency_key, sending_at, sent_at from messages';
-
-async function inbound(channelId: string, from: string, text = 'price?'): Promise<string> {
-  const { simulateInbound } = await gqlOk(platform.url, `mutation($i: SimulateInboundInput!) { simulateInbound(input: $i) { id } }`, { i: { channelId, from, text } }, shop.token);
-  return simulateInbound.id;
-}
-
-/** The reply to an inbound message once its send has ended (not PENDING, not SENDING). */
-async function settledReply(inboundId: string): Promise<Row> {
-  return waitFor(`the reply to ${inboundId} to settle`, async () => {
-    const [row] = await query<Row>(platform.databaseUrl, `${ROW} where reply_to_id = $1`, [inboundId]);
-    return row && !['PENDING', 'SENDING'].includes(row.status) && row;
-  }, 60_000);
-}
-
-async function wire(idempotencyKey: string) {
-  return query<{ wire_id: string; outcome: string }>(platform.databaseUrl, 'select wire_id, outcome from simulator_deliveries where idempotency_key = $1 order by delivered_at', [idempotencyKey]);
-}
+const inbound = (channelId: string, from: string, text = 'price?') => simulateInbound(platform.url, shop.token, channelId, from, text);
+const settled = (inboundId: string) => settledReply(platform.databaseUrl, inboundId);
+const wire = (idempotencyKey: string) => wireAttempts(platform.databaseUrl, idempotencyKey);
 
 it('goes PENDING → SENDING → SENT: an agent message is recorded PENDING, sent once under its wire id', async () => {
   const inboundId = await inbound(shop.channelId, '+4915100008001');
-  const botReply = await settledReply(inboundId);
+  const botReply = await settled(inboundId);
   expect(botReply).toMatchObject({ status: 'SENT', send_attempts: 1, failure_reason: null });
 
   const [{ conversation_id: conversationId }] = await query(platform.databaseUrl, 'select conversation_id from messages where id = $1', [inboundId]);
@@ -78,7 +47,7 @@ it('goes PENDING → SENDING → SENT: an agent message is recorded PENDING, sen
   );
   expect(sendMessage.status).toBe('PENDING');
   const sent = await waitFor('the agent message to be SENT', async () => {
-    const [row] = await query<Row>(platform.databaseUrl, `${ROW} where id = $1`, [sendMessage.id]);
+    const [row] = await query<SendRow>(platform.databaseUrl, `${SEND_ROW} where id = $1`, [sendMessage.id]);
     return row.status === 'SENT' && row;
   });
   expect(sent.send_attempts).toBe(1);
@@ -88,27 +57,27 @@ it('goes PENDING → SENDING → SENT: an agent message is recorded PENDING, sen
 });
 
 it('is FAILED with the reason when the channel refuses it for good, and not tried again', async () => {
-  const reply = await settledReply(await inbound(cloudLikeChannelId, '+9990000101'));
+  const reply = await settled(await inbound(cloudLikeChannelId, '+9990000101'));
   expect(reply).toMatchObject({ status: 'FAILED', failure_reason: '+9990000101 is not on WhatsApp', send_attempts: 1 });
   expect((await wire(reply.idempotency_key)).map((w) => w.outcome)).toEqual(['REFUSED']);
 });
 
 it('is UNCERTAIN after an ambiguous error on a wire without idempotency, and never sent blindly again', async () => {
   const from = '+9991000101';
-  const reply = await settledReply(await inbound(cloudLikeChannelId, from));
+  const reply = await settled(await inbound(cloudLikeChannelId, from));
   expect(reply.status).toBe('UNCERTAIN');
   expect(reply.failure_reason).toBe(
     'The send may have reached WhatsApp (socket hang up: the connection dropped after the message was written); not resent automatically.',
   );
   expect(reply.send_attempts).toBe(1);
   // A barrier: the conversation's next send runs after anything that could still touch the first.
-  const next = await settledReply(await inbound(cloudLikeChannelId, from, 'price again?'));
+  const next = await settled(await inbound(cloudLikeChannelId, from, 'price again?'));
   expect(next.status).toBe('UNCERTAIN');
   expect((await wire(reply.idempotency_key)).map((w) => w.outcome)).toEqual(['DELIVERED']);
 });
 
 it('retries a SENDING row after an ambiguous error on a wire with idempotency: the same wire id, shown once, SENT', async () => {
-  const reply = await settledReply(await inbound(shop.channelId, '+9991000102'));
+  const reply = await settled(await inbound(shop.channelId, '+9991000102'));
   expect(reply).toMatchObject({ status: 'SENT', send_attempts: 2, failure_reason: null });
   const attempts = await wire(reply.idempotency_key);
   expect(attempts).toEqual([
@@ -118,7 +87,7 @@ it('retries a SENDING row after an ambiguous error on a wire with idempotency: t
 });
 
 it('retries a send the wire did not accept (429), even on a wire without idempotency', async () => {
-  const reply = await settledReply(await inbound(cloudLikeChannelId, '+9992000101'));
+  const reply = await settled(await inbound(cloudLikeChannelId, '+9992000101'));
   expect(reply).toMatchObject({ status: 'SENT', send_attempts: 2 });
   const attempts = await wire(reply.idempotency_key);
   expect(attempts.map((a) => a.outcome)).toEqual(['REFUSED', 'DELIVERED']);
@@ -137,7 +106,7 @@ describe('the activities on the platform database', () => {
 
   async function conversationOf(channelId: string, from: string) {
     const inboundId = await inbound(channelId, from, 'hello');
-    await settledReply(inboundId);
+    await settled(inboundId);
     const [row] = await query(platform.databaseUrl, 'select conversation_id from messages where id = $1', [inboundId]);
     return row.conversation_id as string;
   }

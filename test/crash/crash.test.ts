@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createWorkspace, gql, gqlOk, query, startPlatform, waitFor, type PlatformProcess } from '../support/platform';
 import { TEST_DATA, TEST_PG_PORT, TEST_TEMPORAL_PORT } from '../support/services-env';
 import { postgresDataDir } from '../../scripts/services';
-import { expectEachReplyOnceOnTheWire } from './wire';
+import { expectEachReplyOnceOnTheWire } from '../support/sends';
 
 const MESSAGES = 200;
 const CONTACTS = 20;

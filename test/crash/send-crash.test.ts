@@ -5,7 +5,8 @@
  * same wire id and the phone shows it once; on a wire that deduplicates nothing the retry must
  * not send again: the message ends UNCERTAIN with the reason, and the wire has one attempt.
  */
-import { createWorkspace, gqlOk, query, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../support/platform';
+import { createWorkspace, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../support/platform';
+import { createCloudLikeChannel, replyRow, settledReply, simulateInbound, wireAttempts, type SendRow } from '../support/sends';
 
 const REPLY = 'Your order is confirmed.';
 const KILL_AFTER_FIRST_SEND = { PARLEY_TEST_FAULTS: 'kill-after-channel-send:1' };
@@ -19,13 +20,7 @@ let connector: PlatformProcess | undefined;
 beforeAll(async () => {
   platform = await startPlatform({ roles: 'api,worker' });
   shop = await createWorkspace(platform.url, [{ keywords: ['order'], matchType: 'CONTAINS', reply: REPLY }]);
-  const { createChannel } = await gqlOk(
-    platform.url,
-    `mutation { createChannel(input: { kind: SIMULATOR, name: "Cloud-like", simulator: { idempotentWire: false } }) { id } }`,
-    {},
-    shop.token,
-  );
-  cloudLikeChannelId = createChannel.id;
+  cloudLikeChannelId = await createCloudLikeChannel(platform.url, shop.token);
 });
 
 afterEach(async () => {
@@ -37,47 +32,15 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-interface ReplyRow {
-  id: string;
-  status: string;
-  failure_reason: string | null;
-  send_attempts: number;
-  external_id: string | null;
-  idempotency_key: string;
-}
-
-async function inbound(channelId: string, from: string, text: string): Promise<string> {
-  const { simulateInbound } = await gqlOk(
-    platform.url,
-    `mutation($i: SimulateInboundInput!) { simulateInbound(input: $i) { id } }`,
-    { i: { channelId, from, text } },
-    shop.token,
-  );
-  return simulateInbound.id;
-}
-
-async function reply(inboundId: string): Promise<ReplyRow | undefined> {
-  const [row] = await query<ReplyRow>(
-    platform.databaseUrl,
-    'select id, status, failure_reason, send_attempts, external_id, idempotency_key from messages where reply_to_id = $1',
-    [inboundId],
-  );
-  return row;
-}
-
-async function wire(idempotencyKey: string) {
-  return query<{ wire_id: string; outcome: string }>(
-    platform.databaseUrl,
-    'select wire_id, outcome from simulator_deliveries where idempotency_key = $1 order by delivered_at',
-    [idempotencyKey],
-  );
-}
+const inbound = (channelId: string, from: string, text: string) => simulateInbound(platform.url, shop.token, channelId, from, text);
+const reply = (inboundId: string) => replyRow(platform.databaseUrl, inboundId);
+const wire = (idempotencyKey: string) => wireAttempts(platform.databaseUrl, idempotencyKey);
 
 /**
  * Writes to the channel through a connector that dies right after the wire takes the reply;
  * returns the reply's row as the crash left it.
  */
-async function crashMidSend(channelId: string, from: string): Promise<{ inboundId: string; afterCrash: ReplyRow }> {
+async function crashMidSend(channelId: string, from: string): Promise<{ inboundId: string; afterCrash: SendRow }> {
   const dying = await startPlatform({ roles: 'connector', databaseUrl: platform.databaseUrl, env: KILL_AFTER_FIRST_SEND });
   const inboundId = await inbound(channelId, from, 'my order please');
   await waitFor('the connector to kill itself after the channel send', async () => dying.process.signalCode === 'SIGKILL', 60_000);
@@ -85,12 +48,9 @@ async function crashMidSend(channelId: string, from: string): Promise<{ inboundI
 }
 
 /** The reply once its send has ended, on a connector that is not killed. */
-async function settledAfterRestart(inboundId: string): Promise<ReplyRow> {
+async function settledAfterRestart(inboundId: string): Promise<SendRow> {
   connector = await startPlatform({ roles: 'connector', databaseUrl: platform.databaseUrl });
-  return waitFor('the retried send to end', async () => {
-    const row = await reply(inboundId);
-    return row && !['PENDING', 'SENDING'].includes(row.status) && row;
-  }, 90_000);
+  return settledReply(platform.databaseUrl, inboundId, 90_000);
 }
 
 it('on a wire with idempotency, the retry sends the same wire id and the message is SENT, shown once', async () => {
