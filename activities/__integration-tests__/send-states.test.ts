@@ -9,7 +9,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { NODE, createWorkspace, gqlOk, query, startPlatform, type PlatformProcess, type TestWorkspace, waitFor } from '../../test/support/platform';
+import { NODE, createWorkspace, gql, gqlOk, query, startPlatform, type PlatformProcess, type TestWorkspace, waitFor } from '../../test/support/platform';
 import { SEND_ROW, createCloudLikeChannel, settledReply, simulateInbound, wireAttempts, type SendRow } from '../../test/support/sends';
 import { TEST_ENCRYPTION_KEY, TEST_JWT_SECRET, TEST_ROOT, TEST_TEMPORAL_ADDRESS } from '../../test/support/services-env';
 
@@ -32,6 +32,13 @@ afterAll(async () => {
 const inbound = (channelId: string, from: string, text = 'price?') => simulateInbound(platform.url, shop.token, channelId, from, text);
 const settled = (inboundId: string) => settledReply(platform.databaseUrl, inboundId);
 const wire = (idempotencyKey: string) => wireAttempts(platform.databaseUrl, idempotencyKey);
+
+it('takes the simulator wire option only for a SIMULATOR channel', async () => {
+  const result = await gql(platform.url, `mutation { createChannel(input: { kind: CLOUD_API, name: "Cloud", simulator: { idempotentWire: false } }) { id } }`, {}, shop.token);
+  expect(result.errors?.[0]).toMatchObject({ message: 'simulator: is only for SIMULATOR channels', extensions: { code: 'BAD_USER_INPUT', field: 'simulator' } });
+  const [channel] = await query(platform.databaseUrl, 'select options from channels where id = $1', [cloudLikeChannelId]);
+  expect(channel.options).toEqual({ simulator: { idempotentWire: false } });
+});
 
 it('goes PENDING → SENDING → SENT: an agent message is recorded PENDING, sent once under its wire id', async () => {
   const inboundId = await inbound(shop.channelId, '+4915100008001');
