@@ -72,7 +72,7 @@ export function createMessagingActivities(ctx: ActivityContext, adapter: Channel
 async function sendOne(ctx: ActivityContext, adapter: ChannelAdapter, afterChannelSend: () => void, input: SendMessageInput): Promise<SendOutcome> {
   const started = await startAttempt(ctx, adapter, input);
   if (started.status === 'SENDING' && !started.attempt) {
-    await finish(ctx, started.id, 'UNCERTAIN', UNCERTAIN_REASONS.previousAttempt);
+    await endAttempt(ctx, input, started.id, 'UNCERTAIN', UNCERTAIN_REASONS.previousAttempt);
     return 'uncertain';
   }
   if (!started.attempt) return 'already';
@@ -85,16 +85,16 @@ async function sendOne(ctx: ActivityContext, adapter: ChannelAdapter, afterChann
     const reason = err instanceof Error ? err.message : String(err);
     switch (classifySendError(err)) {
       case 'permanent':
-        await finish(ctx, id, 'FAILED', reason);
+        await endAttempt(ctx, input, id, 'FAILED', reason);
         return 'failed';
       case 'not-accepted':
         // Nothing went out: back to PENDING, and the retry sends it on any wire.
-        await finish(ctx, id, 'PENDING', null);
+        await endAttempt(ctx, input, id, 'PENDING', null);
         throw err;
       case 'ambiguous':
         // The row stays SENDING: the retry sends the same wire id again.
         if (adapter.retrySafe) throw err;
-        await finish(ctx, id, 'UNCERTAIN', UNCERTAIN_REASONS.ambiguousError(reason));
+        await endAttempt(ctx, input, id, 'UNCERTAIN', UNCERTAIN_REASONS.ambiguousError(reason));
         return 'uncertain';
     }
   }
@@ -160,15 +160,11 @@ async function startAttempt(ctx: ActivityContext, adapter: ChannelAdapter, input
 }
 
 /** Ends (or, for PENDING, rewinds) the attempt that is out: only a row still SENDING moves. */
-async function finish(ctx: ActivityContext, id: string, status: 'FAILED' | 'UNCERTAIN' | 'PENDING', reason: string | null): Promise<void> {
+async function endAttempt(ctx: ActivityContext, input: SendMessageInput, id: string, status: 'FAILED' | 'UNCERTAIN' | 'PENDING', reason: string | null): Promise<void> {
   await execute(
     ctx.orm,
-    `with moved as (
-       update messages set status = ?, failure_reason = ? where id = ? and status = 'SENDING'
-       returning id, workspace_id, conversation_id
-     ) select pg_notify(?, json_build_object('type', 'messageUpdated', 'workspaceId', workspace_id, 'conversationId', conversation_id, 'messageId', id)::text)
-     from moved`,
-    [status, reason, id, EVENTS_CHANNEL],
+    `with moved as (update messages set status = ?, failure_reason = ? where id = ? and status = 'SENDING' returning id) select ${NOTIFY} from moved`,
+    [status, reason, id, messageUpdated(input, id)],
   );
 }
 
