@@ -91,6 +91,10 @@ it('retries a SENDING row after an ambiguous error on a wire with idempotency: t
     { wire_id: reply.external_id, outcome: 'DELIVERED' },
     { wire_id: reply.external_id, outcome: 'DUPLICATE' },
   ]);
+  // The agent's thread shows both attempts.
+  const [{ conversation_id: conversationId }] = await query(platform.databaseUrl, 'select conversation_id from messages where id = $1', [reply.id]);
+  const { conversation } = await gqlOk(platform.url, `query($id: ID!) { conversation(id: $id) { messages { id status sendAttempts } } }`, { id: conversationId }, shop.token);
+  expect(conversation.messages).toContainEqual({ id: reply.id, status: 'SENT', sendAttempts: 2 });
 });
 
 it('retries a send the wire did not accept (429), even on a wire without idempotency', async () => {

@@ -3,7 +3,7 @@ import { builder } from '../builder';
 import { DIRECTIONS, MESSAGE_STATUSES, SENDER_TYPES, Message } from '../../../schema/entities/message.entity';
 
 /** The Message entity's fields the API shows; a Message entity is one, so is what the ingress just stored. */
-export type MessageFields = Pick<Message, 'id' | 'conversationId' | 'direction' | 'senderType' | 'text' | 'status' | 'failureReason' | 'createdAt'>;
+export type MessageFields = Pick<Message, 'id' | 'conversationId' | 'direction' | 'senderType' | 'text' | 'status' | 'failureReason' | 'sendAttempts' | 'createdAt'>;
 
 export const MessageDirectionEnum = builder.enumType('MessageDirection', { values: DIRECTIONS });
 export const SenderTypeEnum = builder.enumType('SenderType', { values: SENDER_TYPES });
@@ -20,6 +20,7 @@ export const MessageType = builder.objectRef<MessageFields>('Message').implement
     text: t.exposeString('text'),
     status: t.field({ type: MessageStatusEnum, resolve: (m) => m.status }),
     failureReason: t.exposeString('failureReason', { nullable: true }),
+    sendAttempts: t.exposeInt('sendAttempts', { description: 'Channel calls made to send it (0 for an inbound message or one not tried yet).' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });

@@ -46,6 +46,7 @@ builder.mutationField('simulateInbound', (t) =>
           text: input.text,
           status: 'DELIVERED',
           failureReason: null,
+          sendAttempts: 0,
           createdAt: result.createdAt,
         };
         return message;
