@@ -4,7 +4,7 @@ import type { ChannelAdapter } from '../connector/channels/port';
 import { classifySendError } from '../connector/channels/port';
 import { UNCERTAIN_REASONS, permanentSendFailure } from './failures';
 import { afterChannelSendFault } from './test-faults';
-import { EVENTS_CHANNEL, NOTIFY, eventPayload } from './events';
+import { NOTIFY, eventPayload, notifyPerRow } from './events';
 import { execute } from '../schema/orm';
 import type { MessageStatus } from '../schema/entities/message.entity';
 
@@ -148,12 +148,12 @@ async function startAttempt(ctx: ActivityContext, adapter: ChannelAdapter, input
      ), started as (
        update messages m set status = 'SENDING', send_attempts = m.send_attempts + 1, sending_at = clock_timestamp()
        from prior where m.id = prior.id and (prior.status = 'PENDING' or (prior.status = 'SENDING' and ?::boolean))
-       returning m.id, m.text
+       returning m.id, m.text, m.workspace_id, m.conversation_id
      )
      select prior.id, prior.status, started.text,
-       case when started.id is not null then pg_notify(?, json_build_object('type', 'messageUpdated', 'workspaceId', ?::text, 'conversationId', ?::text, 'messageId', prior.id)::text) end
+       case when started.id is not null then ${notifyPerRow('messageUpdated', { workspaceId: 'started.workspace_id', conversationId: 'started.conversation_id', messageId: 'started.id' })} end
      from prior left join started on started.id = prior.id`,
-    [...(input.messageId ? [input.messageId, input.workspaceId] : [input.idempotencyKey]), adapter.retrySafe, EVENTS_CHANNEL, input.workspaceId, input.conversationId],
+    [...(input.messageId ? [input.messageId, input.workspaceId] : [input.idempotencyKey]), adapter.retrySafe],
   );
   if (!row) throw permanentSendFailure(`message ${input.messageId ?? input.idempotencyKey} does not exist`);
   return { id: row.id, status: row.status, attempt: row.text === null ? null : { id: row.id, text: row.text } };
