@@ -6,12 +6,16 @@
  * The simulator's test numbers make its wire drop the connection or rate-limit (see
  * SIMULATOR_TEST_NUMBERS). A killed connector mid-send is test/crash/send-crash.test.ts.
  */
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { NODE, createWorkspace, gql, gqlOk, query, startPlatform, type PlatformProcess, type TestWorkspace, waitFor } from '../../test/support/platform';
+import { Client, Connection } from '@temporalio/client';
+import { createWorkspace, gql, gqlOk, query, startPlatform, type PlatformProcess, type TestWorkspace, waitFor } from '../../test/support/platform';
 import { SEND_ROW, createCloudLikeChannel, settledReply, simulateInbound, wireAttempts, type SendRow } from '../../test/support/sends';
-import { TEST_ENCRYPTION_KEY, TEST_JWT_SECRET, TEST_ROOT, TEST_TEMPORAL_ADDRESS } from '../../test/support/services-env';
+import { TEST_ENCRYPTION_KEY, TEST_JWT_SECRET, TEST_TEMPORAL_ADDRESS } from '../../test/support/services-env';
+import { loadConfig } from '../config';
+import type { ActivityContext } from '../context';
+import { createMessagingActivities, type SendMessagesInput } from '../messaging.activities';
+import { createPersistenceActivities } from '../persistence.activities';
+import { createOrm } from '../../schema/orm';
+import { createSimulatorChannel } from '../../connector/channels/simulator/simulator.channel';
 
 const REPLY = 'Our prices start at 10 EUR';
 
@@ -106,14 +110,22 @@ it('retries a send the wire did not accept (429), even on a wire without idempot
 });
 
 describe('the activities on the platform database', () => {
-  /** The activity, run in a process of its own on the platform's database (run-activity.ts). */
-  async function runActivity(name: 'sendMessages' | 'markMessageFailed', input: object): Promise<unknown> {
-    const { stdout } = await promisify(execFile)(NODE, ['--import', 'tsx', path.join(__dirname, 'run-activity.ts'), name, JSON.stringify(input)], {
-      cwd: TEST_ROOT,
-      env: { ...process.env, DATABASE_URL: platform.databaseUrl, TEMPORAL_ADDRESS: TEST_TEMPORAL_ADDRESS, JWT_SECRET: TEST_JWT_SECRET, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY },
-    });
-    return JSON.parse(stdout);
-  }
+  // The activities as the connector and the worker build them, here in the test's process, on the platform's database.
+  let ctx: ActivityContext;
+  let connection: Connection;
+  beforeAll(async () => {
+    const config = loadConfig({ DATABASE_URL: platform.databaseUrl, TEMPORAL_ADDRESS: TEST_TEMPORAL_ADDRESS, JWT_SECRET: TEST_JWT_SECRET, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY });
+    connection = await Connection.connect({ address: config.temporalAddress });
+    ctx = { config, orm: await createOrm(config.databaseUrl, 2), temporal: new Client({ connection }) };
+  });
+  afterAll(async () => {
+    await ctx?.orm.close();
+    await connection?.close();
+  });
+
+  /** sendMessages as the connector of `input.channelId` (a simulator channel with an idempotent wire) runs it. */
+  const sendMessages = (input: SendMessagesInput) => createMessagingActivities(ctx, createSimulatorChannel(ctx.orm, input.channelId)).sendMessages(input);
+  const markMessageFailed = (input: { idempotencyKey: string; reason: string }) => createPersistenceActivities(ctx).markMessageFailed(input);
 
   async function conversationOf(channelId: string, from: string) {
     const inboundId = await inbound(channelId, from, 'hello');
@@ -125,7 +137,6 @@ describe('the activities on the platform database', () => {
   it('sends a batch in order: the message the channel refuses is FAILED and the rest still go', async () => {
     const to = '+4915100008101';
     const conversationId = await conversationOf(shop.channelId, to);
-    const sendMessages = (input: object) => runActivity('sendMessages', input);
     const keys = ['batch:1', 'batch:2', 'batch:3'];
     const texts = ['first', 'x'.repeat(4097), 'third'];
     const result = await sendMessages({
@@ -150,7 +161,6 @@ describe('the activities on the platform database', () => {
   });
 
   it('gives up a send: PENDING and SENDING on a wire with idempotency become FAILED, SENDING on one without becomes UNCERTAIN', async () => {
-    const markMessageFailed = (input: object) => runActivity('markMessageFailed', input);
     const rows = [
       { key: 'giveup:pending', channelId: shop.channelId, status: 'PENDING' },
       { key: 'giveup:sending-idempotent', channelId: shop.channelId, status: 'SENDING' },
