@@ -1,27 +1,40 @@
 /**
- * `npm start [-- --role api|worker|connector[,…]]`. Without a role it runs all three in this
- * process and, unless DATABASE_URL / TEMPORAL_ADDRESS point elsewhere, the embedded Postgres
- * and Temporal dev server too; it seeds the demo workspace and prints where to open things.
- * Ctrl-C stops everything it started; the data stays in .data/ for the next start.
+ * `npm start [-- --role api|worker|connector[,…]]`.
+ *
+ * With `--role` this process runs those roles itself against the services DATABASE_URL and
+ * TEMPORAL_ADDRESS name, unsupervised (scripts/run-roles.ts). Bare, it is the embedded default:
+ * it starts Postgres and the Temporal dev server (unless DATABASE_URL / TEMPORAL_ADDRESS point
+ * elsewhere) and supervises a child that runs all three roles, restarting it with backoff when it
+ * dies while the services stay up. Ctrl-C stops the child, then the services; data stays in .data/.
  */
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../activities/config';
-import { startPlatform, ROLES, type PlatformRole } from './platform';
 import { startPostgres, startTemporal, type RunningService } from './services';
-import { seedDemo, DEMO_LOGIN } from './seed';
+import { supervise, type Supervisor } from './supervisor';
 
-const log = (msg: string, err?: unknown) => console.log(`[parley] ${msg}${err ? `: ${(err as Error)?.stack ?? String(err)}` : ''}`);
+const log = (msg: string, err?: unknown) => {
+  if (err === undefined) console.log(`[parley] ${msg}`);
+  // Errors go to stderr, where the supervisor keeps the last lines for its crash report.
+  else console.error(`[parley] ${msg}: ${(err as Error)?.stack ?? String(err)}`);
+};
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { role: { type: 'string' } } });
-  const roles = parseRoles(values.role);
-  const embedded = roles.length === ROLES.length && !values.role;
+  if (values.role !== undefined) {
+    // Loaded only here: the supervisor never holds the ORM, Temporal's runtime or the api.
+    const { runRoles } = await import('./run-roles');
+    await runRoles(values.role, log);
+    return;
+  }
+  await runEmbedded();
+}
+
+async function runEmbedded(): Promise<void> {
   const dataDir = path.resolve(process.env.PARLEY_DATA_DIR ?? '.data');
   const services: RunningService[] = [];
+  let platform: Supervisor | undefined;
   let stopping = false;
-  let platform: Awaited<ReturnType<typeof startPlatform>> | undefined;
-
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -33,13 +46,13 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  const defaults: { databaseUrl?: string; temporalAddress?: string; temporalUiUrl?: string; seedDemo?: boolean } = { seedDemo: embedded };
-  if (embedded && !process.env.DATABASE_URL) {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, PARLEY_DATA_DIR: dataDir, PARLEY_SEED_DEMO: process.env.PARLEY_SEED_DEMO ?? 'true' };
+  if (!process.env.DATABASE_URL) {
     const pg = await startPostgres({ dataDir: path.join(dataDir, 'postgres'), port: Number(process.env.POSTGRES_PORT ?? 54329), database: 'parley', durable: true, log });
     services.push(pg);
-    defaults.databaseUrl = pg.url;
+    childEnv.DATABASE_URL = pg.url;
   }
-  if (embedded && !process.env.TEMPORAL_ADDRESS) {
+  if (!process.env.TEMPORAL_ADDRESS) {
     const temporal = await startTemporal({
       dbFile: path.join(dataDir, 'temporal.db'),
       port: Number(process.env.TEMPORAL_PORT ?? 7233),
@@ -47,37 +60,19 @@ async function main(): Promise<void> {
       log,
     });
     services.push(temporal);
-    defaults.temporalAddress = temporal.address;
-    defaults.temporalUiUrl = temporal.uiUrl;
+    childEnv.TEMPORAL_ADDRESS = temporal.address;
+    if (temporal.uiUrl && !process.env.TEMPORAL_UI_URL) childEnv.TEMPORAL_UI_URL = temporal.uiUrl;
   }
+  if (stopping) return;
 
-  const config = loadConfig(process.env, defaults);
-  platform = await startPlatform(config, roles, log);
-  if (config.seedDemo) {
-    const { created } = await seedDemo(platform.orm);
-    if (created) log('seeded the demo workspace');
-  }
-
-  log(`running roles: ${roles.join(', ')}`);
-  if (platform.apiUrl) {
-    console.log(`
-  Parley is running.
-    Dashboard     ${platform.apiUrl}/
-    GraphQL       ${platform.apiUrl}/graphql
-    Temporal UI   ${config.temporalUiUrl}
-    Demo login    ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}${config.seedDemo ? '' : ' (not seeded: PARLEY_SEED_DEMO=false)'}
-  Ctrl-C stops it; data stays in ${dataDir}.
-`);
-  }
-}
-
-function parseRoles(value: string | undefined): PlatformRole[] {
-  if (!value || value === 'all') return [...ROLES];
-  const roles = value.split(',').map((r) => r.trim());
-  for (const role of roles) {
-    if (!(ROLES as readonly string[]).includes(role)) throw new Error(`unknown role "${role}"; use ${ROLES.join(', ')} or all`);
-  }
-  return roles as PlatformRole[];
+  // The child runs this same file with `--role all`, under the same Node flags (heap budget, tsx).
+  platform = supervise({
+    name: 'platform',
+    command: process.execPath,
+    args: [...process.execArgv, fileURLToPath(import.meta.url), '--role', 'all'],
+    env: childEnv,
+    log: (line) => log(line),
+  });
 }
 
 main().catch((err) => {

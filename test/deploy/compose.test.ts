@@ -26,6 +26,7 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   container_name?: string;
   deploy?: { replicas?: number };
+  restart?: string;
 }
 
 /**
@@ -117,6 +118,12 @@ describe('docker-compose.yml', () => {
         'temporal-setup': { condition: 'service_completed_successfully' },
       });
     }
+  });
+
+  test('every long-running service restarts when it dies, unless an operator stopped it', () => {
+    for (const name of ['postgres', 'temporal', 'temporal-ui', 'qdrant', ...ROLES]) expect([name, services[name].restart]).toEqual([name, 'unless-stopped']);
+    // The one-shot setup retries a few times, then stays failed (a real error, not a crash loop).
+    expect(services['temporal-setup'].restart).toMatch(/^on-failure/);
   });
 
   test('refuses to render without JWT_SECRET, naming it', () => {
