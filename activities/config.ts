@@ -2,9 +2,8 @@
  * Every setting is an environment variable (listed with its default in .env.example).
  * Embedded mode (`npm start` without DATABASE_URL / TEMPORAL_ADDRESS) fills in the local services.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import crypto from 'node:crypto';
+import { localSecrets, readLocalSecrets } from './local-secrets';
 import { MAIN_TASK_QUEUE } from '../workflows/ids';
 import { parseTestFaults, type TestFaults } from './test-faults';
 
@@ -14,6 +13,8 @@ export interface Config {
   port: number;
   publicUrl: string;
   databaseUrl: string;
+  /** Runs the migrations when set (a role that owns the schema); the platform then connects as a role with DML rights only. */
+  migrationDatabaseUrl: string | null;
   databasePoolSize: number;
   temporalAddress: string;
   temporalNamespace: string;
@@ -39,13 +40,14 @@ type Env = Record<string, string | undefined>;
 export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {}): Config {
   const dataDir = path.resolve(env.PARLEY_DATA_DIR ?? '.data');
   const port = int(env.PORT, 3000);
-  const secrets = env.JWT_SECRET && env.ENCRYPTION_KEY ? null : localSecrets(dataDir, env);
+  const secrets = env.JWT_SECRET && env.ENCRYPTION_KEY ? null : tokenSecrets(dataDir, env);
   return {
     dataDir,
     host: env.HOST ?? '127.0.0.1',
     port,
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
     databaseUrl: required('DATABASE_URL', env.DATABASE_URL ?? defaults.databaseUrl),
+    migrationDatabaseUrl: env.MIGRATION_DATABASE_URL || null,
     databasePoolSize: int(env.DATABASE_POOL_SIZE, 10),
     temporalAddress: required('TEMPORAL_ADDRESS', env.TEMPORAL_ADDRESS ?? defaults.temporalAddress),
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
@@ -81,12 +83,8 @@ function required(name: string, value: string | undefined): string {
  * Without JWT_SECRET / ENCRYPTION_KEY in the environment (the embedded default), secrets are
  * generated once and kept in the data folder, readable only by its owner.
  */
-function localSecrets(dataDir: string, env: Env): { jwtSecret: string; encryptionKey: string } {
-  const file = path.join(dataDir, 'secrets.json');
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
-  if (env.NODE_ENV === 'production') throw new Error('JWT_SECRET and ENCRYPTION_KEY must be set in production');
-  const secrets = { jwtSecret: crypto.randomBytes(32).toString('base64'), encryptionKey: crypto.randomBytes(32).toString('base64') };
-  fs.mkdirSync(dataDir, { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
-  return secrets;
+function tokenSecrets(dataDir: string, env: Env): { jwtSecret: string; encryptionKey: string } {
+  const existing = readLocalSecrets(dataDir);
+  if (env.NODE_ENV === 'production' && !(existing.jwtSecret && existing.encryptionKey)) throw new Error('JWT_SECRET and ENCRYPTION_KEY must be set in production');
+  return localSecrets(dataDir, ['jwtSecret', 'encryptionKey']);
 }

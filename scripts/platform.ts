@@ -45,7 +45,7 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
   const stops: (() => Promise<unknown>)[] = [];
   const orm = await createOrm(config.databaseUrl, config.databasePoolSize);
   stops.push(() => orm.close());
-  await migrateOnce(orm, config.databaseUrl);
+  await migrateOnce(config, orm);
 
   const connection = await Connection.connect({ address: config.temporalAddress });
   stops.push(() => connection.close());
@@ -136,14 +136,25 @@ function workflowCode(): { workflowBundle: { codePath: string } } | { workflowsP
   return workflowBundleIsFresh() ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } } : { workflowsPath: path.join(WORKFLOWS_DIR, 'index.ts') };
 }
 
-/** Several processes may start at once against one database: one migrates, the others wait. */
-async function migrateOnce(orm: Orm, databaseUrl: string): Promise<void> {
+/**
+ * Several processes may start at once against one database: one migrates, the others wait.
+ * With MIGRATION_DATABASE_URL the migrations run as that role (the schema's owner), and the
+ * platform's own connections never need more than DML rights.
+ */
+async function migrateOnce(config: Config, orm: Orm): Promise<void> {
+  const url = config.migrationDatabaseUrl ?? config.databaseUrl;
   // A session lock needs one connection for its whole life, so not one from the pool.
-  const lock = new pg.Client({ connectionString: databaseUrl });
+  const lock = new pg.Client({ connectionString: url });
   await lock.connect();
   try {
     await lock.query('select pg_advisory_lock(7077001)');
-    await migrate(orm);
+    if (!config.migrationDatabaseUrl) return await migrate(orm);
+    const owner = await createOrm(url, 1);
+    try {
+      await migrate(owner);
+    } finally {
+      await owner.close();
+    }
   } finally {
     await lock.end();
   }

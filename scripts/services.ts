@@ -11,6 +11,8 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
 import { Connection } from '@temporalio/client';
+import type { PostgresPasswords } from '../activities/local-secrets';
+import { APP_ROLE, OWNER_ROLE, PG_HBA, SUPERUSER, provisionRoles, roleUrl, writeHba } from './postgres-roles';
 
 export interface RunningService {
   /** Stops the service if this process started or adopted it. */
@@ -24,7 +26,22 @@ export interface PostgresOptions {
   database: string;
   /** Tests trade durability for speed; the product never does. */
   durable: boolean;
+  /**
+   * Locks the server down (scripts/postgres-roles.ts): password auth, an owner role for the
+   * migrations and an app role with DML rights only. Without it (the test services) the
+   * superuser connects without a password, which keeps the suites simple and fast.
+   */
+  passwords?: PostgresPasswords;
   log?: (line: string) => void;
+}
+
+export interface RunningPostgres extends RunningService {
+  /** What the platform connects as: the app role when locked down, the superuser otherwise. */
+  url: string;
+  /** The owner role, for the migrations; null when not locked down (then `url` migrates). */
+  migrationUrl: string | null;
+  /** The superuser. */
+  adminUrl: string;
 }
 
 export interface TemporalOptions {
@@ -38,17 +55,25 @@ export interface TemporalOptions {
 
 export const SEARCH_ATTRIBUTES = ['WorkspaceId', 'ChannelId', 'ContactKey'] as const;
 
-export async function startPostgres(opts: PostgresOptions): Promise<RunningService & { url: string }> {
+export async function startPostgres(opts: PostgresOptions): Promise<RunningPostgres> {
   const binDir = findPostgresBinDir();
   const runAs = process.getuid?.() === 0 ? 'postgres' : null;
   const dataDir = reachableDataDir(path.resolve(opts.dataDir), runAs, opts.log);
-  const url = `postgres://parley@127.0.0.1:${opts.port}/${opts.database}`;
+  const passwords = opts.passwords;
+  const adminUrl = passwords ? roleUrl(SUPERUSER, passwords.superuser, opts.port, opts.database) : `postgres://${SUPERUSER}@127.0.0.1:${opts.port}/${opts.database}`;
+  const adminAt = (database: string) => adminUrl.replace(/\/[^/]+$/, `/${database}`);
 
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     fs.mkdirSync(dataDir, { recursive: true });
     if (runAs) execFileSync('chown', ['-R', `${runAs}:`, dataDir]);
     fs.chmodSync(dataDir, 0o700);
-    runBinary(runAs, path.join(binDir, 'initdb'), ['-D', dataDir, '-U', 'parley', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
+    const auth = passwords ? ['--auth=scram-sha-256', `--pwfile=${writePwFile(dataDir, runAs, passwords.superuser)}`] : ['--auth=trust'];
+    try {
+      runBinary(runAs, path.join(binDir, 'initdb'), ['-D', dataDir, '-U', SUPERUSER, ...auth, '-E', 'UTF8', '--locale=C.UTF-8']);
+      if (passwords) writeHba(dataDir);
+    } finally {
+      fs.rmSync(pwFilePath(dataDir), { force: true });
+    }
   }
 
   const adopted = adoptLivePid(readPostmasterPid(dataDir), 'postgres');
@@ -59,11 +84,17 @@ export async function startPostgres(opts: PostgresOptions): Promise<RunningServi
     if (!opts.durable) args.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
     pid = spawnDetached(runAs, path.join(binDir, 'postgres'), args, path.join(dataDir, 'server.log'));
   }
-  await waitFor(`Postgres on port ${opts.port}`, 30_000, () => canQuery(`postgres://parley@127.0.0.1:${opts.port}/postgres`));
-  await ensureDatabase(opts.port, opts.database);
-  opts.log?.(`postgres ${adopted ? 'adopted' : 'started'} (pid ${pid}) ${url}`);
+  await waitFor(`Postgres on port ${opts.port}`, 30_000, () => canQuery(adminAt('postgres')));
+  if (passwords) await requirePasswords(adminAt('postgres'), dataDir, passwords.superuser);
+  await ensureDatabase(adminAt('postgres'), opts.database);
+  if (passwords) await provisionRoles(opts.port, opts.database, passwords);
+  const url = passwords ? roleUrl(APP_ROLE, passwords.app, opts.port, opts.database) : adminUrl;
+  const migrationUrl = passwords ? roleUrl(OWNER_ROLE, passwords.owner, opts.port, opts.database) : null;
+  opts.log?.(`postgres ${adopted ? 'adopted' : 'started'} (pid ${pid}) on 127.0.0.1:${opts.port}, database ${opts.database}${passwords ? `, password auth, platform as ${APP_ROLE}` : ''}`);
   return {
     url,
+    migrationUrl,
+    adminUrl,
     pid,
     // SIGINT is Postgres's fast shutdown: it aborts open transactions and checkpoints.
     stop: () => stopPid(pid, 'SIGINT', 30_000),
@@ -98,6 +129,7 @@ export async function startTemporal(opts: TemporalOptions): Promise<RunningServi
     fs.writeFileSync(pidFile, String(pid));
   }
   await waitFor(`Temporal on ${address}`, 60_000, () => temporalServing(address));
+  privateTemporalFiles(dbFile);
   opts.log?.(`temporal ${adopted ? 'adopted' : 'started'} (pid ${pid}) ${address}`);
   return {
     address,
@@ -111,27 +143,42 @@ export async function startTemporal(opts: TemporalOptions): Promise<RunningServi
 }
 
 /**
- * Postgres refuses to run as root, so as root it runs as the `postgres` user, which must be
- * able to reach the data folder. A checkout under a private home is not: the data then lives
- * under /var/lib/parley, keyed by the folder it stands for.
+ * Temporal's state (every workflow's history) is readable by its owner only. The dev server makes
+ * its schema only in a file that does not exist yet, so the file is tightened once it is there
+ * (`npm start`'s umask 077 covers the moments before); SQLite gives the -wal and -shm files it
+ * creates later the database file's mode.
+ */
+function privateTemporalFiles(dbFile: string): void {
+  for (const file of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`, `${dbFile}.log`, `${dbFile}.pid`]) {
+    if (fs.existsSync(file)) fs.chmodSync(file, 0o600);
+  }
+}
+
+/**
+ * Postgres refuses to run as root, so as root it runs as the `postgres` user, which cannot enter
+ * the private (0700) data folder: its data then lives under /var/lib/parley, keyed by the folder
+ * it stands for. A data folder made inside the checkout before that (by an older version) stays.
  */
 export function postgresDataDir(dataDir: string): string {
   return reachableDataDir(path.resolve(dataDir), process.getuid?.() === 0 ? 'postgres' : null);
 }
 
+/** Whether a Postgres running as another user keeps its data inside `dataDir` (then it must stay traversable). */
+export function postgresInside(dataDir: string): boolean {
+  const pgData = postgresDataDir(path.join(dataDir, 'postgres'));
+  return process.getuid?.() === 0 && pgData.startsWith(path.resolve(dataDir) + path.sep);
+}
+
 function reachableDataDir(dataDir: string, runAs: string | null, log?: (line: string) => void): string {
-  if (!runAs) return dataDir;
-  const parent = path.dirname(dataDir);
-  fs.mkdirSync(parent, { recursive: true });
-  try {
-    execFileSync('runuser', ['-u', runAs, '--', 'test', '-x', parent], { stdio: 'ignore' });
-    return dataDir;
-  } catch {
-    const fallback = path.join('/var/lib/parley', createHash('sha1').update(dataDir).digest('hex').slice(0, 12), path.basename(dataDir));
-    fs.mkdirSync(path.dirname(fallback), { recursive: true });
-    log?.(`postgres: ${runAs} cannot reach ${parent}; keeping its data in ${fallback}`);
-    return fallback;
+  if (!runAs || fs.existsSync(path.join(dataDir, 'PG_VERSION'))) return dataDir;
+  const fallback = path.join('/var/lib/parley', createHash('sha1').update(dataDir).digest('hex').slice(0, 12), path.basename(dataDir));
+  // Explicit modes: `npm start` runs under umask 077, and the postgres user must pass through these.
+  for (const dir of ['/var/lib/parley', path.dirname(fallback)]) {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.chmodSync(dir, 0o711);
   }
+  log?.(`postgres: runs as ${runAs}, which cannot enter the private data folder; its data is in ${fallback}`);
+  return fallback;
 }
 
 function findPostgresBinDir(): string {
@@ -198,8 +245,37 @@ function clearStalePostgresLocks(dataDir: string, port: number): void {
   fs.rmSync(path.join(dataDir, `.s.PGSQL.${port}`), { force: true });
 }
 
-async function ensureDatabase(port: number, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: `postgres://parley@127.0.0.1:${port}/postgres` });
+/**
+ * A data folder made before the lockdown trusts every local connection: give the superuser its
+ * password, then switch to password auth (a reload, no restart). A no-op once locked down.
+ */
+async function requirePasswords(url: string, dataDir: string, superuserPassword: string): Promise<void> {
+  const hba = fs.readFileSync(path.join(dataDir, 'pg_hba.conf'), 'utf8');
+  if (hba === PG_HBA) return;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`ALTER ROLE ${SUPERUSER} WITH PASSWORD ${client.escapeLiteral(superuserPassword)}`);
+    if (writeHba(dataDir)) await client.query('SELECT pg_reload_conf()');
+  } finally {
+    await client.end();
+  }
+}
+
+function pwFilePath(dataDir: string): string {
+  return `${dataDir}.pwfile`;
+}
+
+/** initdb reads the superuser's password from a file: private, readable by the user it runs as. */
+function writePwFile(dataDir: string, runAs: string | null, password: string): string {
+  const file = pwFilePath(dataDir);
+  fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  if (runAs) execFileSync('chown', [`${runAs}:`, file]);
+  return file;
+}
+
+async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);

@@ -7,10 +7,12 @@
  * elsewhere) and supervises a child that runs all three roles, restarting it with backoff when it
  * dies while the services stay up. Ctrl-C stops the child, then the services; data stays in .data/.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startPostgres, startTemporal, type RunningService } from './services';
+import { localSecrets, privateDataDir } from '../activities/local-secrets';
+import { postgresInside, startPostgres, startTemporal, type RunningService } from './services';
 import { supervise, type Supervisor } from './supervisor';
 
 const log = (msg: string, err?: unknown) => {
@@ -31,7 +33,14 @@ async function main(): Promise<void> {
 }
 
 async function runEmbedded(): Promise<void> {
+  // Whatever this process and its children create (logs, the Temporal database, secrets) is private.
+  process.umask(0o077);
   const dataDir = path.resolve(process.env.PARLEY_DATA_DIR ?? '.data');
+  privateDataDir(dataDir);
+  // An older version put Postgres (running as user postgres) inside; it must still pass through.
+  const legacyPostgres = postgresInside(dataDir);
+  fs.chmodSync(dataDir, legacyPostgres ? 0o711 : 0o700);
+  if (legacyPostgres) log(`${dataDir} is 0711, not 0700: the Postgres data inside it belongs to the postgres user`);
   const services: RunningService[] = [];
   let platform: Supervisor | undefined;
   let stopping = false;
@@ -48,9 +57,17 @@ async function runEmbedded(): Promise<void> {
 
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PARLEY_DATA_DIR: dataDir, PARLEY_SEED_DEMO: process.env.PARLEY_SEED_DEMO ?? 'true' };
   if (!process.env.DATABASE_URL) {
-    const pg = await startPostgres({ dataDir: path.join(dataDir, 'postgres'), port: Number(process.env.POSTGRES_PORT ?? 54329), database: 'parley', durable: true, log });
+    const pg = await startPostgres({
+      dataDir: path.join(dataDir, 'postgres'),
+      port: Number(process.env.POSTGRES_PORT ?? 54329),
+      database: 'parley',
+      durable: true,
+      passwords: localSecrets(dataDir, ['postgres']).postgres,
+      log,
+    });
     services.push(pg);
     childEnv.DATABASE_URL = pg.url;
+    childEnv.MIGRATION_DATABASE_URL = pg.migrationUrl!;
   }
   if (!process.env.TEMPORAL_ADDRESS) {
     const temporal = await startTemporal({

@@ -12,6 +12,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { spawnPlatform } from '../../scripts/spawn-platform';
 import {
+  embeddedDatabaseUrl,
   TEST_DATA,
   TEST_ENCRYPTION_KEY,
   TEST_JWT_SECRET,
@@ -60,9 +61,7 @@ export async function createTestDatabase(): Promise<string> {
 
 export async function startPlatform(options: StartOptions = {}): Promise<PlatformProcess> {
   const embedded = options.embedded;
-  const databaseUrl = embedded
-    ? testDatabaseUrl('parley', embedded.postgresPort)
-    : (options.databaseUrl ?? (await createTestDatabase()));
+  let databaseUrl = embedded ? '' : (options.databaseUrl ?? (await createTestDatabase()));
   const roles = options.roles ?? 'api,worker,connector';
   const args = embedded ? [] : (options.args ?? ['--role', roles]);
   const env: Record<string, string | undefined> = {
@@ -90,6 +89,8 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     });
   }
   const { url, child, output, exited } = await spawnPlatform({ root: TEST_ROOT, args, env, api: embedded !== undefined || roles.includes('api'), detached: options.detached });
+  // The embedded Postgres takes a password, which npm start generated.
+  if (embedded) databaseUrl = embeddedDatabaseUrl(embedded.dataDir, embedded.postgresPort);
 
   return {
     url,

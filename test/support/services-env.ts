@@ -1,5 +1,6 @@
 /** Where the test services run; global-setup starts them, every suite reads this. */
 import path from 'node:path';
+import { readLocalSecrets } from '../../activities/local-secrets';
 
 export const TEST_ROOT = path.resolve(__dirname, '../..');
 /** Separate runs side by side (say, two developers' suites) each set their own dir and ports. */
@@ -15,4 +16,16 @@ export const CONTINUE_AS_NEW_EVENTS = 60;
 /** The one place a test builds a database URL: the test Postgres, or another on `port` (an embedded platform's). */
 export function testDatabaseUrl(database: string, port = TEST_PG_PORT): string {
   return `postgres://parley@127.0.0.1:${port}/${database}`;
+}
+
+/**
+ * The superuser of an embedded `npm start`'s Postgres in `dataDir` (password auth, with the
+ * password npm start generated into secrets.json): read once it has started.
+ */
+export function embeddedDatabaseUrl(dataDir: string, port: number): string {
+  const password = readLocalSecrets(dataDir).postgres?.superuser;
+  if (!password) throw new Error(`no Postgres passwords in ${dataDir}/secrets.json yet`);
+  const url = new URL(testDatabaseUrl('parley', port));
+  url.password = password;
+  return url.toString();
 }
