@@ -22,6 +22,10 @@ export interface Config {
   taskQueue: string;
   jwtSecret: string;
   encryptionKey: Buffer;
+  /** Keys ENCRYPTION_KEY replaced: Temporal payloads sealed under them still decode (activities/payload-codec.ts). */
+  previousEncryptionKeys: Buffer[];
+  /** Origins allowed to call the codec endpoint (the Temporal Web UI's). */
+  codecCorsOrigins: string[];
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
   outboxSweepMs: number;
@@ -41,20 +45,23 @@ export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {
   const dataDir = path.resolve(env.PARLEY_DATA_DIR ?? '.data');
   const port = int(env.PORT, 3000);
   const secrets = env.JWT_SECRET && env.ENCRYPTION_KEY ? null : tokenSecrets(dataDir, env);
+  const temporalUiUrl = env.TEMPORAL_UI_URL ?? defaults.temporalUiUrl ?? 'http://localhost:8233';
   return {
     dataDir,
     host: env.HOST ?? '127.0.0.1',
     port,
-    publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
+    publicUrl: publicUrlOf(env),
     databaseUrl: required('DATABASE_URL', env.DATABASE_URL ?? defaults.databaseUrl),
     migrationDatabaseUrl: env.MIGRATION_DATABASE_URL || null,
     databasePoolSize: int(env.DATABASE_POOL_SIZE, 10),
     temporalAddress: required('TEMPORAL_ADDRESS', env.TEMPORAL_ADDRESS ?? defaults.temporalAddress),
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
-    temporalUiUrl: env.TEMPORAL_UI_URL ?? defaults.temporalUiUrl ?? 'http://localhost:8233',
+    temporalUiUrl,
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? MAIN_TASK_QUEUE,
     jwtSecret: env.JWT_SECRET ?? secrets!.jwtSecret,
     encryptionKey: Buffer.from(env.ENCRYPTION_KEY ?? secrets!.encryptionKey, 'base64'),
+    previousEncryptionKeys: list(env.PREVIOUS_ENCRYPTION_KEYS).map((key) => Buffer.from(key, 'base64')),
+    codecCorsOrigins: list(env.CODEC_CORS_ORIGINS ?? new URL(temporalUiUrl).origin),
     accessTokenTtlSeconds: int(env.ACCESS_TOKEN_TTL_SECONDS, 15 * 60),
     refreshTokenTtlDays: int(env.REFRESH_TOKEN_TTL_DAYS, 30),
     outboxSweepMs: int(env.OUTBOX_SWEEP_MS, 5000),
@@ -72,6 +79,15 @@ function int(value: string | undefined, fallback: number): number {
   const n = Number(value);
   if (!Number.isFinite(n)) throw new Error(`expected a number, got "${value}"`);
   return n;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+/** Where the api is reached from outside: PUBLIC_URL, or localhost on PORT. */
+export function publicUrlOf(env: Env): string {
+  return env.PUBLIC_URL ?? `http://localhost:${int(env.PORT, 3000)}`;
 }
 
 function required(name: string, value: string | undefined): string {

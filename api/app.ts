@@ -11,6 +11,7 @@ import { schema } from './graphql/schema';
 import type { ApiDeps, GraphQLContext } from './graphql/context';
 import { cachedAccessTokenVerifier, TokenError, type AccessClaims } from './auth/tokens';
 import { healthRoutes } from './routes/health';
+import { codecRoutes } from './routes/codec';
 
 export interface AppOptions {
   /** The built dashboard (web/dist); served at / when present. */
@@ -49,6 +50,7 @@ export async function buildApp(deps: ApiDeps, options: AppOptions = {}): Promise
   app.addContentTypeParser('multipart/form-data', {}, (_req, _payload, done) => done(null));
 
   await healthRoutes(app, deps);
+  await codecRoutes(app, deps);
 
   if (options.webDist && fs.existsSync(path.join(options.webDist, 'index.html'))) {
     await app.register(fastifyStatic, { root: path.resolve(options.webDist), wildcard: false });

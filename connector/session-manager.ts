@@ -8,6 +8,7 @@ import type { ActivityContext } from '../activities/context';
 import { createMessagingActivities } from '../activities/messaging.activities';
 import { channelTaskQueue } from '../workflows/ids';
 import { Channel, type ChannelOptions } from '../schema/entities/channel.entity';
+import { payloadDataConverter } from '../activities/payload-codec';
 import type { ChannelAdapter } from './channels/port';
 import { createSimulatorChannel } from './channels/simulator/simulator.channel';
 
@@ -35,6 +36,7 @@ export function createSessionManager(ctx: ActivityContext, connection: NativeCon
       namespace: ctx.config.temporalNamespace,
       taskQueue: channelTaskQueue(channelId),
       activities: createMessagingActivities(ctx, adapter),
+      dataConverter: payloadDataConverter(ctx.config),
       maxConcurrentActivityTaskExecutions: 20,
     });
     const running = worker.run().catch((err) => log(`channel ${channelId} worker stopped`, err));

@@ -20,6 +20,7 @@ import { createSessionManager } from '../connector/session-manager';
 import { startOutboxSweeper } from '../connector/outbox';
 import { WORKFLOW_BUNDLE, WORKFLOWS_DIR, workflowBundleIsFresh } from './workflow-bundle';
 import { createIngress, type Ingress } from '../connector/inbound';
+import { payloadDataConverter } from '../activities/payload-codec';
 
 export const ROLES = ['api', 'worker', 'connector'] as const;
 export type PlatformRole = (typeof ROLES)[number];
@@ -49,7 +50,9 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
 
   const connection = await Connection.connect({ address: config.temporalAddress });
   stops.push(() => connection.close());
-  const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  // One data converter for the client and every worker: payloads are encrypted (activities/payload-codec.ts).
+  const dataConverter = payloadDataConverter(config);
+  const temporal = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
   const ctx: ActivityContext = { config, orm, temporal };
 
   let nativeConnection: NativeConnection | undefined;
@@ -74,6 +77,7 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
       connection: await native(),
       namespace: config.temporalNamespace,
       taskQueue: config.taskQueue,
+      dataConverter,
       ...workflowCode(),
       activities: createPersistenceActivities(ctx),
       // Bounded, so memory stays flat however many conversations there are; an evicted one replays.

@@ -49,6 +49,8 @@ export interface TemporalOptions {
   port: number;
   /** 0 runs headless (no Web UI). */
   uiPort: number;
+  /** The remote codec the Web UI decodes payloads with (the api's /codec). */
+  uiCodecEndpoint?: string;
   dynamicConfig?: Record<string, string | number | boolean>;
   log?: (line: string) => void;
 }
@@ -124,6 +126,7 @@ export async function startTemporal(opts: TemporalOptions): Promise<RunningServi
       ...Object.entries(opts.dynamicConfig ?? {}).flatMap(([k, v]) => ['--dynamic-config-value', `${k}=${JSON.stringify(v)}`]),
     ];
     if (opts.uiPort) args.push('--ui-port', String(opts.uiPort), '--ui-ip', '127.0.0.1');
+    if (opts.uiPort && opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
     else args.push('--headless');
     pid = spawnDetached(null, findTemporalBinary(), args, `${dbFile}.log`);
     fs.writeFileSync(pidFile, String(pid));

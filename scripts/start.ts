@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { localSecrets, privateDataDir } from '../activities/local-secrets';
+import { publicUrlOf } from '../activities/config';
 import { postgresInside, startPostgres, startTemporal, type RunningService } from './services';
 import { supervise, type Supervisor } from './supervisor';
 
@@ -74,6 +75,7 @@ async function runEmbedded(): Promise<void> {
       dbFile: path.join(dataDir, 'temporal.db'),
       port: Number(process.env.TEMPORAL_PORT ?? 7233),
       uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+      uiCodecEndpoint: `${publicUrlOf(process.env)}/codec`,
       log,
     });
     services.push(temporal);

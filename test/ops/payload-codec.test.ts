@@ -1,0 +1,168 @@
+/**
+ * Temporal payloads are encrypted end to end: a conversation's history read straight from the
+ * Temporal server holds neither the customer's text nor their phone number, and the api's codec
+ * endpoint (the Temporal Web UI's remote codec) decodes it only for an OWNER or ADMIN of the
+ * conversation's workspace.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { temporal as proto } from '@temporalio/proto';
+import { createWorkspace, gqlOk, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../support/platform';
+import { TEST_ENCRYPTION_KEY, TEST_ROOT, TEST_TEMPORAL_ADDRESS } from '../support/services-env';
+import { payloadDataConverter } from '../../activities/payload-codec';
+
+const REPLY = 'Your pineapple subscription is confirmed.';
+const PHONE = '+4915100007001';
+const TEXT = 'please renew my pineapple subscription, code 77-31-55';
+
+let platform: PlatformProcess;
+let shop: TestWorkspace;
+let connection: Connection;
+let history: proto.api.history.v1.IHistory;
+
+interface WirePayload {
+  metadata: Record<string, string>;
+  data: string;
+}
+
+beforeAll(async () => {
+  platform = await startPlatform();
+  shop = await createWorkspace(platform.url, [{ keywords: ['pineapple'], matchType: 'CONTAINS', reply: REPLY }]);
+  const { simulateInbound } = await gqlOk(
+    platform.url,
+    `mutation($i: SimulateInboundInput!) { simulateInbound(input: $i) { conversationId } }`,
+    { i: { channelId: shop.channelId, from: PHONE, text: TEXT } },
+    shop.token,
+  );
+  const conversation = await waitFor('the bot reply', async () => {
+    const { conversation } = await gqlOk(
+      platform.url,
+      `query($id: ID!) { conversation(id: $id) { workflowId messages { direction status text } } }`,
+      { id: simulateInbound.conversationId },
+      shop.token,
+    );
+    return conversation.messages.some((m: { direction: string; status: string }) => m.direction === 'OUTBOUND' && m.status === 'SENT') && conversation;
+  });
+  expect(conversation.messages.map((m: { text: string }) => m.text)).toEqual([TEXT, REPLY]);
+  // A client without the codec: what Temporal's database (and anyone reading it) holds.
+  connection = await Connection.connect({ address: TEST_TEMPORAL_ADDRESS });
+  history = await new Client({ connection }).workflow.getHandle(conversation.workflowId).fetchHistory();
+});
+
+afterAll(async () => {
+  await connection?.close();
+  await platform?.stop();
+});
+
+/** Every payload of the history's workflow inputs, signals and activity inputs and results, as the UI sends them. */
+function historyPayloads(): WirePayload[] {
+  const payloads = (history.events ?? []).flatMap((e) => [
+    ...(e.workflowExecutionStartedEventAttributes?.input?.payloads ?? []),
+    ...(e.workflowExecutionSignaledEventAttributes?.input?.payloads ?? []),
+    ...(e.activityTaskScheduledEventAttributes?.input?.payloads ?? []),
+    ...(e.activityTaskCompletedEventAttributes?.result?.payloads ?? []),
+  ]);
+  return payloads.map((p) => ({
+    metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    data: Buffer.from(p.data ?? []).toString('base64'),
+  }));
+}
+
+const text = (payloads: WirePayload[]) => payloads.map((p) => Buffer.from(p.data, 'base64').toString('utf8')).join('\n');
+const encoding = (p: WirePayload) => Buffer.from(p.metadata.encoding, 'base64').toString();
+
+async function decode(token: string | undefined, payloads: WirePayload[], origin?: string): Promise<Response> {
+  return fetch(`${platform.url}/codec/decode`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-namespace': 'default', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(origin ? { origin } : {}) },
+    body: JSON.stringify({ payloads }),
+  });
+}
+
+async function member(role: 'ADMIN' | 'AGENT'): Promise<string> {
+  const email = `${role.toLowerCase()}-${randomBytes(4).toString('hex')}@example.com`;
+  const password = `Quiet-${randomBytes(6).toString('hex')}-Harbour`;
+  await gqlOk(platform.url, `mutation($i: AddMemberInput!) { addMember(input: $i) { role } }`, { i: { email, name: role, password, role } }, shop.token);
+  const { signIn } = await gqlOk(platform.url, `mutation($i: SignInInput!) { signIn(input: $i) { accessToken } }`, { i: { email, password } });
+  return signIn.accessToken;
+}
+
+test('the history straight from Temporal holds no message text or reply, and the phone number only in the workflow id and ContactKey', () => {
+  const raw = Buffer.from(proto.api.history.v1.History.encode(history).finish());
+  expect(raw.length).toBeGreaterThan(1000);
+  for (const secret of ['pineapple', '77-31-55', REPLY]) expect([secret, raw.includes(secret)]).toEqual([secret, false]);
+  // The id scheme conversation:<channelId>:<contactKey> (DESIGN.md) and the ContactKey search
+  // attribute are not payloads: no codec reaches them. Everything else holds no phone number.
+  const started = history.events![0].workflowExecutionStartedEventAttributes!;
+  expect(started.workflowId).toContain(PHONE.slice(1));
+  const withoutIds = proto.api.history.v1.History.create({
+    events: history.events!.map((e, i) =>
+      i === 0 ? { ...e, workflowExecutionStartedEventAttributes: { ...started, workflowId: '', searchAttributes: null } } : e,
+    ),
+  });
+  expect(Buffer.from(proto.api.history.v1.History.encode(withoutIds).finish()).includes(PHONE.slice(1))).toBe(false);
+  const payloads = historyPayloads();
+  expect(payloads.length).toBeGreaterThan(3);
+  expect(new Set(payloads.map(encoding))).toEqual(new Set(['binary/encrypted']));
+});
+
+test('an OWNER and an ADMIN of the workspace get the payloads decoded', async () => {
+  for (const token of [shop.token, await member('ADMIN')]) {
+    const response = await decode(token, historyPayloads());
+    expect(response.status).toBe(200);
+    const { payloads } = (await response.json()) as { payloads: WirePayload[] };
+    expect(payloads.map(encoding)).toContain('json/plain');
+    expect(text(payloads)).toContain(TEXT);
+    expect(text(payloads)).toContain(PHONE.slice(1));
+  }
+});
+
+test("another workspace's OWNER gets the payloads back still encrypted", async () => {
+  const other = await createWorkspace(platform.url);
+  const response = await decode(other.token, historyPayloads());
+  expect(response.status).toBe(200);
+  const { payloads } = (await response.json()) as { payloads: WirePayload[] };
+  expect(payloads).toEqual(historyPayloads());
+  expect(text(payloads)).not.toContain('pineapple');
+});
+
+test('an AGENT of the workspace, a missing token and a bad one are refused', async () => {
+  const agent = await decode(await member('AGENT'), historyPayloads());
+  expect(agent.status).toBe(403);
+  expect(await agent.json()).toEqual({ error: 'only an OWNER or ADMIN of the workspace may decode its payloads' });
+  expect((await decode(undefined, historyPayloads())).status).toBe(401);
+  expect((await decode('not-a-token', historyPayloads())).status).toBe(401);
+});
+
+test('a tampered scope does not decode, even for the owner', async () => {
+  const other = await createWorkspace(platform.url);
+  const channelOfShop = Buffer.from(`channel:${shop.channelId}`).toString('base64');
+  const forged = historyPayloads().map((p) => ({ ...p, metadata: { ...p.metadata, 'parley-scope': Buffer.from(`channel:${other.channelId}`).toString('base64') } }));
+  expect(historyPayloads()[0].metadata['parley-scope']).toBe(channelOfShop);
+  // The forged scope names the other workspace's channel; its owner still cannot read the payload.
+  const response = await decode(other.token, forged);
+  expect(response.status).toBe(200);
+  const { payloads } = (await response.json()) as { payloads: WirePayload[] };
+  expect(payloads).toEqual(forged);
+  expect(text(payloads)).not.toContain('pineapple');
+});
+
+test('the Temporal UI origin gets CORS grants for the codec; a foreign origin does not', async () => {
+  const preflight = await fetch(`${platform.url}/codec/decode`, {
+    method: 'OPTIONS',
+    headers: { origin: 'http://localhost:8233', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, x-namespace' },
+  });
+  expect(preflight.status).toBe(204);
+  expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:8233');
+  expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+  const foreign = await decode(shop.token, [], 'https://evil.example');
+  expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+});
+
+test('the encrypted history replays against the workflow code through the same data converter', async () => {
+  const bundle = path.join(TEST_ROOT, 'dist/workflows.js');
+  const dataConverter = payloadDataConverter({ encryptionKey: Buffer.from(TEST_ENCRYPTION_KEY, 'base64') });
+  await Worker.runReplayHistory({ workflowBundle: { codePath: bundle }, dataConverter }, history, 'encrypted conversation');
+});
