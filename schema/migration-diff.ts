@@ -56,13 +56,16 @@ function withDatabase(url: URL, database: string): string {
 export async function withPostgresServer<T>(work: (serverUrl: string) => Promise<T>): Promise<T> {
   if (process.env.DATABASE_URL) return work(process.env.DATABASE_URL);
   const { isPortFree, startPostgres } = await import('../scripts/services');
-  const dataDir = path.resolve(process.env.PARLEY_DATA_DIR ?? '.data', 'postgres');
+  const { localSecrets } = await import('../activities/local-secrets');
+  const parleyData = path.resolve(process.env.PARLEY_DATA_DIR ?? '.data');
   const port = Number(process.env.POSTGRES_PORT ?? 54329);
   // A running `npm start` keeps its Postgres: it is adopted for the call, never stopped.
   const startedHere = await isPortFree(port);
-  const server = await startPostgres({ dataDir, port, database: 'parley', durable: true });
+  // Locked down as `npm start` runs it; the scratch database needs the superuser.
+  const passwords = localSecrets(parleyData, ['postgres']).postgres;
+  const server = await startPostgres({ dataDir: path.join(parleyData, 'postgres'), port, database: 'parley', durable: true, passwords });
   try {
-    return await work(server.url);
+    return await work(server.adminUrl);
   } finally {
     if (startedHere) await server.stop();
   }
