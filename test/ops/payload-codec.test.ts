@@ -113,7 +113,8 @@ test('an OWNER and an ADMIN of the workspace get the payloads decoded', async ()
     const response = await decode(token, historyPayloads());
     expect(response.status).toBe(200);
     const { payloads } = (await response.json()) as { payloads: WirePayload[] };
-    expect(payloads.map(encoding)).toContain('json/plain');
+    // Every payload: workflow input, signal, activity arguments and results all carry their channel's scope.
+    expect(payloads.map(encoding).filter((e) => e === 'binary/encrypted')).toEqual([]);
     expect(text(payloads)).toContain(TEXT);
     expect(text(payloads)).toContain(PHONE.slice(1));
   }
