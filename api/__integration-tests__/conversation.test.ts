@@ -8,7 +8,8 @@ import path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { temporal as temporalProto } from '@temporalio/proto';
 import { createWorkspace, freePort, gql, gqlOk, query, startPlatform, subscribe, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
-import { CONTINUE_AS_NEW_EVENTS, TEST_TEMPORAL_ADDRESS } from '../../test/support/services-env';
+import { CONTINUE_AS_NEW_EVENTS, TEST_TEMPORAL_ADDRESS, TEST_ENCRYPTION_KEY } from '../../test/support/services-env';
+import { payloadDataConverter } from '../../activities/payload-codec';
 import { inboundSignal, stateQuery, type ConversationState } from '../../workflows/conversation.workflow';
 
 const PRICE_REPLY = 'Our prices start at 10 EUR';
@@ -25,7 +26,8 @@ beforeAll(async () => {
   platform = await startPlatform({ env: { METRICS_BIND_ADDRESS: metricsAddress } });
   shop = await createWorkspace(platform.url, [{ keywords: ['price'], matchType: 'CONTAINS', reply: PRICE_REPLY }]);
   connection = await Connection.connect({ address: TEST_TEMPORAL_ADDRESS });
-  temporal = new Client({ connection });
+  // The platform's data converter: its payloads are encrypted under the test key (activities/payload-codec.ts).
+  temporal = new Client({ connection, dataConverter: payloadDataConverter({ encryptionKey: Buffer.from(TEST_ENCRYPTION_KEY, 'base64') }) });
 });
 
 afterAll(async () => {

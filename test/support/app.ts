@@ -13,6 +13,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { loadConfig, type Config } from '../../activities/config';
 import { listenEvents } from '../../activities/event-listener';
+import { payloadDataConverter } from '../../activities/payload-codec';
 import { buildApp } from '../../api/app';
 import type { ApiDeps } from '../../api/graphql/context';
 import { createLive } from '../../api/live';
@@ -69,7 +70,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     await migrate(orm);
     const connection = await Connection.connect({ address: config.temporalAddress });
     stops.push(() => connection.close());
-    const temporal = new Client({ connection, namespace: config.temporalNamespace });
+    const temporal = new Client({ connection, namespace: config.temporalNamespace, dataConverter: payloadDataConverter(config) });
     const live = createLive(orm, log);
     const events = await listenEvents(config.databaseUrl, (e) => live.onEvent(e), log);
     stops.push(() => events.close());
