@@ -2,20 +2,26 @@ import { parseTestFaults } from './test-faults';
 
 describe('PARLEY_TEST_FAULTS', () => {
   it('is off when unset', () => {
-    expect(parseTestFaults(undefined, undefined)).toEqual({ killAfterChannelSend: null });
-    expect(parseTestFaults('', 'production')).toEqual({ killAfterChannelSend: null });
+    expect(parseTestFaults(undefined, undefined)).toEqual({ killAfterChannelSend: null, killAfterCommandRecorded: false });
+    expect(parseTestFaults('', 'production')).toEqual({ killAfterChannelSend: null, killAfterCommandRecorded: false });
   });
 
   it('reads kill-after-channel-send:<n>', () => {
-    expect(parseTestFaults('kill-after-channel-send:3', 'test')).toEqual({ killAfterChannelSend: 3 });
+    expect(parseTestFaults('kill-after-channel-send:3', 'test')).toEqual({ killAfterChannelSend: 3, killAfterCommandRecorded: false });
+  });
+
+  it('reads kill-after-command-recorded, alone or in a list', () => {
+    expect(parseTestFaults('kill-after-command-recorded', 'test')).toEqual({ killAfterChannelSend: null, killAfterCommandRecorded: true });
+    expect(parseTestFaults(' kill-after-channel-send:2 , kill-after-command-recorded', undefined)).toEqual({ killAfterChannelSend: 2, killAfterCommandRecorded: true });
   });
 
   it('refuses to start with a fault in production', () => {
     expect(() => parseTestFaults('kill-after-channel-send:1', 'production')).toThrow('refused with NODE_ENV=production');
+    expect(() => parseTestFaults('kill-after-command-recorded', 'production')).toThrow('refused with NODE_ENV=production');
   });
 
   it('names an unknown fault', () => {
     expect(() => parseTestFaults('kill-after-channel-send:0', undefined)).toThrow('unknown fault "kill-after-channel-send:0"');
-    expect(() => parseTestFaults('crash-sometimes', undefined)).toThrow('expected kill-after-channel-send:<n>');
+    expect(() => parseTestFaults('crash-sometimes', undefined)).toThrow('expected kill-after-channel-send:<n> or kill-after-command-recorded');
   });
 });

@@ -1,25 +1,37 @@
 /**
- * Fault injection for the crash tests: `PARLEY_TEST_FAULTS=kill-after-channel-send:<n>` makes
- * the process SIGKILL itself right after the channel accepted its n-th send on a channel and
- * before that send is marked SENT. Refused in production.
+ * Fault injection for the crash tests: `PARLEY_TEST_FAULTS` is a comma list of points where the
+ * process SIGKILLs itself, so a test can die exactly between two steps. Refused in production.
+ * - `kill-after-channel-send:<n>`: right after the channel accepted its n-th send on a channel and
+ *   before that send is marked SENT;
+ * - `kill-after-command-recorded`: right after the API recorded an agent command and before it
+ *   delivered it to the conversation workflow.
  */
 
 export interface TestFaults {
   /** Die after this many accepted sends on one channel; null: never. */
   killAfterChannelSend: number | null;
+  /** Die between recording an agent command and delivering it. */
+  killAfterCommandRecorded: boolean;
 }
 
-export const NO_FAULTS: TestFaults = { killAfterChannelSend: null };
+export const NO_FAULTS: TestFaults = { killAfterChannelSend: null, killAfterCommandRecorded: false };
 
 const KILL_AFTER_CHANNEL_SEND = /^kill-after-channel-send:([1-9]\d*)$/;
+const KILL_AFTER_COMMAND_RECORDED = 'kill-after-command-recorded';
 
 /** Reads PARLEY_TEST_FAULTS; throws (a startup error) for an unknown fault or in production. */
 export function parseTestFaults(value: string | undefined, nodeEnv: string | undefined): TestFaults {
-  if (!value) return NO_FAULTS;
+  const items = (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  if (items.length === 0) return NO_FAULTS;
   if (nodeEnv === 'production') throw new Error('PARLEY_TEST_FAULTS is for crash tests and is refused with NODE_ENV=production');
-  const match = KILL_AFTER_CHANNEL_SEND.exec(value.trim());
-  if (!match) throw new Error(`PARLEY_TEST_FAULTS: unknown fault "${value}"; expected kill-after-channel-send:<n>`);
-  return { killAfterChannelSend: Number(match[1]) };
+  const faults = { ...NO_FAULTS };
+  for (const item of items) {
+    const send = KILL_AFTER_CHANNEL_SEND.exec(item);
+    if (send) faults.killAfterChannelSend = Number(send[1]);
+    else if (item === KILL_AFTER_COMMAND_RECORDED) faults.killAfterCommandRecorded = true;
+    else throw new Error(`PARLEY_TEST_FAULTS: unknown fault "${item}"; expected kill-after-channel-send:<n> or ${KILL_AFTER_COMMAND_RECORDED}`);
+  }
+  return faults;
 }
 
 /** Called between a channel's accepted send and its SENT mark; counts that channel's sends. */
@@ -28,4 +40,9 @@ export function afterChannelSendFault(faults: TestFaults): () => void {
   return () => {
     if (faults.killAfterChannelSend !== null && ++sends >= faults.killAfterChannelSend) process.kill(process.pid, 'SIGKILL');
   };
+}
+
+/** Called between recording an agent command and delivering it. */
+export function afterCommandRecordedFault(faults: TestFaults): void {
+  if (faults.killAfterCommandRecorded) process.kill(process.pid, 'SIGKILL');
 }
