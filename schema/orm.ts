@@ -12,6 +12,7 @@ import { Message } from './entities/message.entity';
 import { KeywordRule } from './entities/keyword-rule.entity';
 import { BotSettings } from './entities/bot-settings.entity';
 import { SimulatorDelivery } from './entities/simulator-delivery.entity';
+import { ConversationCommand } from './entities/conversation-command.entity';
 import { PostgresNamingStrategy } from './naming';
 import { ForwardMigrationGenerator } from './migration-generator';
 import { Migration20261123000000_spine } from './migrations/Migration20261123000000_spine';
@@ -19,9 +20,10 @@ import { Migration20261123010000_human_sla } from './migrations/Migration2026112
 import { Migration20261123020000_ingress } from './migrations/Migration20261123020000_ingress';
 import { Migration20261202004556_channel_status_check } from './migrations/Migration20261202004556_channel_status_check';
 import { Migration20261202010000_send_states } from './migrations/Migration20261202010000_send_states';
+import { Migration20261202020000_commands } from './migrations/Migration20261202020000_commands';
 
 /** Every table, described completely: migrations are generated from these (`npm run migration:create`). */
-export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings, SimulatorDelivery];
+export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings, SimulatorDelivery, ConversationCommand];
 
 /** Every committed migration, in order (`npm run migration:create` writes new ones to schema/migrations). */
 export const migrationsList = [
@@ -30,6 +32,7 @@ export const migrationsList = [
   { name: 'Migration20261123020000_ingress', class: Migration20261123020000_ingress },
   { name: 'Migration20261202004556_channel_status_check', class: Migration20261202004556_channel_status_check },
   { name: 'Migration20261202010000_send_states', class: Migration20261202010000_send_states },
+  { name: 'Migration20261202020000_commands', class: Migration20261202020000_commands },
 ];
 
 export type Orm = MikroORM;
