@@ -11,6 +11,7 @@ import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@t
 import type { Config } from '../activities/config';
 import type { ActivityContext } from '../activities/context';
 import { createPersistenceActivities } from '../activities/persistence.activities';
+import { createCommandActivities } from '../activities/commands.activities';
 import { listenEvents, type EventListener } from '../activities/event-listener';
 import type { ParleyEvent } from '../activities/events';
 import { createOrm, migrate, type Orm } from '../schema/orm';
@@ -79,7 +80,7 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
       taskQueue: config.taskQueue,
       dataConverter,
       ...workflowCode(),
-      activities: createPersistenceActivities(ctx),
+      activities: { ...createPersistenceActivities(ctx), ...createCommandActivities(ctx) },
       // Bounded, so memory stays flat however many conversations there are; an evicted one replays.
       maxCachedWorkflows: config.workerMaxCachedWorkflows,
     });

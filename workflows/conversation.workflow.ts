@@ -1,11 +1,13 @@
 import * as wf from '@temporalio/workflow';
 import type { PersistenceActivities } from '../activities/persistence.activities';
 import type { MessagingActivities, OutgoingMessage } from '../activities/messaging.activities';
+import type { CommandActivities } from '../activities/commands.activities';
 import type { ConversationContext } from '../activities/conversation-context';
-import { routeInbound, slaDeadlineAfterInbound, type ConversationMode, type RuleSnapshot, type SettingsSnapshot } from './routing';
-import { agentMessageKey, botReplyKey, channelTaskQueue, slaFallbackKey } from './ids';
+import { routeInbound, slaDeadlineAfterInbound, type ConversationMode, type Route, type RuleSnapshot, type SettingsSnapshot } from './routing';
+import { agentMessageKey, botReplyKey, channelTaskQueue, resendKey, slaFallbackKey } from './ids';
 import { channelSend, quickIo } from './presets';
-import { CONVERSATION_SIGNALS as S, CONVERSATION_STATE_QUERY } from './signals';
+import { nextDeadline } from './deadlines';
+import type { AgentCommand, CommandResult } from './signals';
 
 /** An inbound WhatsApp message, already persisted by the ingress (connector/inbound.ts). */
 export interface InboundMessage {
@@ -30,6 +32,9 @@ export interface ConversationInput {
 
 type ConversationEvent =
   | { type: 'inbound'; message: InboundMessage }
+  /** A message a command queued (an agent's reply, a resent copy): its row exists, PENDING. */
+  | { type: 'send'; message: OutgoingMessage }
+  // The three below come only from the signals of the API before commands were durable.
   | { type: 'agentMessage'; messageId: string }
   | { type: 'takeOver' }
   | { type: 'release' };
@@ -42,19 +47,25 @@ export interface ConversationState {
   settingsVersion?: string | null;
   /** WhatsApp ids already handled, newest last, bounded. */
   seen: string[];
+  /** Agent command ids already applied, newest last, bounded: a redelivered command is applied once. */
+  commands?: string[];
   queue: ConversationEvent[];
   handled: number;
   /** Human mode: when agents get reminded (epoch ms), and the message the customer waits on since. */
   sla: { deadline: number; messageId: string } | null;
 }
 
-export const inboundSignal = wf.defineSignal<[InboundMessage]>(S.inbound);
-export const agentMessageSignal = wf.defineSignal<[{ messageId: string }]>(S.agentMessage);
-export const takeOverSignal = wf.defineSignal(S.takeOver);
-export const releaseSignal = wf.defineSignal(S.release);
-export const stateQuery = wf.defineQuery<ConversationState>(CONVERSATION_STATE_QUERY);
+export const inboundSignal = wf.defineSignal<[InboundMessage]>('inbound');
+/** An agent command (signals.ts); update id = command id. Returns once its effect is in Postgres. */
+export const commandUpdate = wf.defineUpdate<CommandResult, [AgentCommand]>('command');
+export const stateQuery = wf.defineQuery<ConversationState>('state');
+/** The API's signals before commands were durable; kept so conversations that received one still replay. */
+export const agentMessageSignal = wf.defineSignal<[{ messageId: string }]>('agentMessage');
+export const takeOverSignal = wf.defineSignal('takeOver');
+export const releaseSignal = wf.defineSignal('release');
 
 const SEEN_LIMIT = 500;
+const COMMANDS_LIMIT = 500;
 /**
  * Events one run handles before it continues as new, well before the server's own suggestion:
  * short histories keep the replay of a conversation evicted from the worker's cache cheap.
@@ -62,8 +73,19 @@ const SEEN_LIMIT = 500;
 const EVENTS_PER_RUN = 100;
 /** A conversation quiet this long ends; the next message starts it again from Postgres. */
 const IDLE_MS = 7 * 24 * 3600 * 1000;
+/** Runs with this marker wait on the next deadline (deadlines.ts); older histories on the SLA and idle timers. */
+const NEXT_DEADLINE_PATCH = 'next-deadline-loop';
 
 const db = wf.proxyLocalActivities<PersistenceActivities>(quickIo);
+const effects = wf.proxyLocalActivities<CommandActivities>(quickIo);
+
+interface Run {
+  state: ConversationState;
+  input: ConversationInput;
+  channel: MessagingActivities;
+  /** When the last event was handled (epoch ms): the idle deadline counts from it. */
+  lastActivity: number;
+}
 
 /** One per contact per channel; id = conversationWorkflowId(channelId, contactKey). */
 export async function conversationWorkflow(input: ConversationInput): Promise<void> {
@@ -73,41 +95,122 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     settings: input.context?.settings ?? null,
     settingsVersion: input.context?.settingsVersion ?? null,
     seen: [],
+    commands: [],
     queue: [],
     handled: 0,
     sla: null,
   };
+  state.commands ??= [];
   const channel = wf.proxyActivities<MessagingActivities>({ ...channelSend, taskQueue: channelTaskQueue(input.channelId) });
+  const run: Run = { state, input, channel, lastActivity: Date.now() };
+  let ready = false;
+  let applying: Promise<unknown> = Promise.resolve();
 
   wf.setHandler(inboundSignal, (message) => enqueueUnlessSeen(state, message));
+  wf.setHandler(commandUpdate, async (command) => {
+    // A command that started this run waits for the mode read from Postgres, or it would be overwritten.
+    await wf.condition(() => ready);
+    // One command's effect at a time, in arrival order: Postgres ends with the workflow's last mode.
+    const turn = applying.then(() => applyCommand(run, command));
+    applying = turn.catch(() => undefined);
+    return turn;
+  });
   wf.setHandler(agentMessageSignal, ({ messageId }) => void state.queue.push({ type: 'agentMessage', messageId }));
   wf.setHandler(takeOverSignal, () => void state.queue.push({ type: 'takeOver' }));
   wf.setHandler(releaseSignal, () => void state.queue.push({ type: 'release' }));
   wf.setHandler(stateQuery, () => state);
 
+  const nextDeadlineLoop = wf.patched(NEXT_DEADLINE_PATCH);
   if (!state.rules || !state.settings) await refreshContext(state, input, true);
-  // One idle timer per run, not one per message: a timer per wait would add two history events to every message.
-  const idle = idleTimer();
+  ready = true;
+  const ended = nextDeadlineLoop ? await deadlineLoop(run) : await timerPairLoop(run);
+  await wf.condition(wf.allHandlersFinished);
+  // A command that came in as the conversation went idle may have queued a send: a new run makes it.
+  if (ended && state.queue.length === 0) return;
+  await wf.continueAsNew<typeof conversationWorkflow>({ ...input, context: undefined, state });
+}
 
+/** Handles events and deadlines until the run should continue as new (false) or the conversation went idle (true). */
+async function deadlineLoop(run: Run): Promise<boolean> {
+  const { state } = run;
+  const timer = deadlineTimer();
+  let handledThisRun = 0;
+  const deadline = () => nextDeadline({ sla: state.sla, idleAt: run.lastActivity + IDLE_MS });
+  while (!wf.workflowInfo().continueAsNewSuggested && handledThisRun < EVENTS_PER_RUN) {
+    if (state.queue.length === 0 && deadline().at > Date.now()) {
+      timer.arm(deadline().at);
+      await wf.condition(() => state.queue.length > 0 || timer.rang);
+    }
+    if (state.queue.length > 0) {
+      handledThisRun += await handleNext(run);
+      continue;
+    }
+    const due = deadline();
+    // The timer rang for a deadline that has moved since (a message, an agent's reply): wait again.
+    if (due.at > Date.now()) continue;
+    switch (due.kind) {
+      case 'sla':
+        await slaPassed(state, run.input, run.channel);
+        break;
+      case 'idle':
+        return true;
+      default:
+        return unhandled(due);
+    }
+  }
+  return false;
+}
+
+/**
+ * One durable timer for the nearest deadline, started again only when a nearer one appears: an
+ * inbound message that only moves the idle deadline later costs no timer command.
+ */
+function deadlineTimer(): { readonly rang: boolean; arm(at: number): void } {
+  let armed: { at: number; scope: wf.CancellationScope } | null = null;
+  let rang = false;
+  return {
+    get rang() {
+      return rang;
+    },
+    arm(at) {
+      rang = false;
+      if (armed && armed.at <= at) return;
+      armed?.scope.cancel();
+      const entry = { at, scope: new wf.CancellationScope() };
+      armed = entry;
+      entry.scope.run(() => wf.sleep(Math.max(1, at - Date.now()))).then(
+        () => {
+          if (armed !== entry) return;
+          armed = null;
+          rang = true;
+        },
+        // Cancelled: a nearer deadline replaced it.
+        () => undefined,
+      );
+    },
+  };
+}
+
+/**
+ * The loop of runs recorded before NEXT_DEADLINE_PATCH: an SLA timer per wait plus one idle timer
+ * per run. Kept command for command so those histories replay.
+ */
+async function timerPairLoop(run: Run): Promise<boolean> {
+  const { state } = run;
+  const idle = idleTimer();
   let handledThisRun = 0;
   while (!wf.workflowInfo().continueAsNewSuggested && handledThisRun < EVENTS_PER_RUN) {
     const ready = () => state.queue.length > 0 || idle.expired;
-    // The SLA is a durable timer: it fires on time across worker restarts and continue-as-new.
     if (state.sla && !(await wf.condition(ready, Math.max(0, state.sla.deadline - Date.now())))) {
-      await slaPassed(state, input, channel);
+      await slaPassed(state, run.input, run.channel);
       continue;
     }
     await wf.condition(ready);
-    if (state.queue.length === 0) return;
+    if (state.queue.length === 0) return true;
     idle.touch();
-    const event = state.queue.shift()!;
-    // Messages that queued up while a send was out are answered together, in one send.
-    const count = event.type === 'inbound' ? await replyTo(state, input, [event.message, ...takeInbound(state.queue)], channel) : (await handle(state, input, event, channel), 1);
-    state.handled += count;
-    handledThisRun += count;
+    handledThisRun += await handleNext(run);
   }
-  await wf.condition(wf.allHandlersFinished);
-  await wf.continueAsNew<typeof conversationWorkflow>({ ...input, context: undefined, state });
+  return false;
 }
 
 function idleTimer(): { expired: boolean; touch(): void } {
@@ -126,11 +229,66 @@ function idleTimer(): { expired: boolean; touch(): void } {
   return timer;
 }
 
+/** The event at the front of the queue; returns how many events it handled. */
+async function handleNext(run: Run): Promise<number> {
+  const { state, input, channel } = run;
+  run.lastActivity = Date.now();
+  const event = state.queue.shift()!;
+  // Messages that queued up while a send was out are answered together, in one send.
+  const count = event.type === 'inbound' ? await replyTo(state, input, [event.message, ...takeInbound(state.queue)], channel) : (await handle(state, input, event, channel), 1);
+  state.handled += count;
+  return count;
+}
+
 function enqueueUnlessSeen(state: ConversationState, message: InboundMessage): void {
   if (state.seen.includes(message.externalId)) return;
-  state.seen.push(message.externalId);
-  if (state.seen.length > SEEN_LIMIT) state.seen.splice(0, state.seen.length - SEEN_LIMIT);
+  remember(state.seen, message.externalId, SEEN_LIMIT);
   state.queue.push({ type: 'inbound', message });
+}
+
+function remember(ids: string[], id: string, limit: number): void {
+  ids.push(id);
+  if (ids.length > limit) ids.splice(0, ids.length - limit);
+}
+
+/**
+ * Applies one agent command: the workflow decides (mode, SLA, what to send), then its activity
+ * writes the effect and marks the command applied. A command applied before (redelivered by the
+ * outbox, even into a later run) changes nothing and answers the current state.
+ */
+async function applyCommand(run: Run, command: AgentCommand): Promise<CommandResult> {
+  const { state, input } = run;
+  const messageId = command.kind === 'SEND_MESSAGE' || command.kind === 'RESEND_MESSAGE' ? command.messageId : null;
+  if (state.commands!.includes(command.commandId)) return { mode: state.mode, messageId };
+  run.lastActivity = Date.now();
+  const effect = { workspaceId: input.workspaceId, conversationId: input.conversationId, commandId: command.commandId };
+  switch (command.kind) {
+    case 'TAKE_OVER':
+      state.mode = 'HUMAN';
+      await effects.applyCommandEffect({ ...effect, mode: state.mode, clearSla: false });
+      break;
+    case 'RELEASE':
+      state.mode = 'BOT';
+      state.sla = null;
+      await effects.applyCommandEffect({ ...effect, mode: state.mode, clearSla: true });
+      break;
+    case 'SEND_MESSAGE':
+      state.sla = null;
+      state.queue.push({ type: 'send', message: { messageId: command.messageId, idempotencyKey: agentMessageKey(command.messageId), senderType: 'HUMAN' } });
+      await effects.applyCommandEffect({ ...effect, mode: state.mode, clearSla: true });
+      break;
+    case 'RESEND_MESSAGE': {
+      const idempotencyKey = resendKey(command.messageId, command.resendNumber);
+      const { copy } = await effects.applyCommandEffect({ ...effect, mode: state.mode, clearSla: false, resend: { messageId: command.messageId, idempotencyKey } });
+      state.queue.push({ type: 'send', message: { messageId: copy!.id, idempotencyKey, senderType: copy!.senderType === 'HUMAN' ? 'HUMAN' : 'BOT' } });
+      remember(state.commands!, command.commandId, COMMANDS_LIMIT);
+      return { mode: state.mode, messageId: copy!.id };
+    }
+    default:
+      return unhandled(command);
+  }
+  remember(state.commands!, command.commandId, COMMANDS_LIMIT);
+  return { mode: state.mode, messageId };
 }
 
 /** Every event but an inbound message (those go to replyTo, batched). */
@@ -141,6 +299,8 @@ async function handle(
   channel: MessagingActivities,
 ): Promise<void> {
   switch (event.type) {
+    case 'send':
+      return send(input, channel, [event.message]);
     case 'takeOver':
       state.mode = 'HUMAN';
       return;
@@ -151,6 +311,8 @@ async function handle(
     case 'agentMessage':
       state.sla = null;
       return send(input, channel, [{ messageId: event.messageId, idempotencyKey: agentMessageKey(event.messageId), senderType: 'HUMAN' }]);
+    default:
+      return unhandled(event);
   }
 }
 
@@ -177,12 +339,32 @@ async function replyTo(state: ConversationState, input: ConversationInput, messa
       settings: state.settings!,
       now: new Date(),
     });
-    if (route.kind === 'keyword' || route.kind === 'default' || route.kind === 'away') {
-      replies.push({ idempotencyKey: botReplyKey(message.messageId), senderType: 'BOT', text: route.reply, replyToId: message.messageId });
-    }
+    const reply = replyFor(route, message);
+    if (reply) replies.push(reply);
   }
   if (replies.length) await send(input, channel, replies);
   return messages.length;
+}
+
+/** What the bot sends for a route; every route kind is handled here or this fails to compile. */
+function replyFor(route: Route, message: InboundMessage): OutgoingMessage | null {
+  switch (route.kind) {
+    case 'keyword':
+    case 'default':
+    case 'away':
+      return { idempotencyKey: botReplyKey(message.messageId), senderType: 'BOT', text: route.reply, replyToId: message.messageId };
+    case 'drop':
+    case 'human':
+    case 'none':
+      return null;
+    default:
+      return unhandled(route);
+  }
+}
+
+/** Compile-time exhaustiveness: a new kind makes its caller's `switch` fail to type-check until handled. */
+function unhandled(value: never): never {
+  throw wf.ApplicationFailure.nonRetryable(`unhandled ${JSON.stringify(value)}`);
 }
 
 async function slaPassed(state: ConversationState, input: ConversationInput, channel: MessagingActivities): Promise<void> {
@@ -198,7 +380,7 @@ async function refreshContext(state: ConversationState, input: ConversationInput
   state.rules = context.rules;
   state.settings = context.settings;
   state.settingsVersion = context.settingsVersion;
-  // Only a fresh run takes the mode from Postgres; after that the signals are the truth.
+  // Only a fresh run takes the mode from Postgres (which only this workflow's commands write); after that the workflow is the truth.
   if (includeMode) state.mode = context.mode;
 }
 

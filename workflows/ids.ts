@@ -25,3 +25,8 @@ export function agentMessageKey(messageId: string): string {
 export function slaFallbackKey(inboundMessageId: string): string {
   return `sla:${inboundMessageId}`;
 }
+
+/** The `resendNumber`th copy of a FAILED or UNCERTAIN message: a new key, so the wire takes it as a new message. */
+export function resendKey(messageId: string, resendNumber: number): string {
+  return `resend:${messageId}:${resendNumber}`;
+}

@@ -1,6 +1,6 @@
 /**
- * Replays recorded conversation histories (workflows/__fixtures__/histories, recorded by the
- * conversation suite with RECORD_HISTORIES=1) against the current workflow code. Conversations
+ * Replays recorded conversation histories (workflows/__fixtures__/histories/<recording>/, one folder
+ * per RECORD_HISTORIES=1 run of an integration suite) against the current workflow code. Conversations
  * run for days: a change that makes their history no longer match the code (a command added,
  * removed or reordered without `patched()`) would fail every running one on its next task.
  *
@@ -12,10 +12,9 @@ import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { payloadDataConverter } from '../activities/payload-codec';
 import { TEST_ENCRYPTION_KEY } from '../test/support/services-env';
+import { HISTORIES_DIR, recordedHistories } from './__fixtures__/record-histories';
 
-const FIXTURES = path.resolve(__dirname, '__fixtures__/histories');
-
-const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.binpb')).sort();
+const files = recordedHistories();
 let bundle: WorkflowBundle;
 
 beforeAll(async () => {
@@ -29,7 +28,7 @@ test('there are recorded histories to replay', () => {
 });
 
 test.each(files)('replays %s without a determinism error', async (file) => {
-  const history = temporal.api.history.v1.History.decode(fs.readFileSync(path.join(FIXTURES, file)));
+  const history = temporal.api.history.v1.History.decode(fs.readFileSync(path.join(HISTORIES_DIR, file)));
   // Histories recorded through the payload codec decode with the key the test platforms use; older, plain ones pass through.
   const dataConverter = payloadDataConverter({ encryptionKey: Buffer.from(TEST_ENCRYPTION_KEY, 'base64') });
   await Worker.runReplayHistory({ workflowBundle: bundle, dataConverter }, history, file);

@@ -1,8 +1,26 @@
-/** Signal and query names of the conversation workflow, importable outside the workflow sandbox. */
-export const CONVERSATION_SIGNALS = {
-  inbound: 'inbound',
-  agentMessage: 'agentMessage',
-  takeOver: 'takeOver',
-  release: 'release',
-} as const;
-export const CONVERSATION_STATE_QUERY = 'state';
+/**
+ * What an agent (or the API) asks a conversation workflow to do. Pure: the workflow, the API that
+ * records a command and the outbox that redelivers it share these shapes (DESIGN.md, "Commands are
+ * durable"). The command's id is its row in `conversation_commands` and the Temporal update id.
+ */
+import type { ConversationMode } from './routing';
+
+export const COMMAND_KINDS = ['TAKE_OVER', 'RELEASE', 'SEND_MESSAGE', 'RESEND_MESSAGE'] as const;
+/** One kind of agent command. */
+export type CommandKind = (typeof COMMAND_KINDS)[number];
+
+/** One agent command, as the workflow's `command` update receives it. */
+export type AgentCommand =
+  | { kind: 'TAKE_OVER'; commandId: string }
+  | { kind: 'RELEASE'; commandId: string }
+  /** An agent's reply, already a PENDING row (messageId) written with the command. */
+  | { kind: 'SEND_MESSAGE'; commandId: string; messageId: string }
+  /** A copy of a FAILED or UNCERTAIN message, the `resendNumber`th of it. */
+  | { kind: 'RESEND_MESSAGE'; commandId: string; messageId: string; resendNumber: number };
+
+/** What the workflow answers once a command's effect is written: the mutation reads it back. */
+export interface CommandResult {
+  mode: ConversationMode;
+  /** The message the command put on the send queue (the agent's reply, or the resent copy). */
+  messageId: string | null;
+}

@@ -1,0 +1,34 @@
+/**
+ * `RECORD_HISTORIES=1` in an integration suite keeps every conversation run it drove as a fixture
+ * for workflows/replay.test.ts, in a new folder per recording (`histories/<date>-<suite>`): older
+ * recordings stay, so the histories of every earlier workflow version keep being replayed.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { temporal as temporalProto } from '@temporalio/proto';
+
+export const HISTORIES_DIR = path.resolve(__dirname, 'histories');
+
+/** Writes the histories of every conversationWorkflow run the server knows into a new folder; returns it. */
+export async function recordHistories(temporal: Client, suite: string): Promise<string> {
+  const dir = path.join(HISTORIES_DIR, `${new Date().toISOString().slice(0, 10)}-${suite}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  let n = 0;
+  for await (const run of temporal.workflow.list({ query: `WorkflowType = 'conversationWorkflow'` })) {
+    // Binary protobuf: the SDK's JSON reader trips over the two protobufjs copies npm installs.
+    const history = await temporal.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+    const file = `${String(++n).padStart(2, '0')}.${run.workflowId.replace(/[^\w-]/g, '_')}.binpb`;
+    fs.writeFileSync(path.join(dir, file), temporalProto.api.history.v1.History.encode(history).finish());
+  }
+  return dir;
+}
+
+/** Every recorded history, as paths relative to HISTORIES_DIR, oldest recording first. */
+export function recordedHistories(): string[] {
+  return fs
+    .readdirSync(HISTORIES_DIR, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.binpb'))
+    .sort();
+}
