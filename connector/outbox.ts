@@ -1,13 +1,20 @@
 /**
- * The ingress outbox: inbound rows persisted but never signalled (the process died between the
- * commit and the signal) are signalled again, oldest first, at start and then on a timer.
- * `skip locked` lets several connector processes sweep side by side.
+ * The outboxes, swept at start and then on a timer:
+ * - ingress: inbound rows persisted but never signalled (the process died between the commit and
+ *   the signal) are signalled again, oldest first; `skip locked` lets several connectors sweep side by side;
+ * - commands: agent commands recorded by the API but not applied by their workflow (the API died,
+ *   or Temporal was unreachable) are delivered again until the workflow's activity marks them applied.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { IngressDeps, PendingInbound } from './inbound';
-import { signalInbound } from './signal';
+import { deliverCommand, signalInbound } from './signal';
+import { ConversationCommand } from '../schema/entities/conversation-command.entity';
+import { Conversation } from '../schema/entities/conversation.entity';
+import { Contact } from '../schema/entities/contact.entity';
 
 const BATCH = 200;
+/** How long the sweep waits for one command's workflow before it moves on (and tries again next sweep). */
+const COMMAND_WAIT_MS = 10_000;
 
 export async function sweepOutbox(deps: IngressDeps, graceMs: number): Promise<number> {
   let total = 0;
@@ -36,6 +43,38 @@ export async function sweepOutbox(deps: IngressDeps, graceMs: number): Promise<n
   }
 }
 
+/**
+ * Delivers the commands older than `graceMs` that no workflow applied yet, oldest first, each with
+ * its own id as the update id. No row lock is held across a delivery: the workflow's activity
+ * marks the row applied while the update runs, and a command two sweepers deliver is applied once.
+ * Returns how many were delivered.
+ */
+export async function sweepCommands(deps: IngressDeps, graceMs: number): Promise<number> {
+  const em = deps.orm.em.fork();
+  const commands = await em.find(
+    ConversationCommand,
+    { appliedAt: null, createdAt: { $lt: new Date(Date.now() - graceMs) } },
+    { orderBy: { createdAt: 'asc' }, limit: BATCH },
+  );
+  if (commands.length === 0) return 0;
+  const conversations = new Map((await em.find(Conversation, { id: { $in: [...new Set(commands.map((c) => c.conversationId))] } })).map((c) => [c.id, c]));
+  const contacts = new Map((await em.find(Contact, { id: { $in: [...new Set([...conversations.values()].map((c) => c.contactId))] } })).map((c) => [c.id, c]));
+  let delivered = 0;
+  // In order, one at a time: a conversation's commands take effect in the order they were given.
+  for (const command of commands) {
+    const conversation = conversations.get(command.conversationId);
+    const contact = conversation && contacts.get(conversation.contactId);
+    if (!conversation || !contact) continue;
+    try {
+      await deliverCommand(deps, { workspace_id: conversation.workspaceId, channel_id: conversation.channelId, conversation_id: conversation.id, contact_key: contact.contactKey }, command, COMMAND_WAIT_MS);
+      delivered++;
+    } catch (err) {
+      deps.log(`command outbox: could not deliver ${command.kind} ${command.id}; trying again on the next sweep`, err);
+    }
+  }
+  return delivered;
+}
+
 /** Sweeps now, then `intervalMs` after each sweep ends (never two at once); returns a stop function. */
 export function startOutboxSweeper(deps: IngressDeps, opts: { intervalMs: number; graceMs: number; log: (msg: string, err?: unknown) => void }): () => Promise<void> {
   let stopped = false;
@@ -45,6 +84,9 @@ export function startOutboxSweeper(deps: IngressDeps, opts: { intervalMs: number
     running = sweepOutbox(deps, opts.graceMs)
       .then((n) => void (n && opts.log(`outbox: signalled ${n} inbound message(s) left unsignalled`)))
       .catch((err) => opts.log('outbox sweep failed', err))
+      .then(() => sweepCommands(deps, opts.graceMs))
+      .then((n) => void (n && opts.log(`outbox: delivered ${n} agent command(s) left undelivered`)))
+      .catch((err) => opts.log('command outbox sweep failed', err))
       .then(() => void (!stopped && (timer = setTimeout(tick, opts.intervalMs))));
   };
   tick();

@@ -1,10 +1,16 @@
-import type { Client } from '@temporalio/client';
+/**
+ * Typed clients of the conversation workflow: its own signal and update definitions, started with
+ * the workflow when it is not running (searchable by workspace, channel, contact).
+ */
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
 import { conversationWorkflowId } from '../workflows/ids';
-import type { ConversationInput, InboundMessage } from '../workflows/conversation.workflow';
-import { CONVERSATION_SIGNALS } from '../workflows/signals';
+import { commandUpdate, conversationWorkflow, inboundSignal, type ConversationInput, type InboundMessage } from '../workflows/conversation.workflow';
+import type { AgentCommand, CommandResult } from '../workflows/signals';
 import type { PendingInbound } from './inbound';
 import type { ConversationContext } from '../activities/conversation-context';
+import type { InferEntity } from '@mikro-orm/core';
+import type { ConversationCommand } from '../schema/entities/conversation-command.entity';
 
 export const WorkspaceIdKey = defineSearchAttributeKey('WorkspaceId', SearchAttributeType.KEYWORD);
 export const ChannelIdKey = defineSearchAttributeKey('ChannelId', SearchAttributeType.KEYWORD);
@@ -17,14 +23,13 @@ export interface ConversationRef {
   contact_key: string;
 }
 
-/** Signals a conversation workflow, starting it when it is not running (searchable by workspace, channel, contact). */
-export async function signalConversation(
-  deps: { temporal: Client; taskQueue: string },
-  ref: ConversationRef,
-  signal: string,
-  args: unknown[],
-  context?: ConversationContext,
-): Promise<void> {
+export interface TemporalDeps {
+  temporal: Client;
+  taskQueue: string;
+}
+
+/** How a conversation's workflow starts when a signal or command finds none running. */
+function startOptions(deps: TemporalDeps, ref: ConversationRef, context?: ConversationContext) {
   const input: ConversationInput = {
     workspaceId: ref.workspace_id,
     channelId: ref.channel_id,
@@ -32,22 +37,20 @@ export async function signalConversation(
     contactKey: ref.contact_key,
     context,
   };
-  await deps.temporal.workflow.signalWithStart('conversationWorkflow', {
+  return {
     workflowId: conversationWorkflowId(ref.channel_id, ref.contact_key),
     taskQueue: deps.taskQueue,
-    args: [input],
-    signal,
-    signalArgs: args,
+    args: [input] as [ConversationInput],
     typedSearchAttributes: new TypedSearchAttributes([
       { key: WorkspaceIdKey, value: ref.workspace_id },
       { key: ChannelIdKey, value: ref.channel_id },
       { key: ContactKeyKey, value: ref.contact_key },
     ]),
-  });
+  };
 }
 
 /** `context`: a new conversation's routing context, so its workflow starts without a lookup. */
-export async function signalInbound(deps: { temporal: Client; taskQueue: string }, row: PendingInbound, context?: ConversationContext): Promise<void> {
+export async function signalInbound(deps: TemporalDeps, row: PendingInbound, context?: ConversationContext): Promise<void> {
   const message: InboundMessage = {
     messageId: row.message_id,
     externalId: row.external_id,
@@ -55,5 +58,40 @@ export async function signalInbound(deps: { temporal: Client; taskQueue: string 
     contactBlocked: row.blocked,
     settingsVersion: row.settings_version,
   };
-  await signalConversation(deps, row, CONVERSATION_SIGNALS.inbound, [message], context);
+  await deps.temporal.workflow.signalWithStart(conversationWorkflow, {
+    ...startOptions(deps, row, context),
+    signal: inboundSignal,
+    signalArgs: [message],
+  });
+}
+
+/**
+ * Delivers a recorded command (update-with-start, update id = command id, so a repeat within a run
+ * is one update; the workflow's applied-id set covers later runs) and returns once its effect is in
+ * Postgres, or fails after `waitMs` (the command stays recorded: the outbox delivers it again).
+ */
+export async function deliverCommand(deps: TemporalDeps, ref: ConversationRef, row: CommandRow, waitMs: number): Promise<CommandResult> {
+  const command = toAgentCommand(row);
+  const startWorkflowOperation = new WithStartWorkflowOperation(conversationWorkflow, {
+    ...startOptions(deps, ref),
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+  return deps.temporal.withDeadline(Date.now() + waitMs, () =>
+    deps.temporal.workflow.executeUpdateWithStart(commandUpdate, { updateId: command.commandId, args: [command], startWorkflowOperation }),
+  );
+}
+
+/** The columns of a conversation_commands row a delivery needs. */
+export type CommandRow = Pick<InferEntity<typeof ConversationCommand>, 'id' | 'kind' | 'messageId' | 'resendNumber'>;
+
+function toAgentCommand(row: CommandRow): AgentCommand {
+  switch (row.kind) {
+    case 'TAKE_OVER':
+    case 'RELEASE':
+      return { kind: row.kind, commandId: row.id };
+    case 'SEND_MESSAGE':
+      return { kind: row.kind, commandId: row.id, messageId: row.messageId! };
+    case 'RESEND_MESSAGE':
+      return { kind: row.kind, commandId: row.id, messageId: row.messageId!, resendNumber: row.resendNumber! };
+  }
 }

@@ -3,10 +3,8 @@
  * workflow → send activity on the channel's task queue → simulator → GraphQL, all real; and who
  * may work the inbox (an agent's take over is a command to the workflow).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { temporal as temporalProto } from '@temporalio/proto';
+import { recordHistories } from '../../workflows/__fixtures__/record-histories';
 import { createWorkspace, freePort, gql, gqlOk, query, startPlatform, subscribe, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
 import { CONTINUE_AS_NEW_EVENTS, TEST_TEMPORAL_ADDRESS, TEST_ENCRYPTION_KEY } from '../../test/support/services-env';
 import { payloadDataConverter } from '../../activities/payload-codec';
@@ -31,28 +29,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (process.env.RECORD_HISTORIES) await recordHistories();
+  if (process.env.RECORD_HISTORIES) await recordHistories(temporal, 'conversation');
   await connection?.close();
   await platform?.stop();
 });
-
-/**
- * `RECORD_HISTORIES=1 npm test -- api/__integration-tests__/conversation` keeps every run of
- * every conversation this suite drove as a fixture for workflows/replay.test.ts, which replays
- * them against the current workflow code: a change that would break running conversations fails.
- */
-async function recordHistories(): Promise<void> {
-  const dir = path.resolve(__dirname, '../../workflows/__fixtures__/histories');
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  let n = 0;
-  for await (const run of temporal.workflow.list({ query: `WorkflowType = 'conversationWorkflow'` })) {
-    // Binary protobuf: the SDK's JSON reader trips over the two protobufjs copies npm installs.
-    const history = await temporal.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
-    const file = `${String(++n).padStart(2, '0')}.${run.workflowId.replace(/[^\w-]/g, '_')}.binpb`;
-    fs.writeFileSync(path.join(dir, file), temporalProto.api.history.v1.History.encode(history).finish());
-  }
-}
 
 const codes = (result: { errors?: { extensions?: { code?: string } }[] }) => result.errors?.map((e) => e.extensions?.code);
 

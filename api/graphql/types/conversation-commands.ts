@@ -1,24 +1,36 @@
 /**
- * What an agent does to a conversation: reply, take over, release, mark read, block a contact.
+ * What an agent does to a conversation: reply, resend, take over, release, mark read, block a contact.
+ * Reply, resend, take over and release are durable commands (DESIGN.md, "Commands are durable"):
+ * recorded in Postgres, then delivered to the conversation workflow, which decides and writes the
+ * effect (mode, SLA, the message to send) through its own activity; the command outbox delivers
+ * any the workflow never received.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import { LockMode } from '@mikro-orm/core';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
 import { builder } from '../builder';
 import { AGENTS, requireAuth, type GraphQLContext } from '../context';
-import { notFound, validate } from '../errors';
-import type { ConversationMode } from '../../../schema/entities/conversation.entity';
+import { badInput, notFound, validate } from '../errors';
 import { Contact } from '../../../schema/entities/contact.entity';
-import type { Conversation } from '../../../schema/entities/conversation.entity';
+import { Conversation } from '../../../schema/entities/conversation.entity';
+import { ConversationCommand } from '../../../schema/entities/conversation-command.entity';
+import { Message } from '../../../schema/entities/message.entity';
 import { ContactType } from './contact';
 import { ConversationType, findConversation } from './conversation';
 import { MessageType, loadMessage } from './message';
 import { notifyPerRow, publish } from '../../../activities/events';
-import { signalConversation } from '../../../connector/signal';
-import { CONVERSATION_SIGNALS } from '../../../workflows/signals';
-import { agentMessageKey } from '../../../workflows/ids';
+import { afterCommandRecordedFault } from '../../../activities/test-faults';
+import { deliverCommand, type CommandRow } from '../../../connector/signal';
+import { agentMessageKey, resendKey } from '../../../workflows/ids';
+import type { CommandResult } from '../../../workflows/signals';
 
 const uuid = z.string().uuid('is not a valid id');
+/** How long a mutation waits for the workflow to apply its command; after that the outbox sees to it. */
+const COMMAND_WAIT_MS = 10_000;
+/** Statuses a resend is for: the send failed, or may not have reached the wire. */
+const RESENDABLE: readonly string[] = ['FAILED', 'UNCERTAIN'];
 
 const SendMessageInput = builder.inputType('SendMessageInput', {
   fields: (t) => ({ conversationId: t.id({ required: true }), text: t.string({ required: true }) }),
@@ -38,17 +50,58 @@ builder.mutationField('sendMessage', (t) =>
       const input = validate(sendSchema, args.input);
       const em = ctx.orm.em.fork();
       const conversation = await findConversation(em, auth.workspaceId, input.conversationId);
-      const id = randomUUID();
-      await em.execute(
-        `insert into messages (id, workspace_id, conversation_id, channel_id, direction, sender_type, sender_user_id, text, status, idempotency_key)
-         values (?, ?, ?, ?, 'OUTBOUND', 'HUMAN', ?, ?, 'PENDING', ?)`,
-        [id, auth.workspaceId, conversation.id, conversation.channel.id, auth.userId, input.text, agentMessageKey(id)],
-      );
-      await em.execute('update conversations set sla_breached_at = null where id = ?', [conversation.id]);
-      await publish(em, { type: 'messageAdded', workspaceId: auth.workspaceId, conversationId: conversation.id, messageId: id });
-      if (conversation.slaBreachedAt) await publish(em, { type: 'conversationUpdated', workspaceId: auth.workspaceId, conversationId: conversation.id });
-      await signal(ctx, conversation, CONVERSATION_SIGNALS.agentMessage, [{ messageId: id }]);
-      return (await loadMessage(em, auth.workspaceId, id))!;
+      const messageId = randomUUID();
+      await command(ctx, conversation, { kind: 'SEND_MESSAGE', messageId }, async (tx) => {
+        tx.create(Message, {
+          id: messageId,
+          workspaceId: auth.workspaceId,
+          conversationId: conversation.id,
+          channelId: conversation.channel.id,
+          direction: 'OUTBOUND',
+          senderType: 'HUMAN',
+          senderUserId: auth.userId,
+          text: input.text,
+          status: 'PENDING',
+          idempotencyKey: agentMessageKey(messageId),
+        });
+        await tx.flush();
+        await publish(tx, { type: 'messageAdded', workspaceId: auth.workspaceId, conversationId: conversation.id, messageId });
+      });
+      return (await loadMessage(em, auth.workspaceId, messageId))!;
+    },
+  }),
+);
+
+builder.mutationField('resendMessage', (t) =>
+  t.field({
+    type: MessageType,
+    nullable: true,
+    description:
+      'Sends a FAILED or UNCERTAIN message again, as a new message (key `resend:<messageId>:<n>`). Returns the copy, PENDING; ' +
+      'null when the conversation has not taken the command yet (it will: the command is recorded).',
+    args: { messageId: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const { workspaceId, userId } = requireAuth(ctx, AGENTS);
+      const messageId = String(args.messageId);
+      if (!uuid.safeParse(messageId).success) throw notFound('message');
+      const em = ctx.orm.em.fork();
+      const original = await em.findOne(Message, { id: messageId, workspaceId });
+      if (!original) throw notFound('message');
+      const conversation = await findConversation(em, workspaceId, original.conversationId);
+      const result = await command(ctx, conversation, { kind: 'RESEND_MESSAGE', messageId }, async (tx) => {
+        // Locked, so two resends at once number their copies 1 and 2, or the second one is refused.
+        const locked = await tx.findOneOrFail(Message, { id: messageId, workspaceId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (locked.direction !== 'OUTBOUND' || !RESENDABLE.includes(locked.status)) {
+          throw badInput(`messageId: only a FAILED or UNCERTAIN message can be resent; this one is ${locked.direction === 'OUTBOUND' ? locked.status : 'INBOUND'}`, 'messageId');
+        }
+        const last = await tx.findOne(ConversationCommand, { kind: 'RESEND_MESSAGE', messageId }, { orderBy: { resendNumber: 'desc' } });
+        if (last) {
+          const copy = await tx.findOne(Message, { idempotencyKey: resendKey(messageId, last.resendNumber!), workspaceId });
+          if (!copy || !RESENDABLE.includes(copy.status)) throw badInput(`messageId: was resent already (the copy is ${copy?.status ?? 'queued'})`, 'messageId');
+        }
+        return { resendNumber: (last?.resendNumber ?? 0) + 1 };
+      });
+      return result?.messageId ? loadMessage(em, workspaceId, result.messageId) : null;
     },
   }),
 );
@@ -58,7 +111,7 @@ builder.mutationField('takeOver', (t) =>
     type: ConversationType,
     description: 'An agent takes the conversation: the bot stays silent until release.',
     args: { conversationId: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => setMode(ctx, String(args.conversationId), 'HUMAN'),
+    resolve: (_root, args, ctx) => changeMode(ctx, String(args.conversationId), 'TAKE_OVER'),
   }),
 );
 
@@ -67,7 +120,7 @@ builder.mutationField('release', (t) =>
     type: ConversationType,
     description: 'Hands the conversation back to the bot.',
     args: { conversationId: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => setMode(ctx, String(args.conversationId), 'BOT'),
+    resolve: (_root, args, ctx) => changeMode(ctx, String(args.conversationId), 'RELEASE'),
   }),
 );
 
@@ -79,7 +132,7 @@ builder.mutationField('markRead', (t) =>
       const { workspaceId } = requireAuth(ctx, AGENTS);
       const em = ctx.orm.em.fork();
       const conversation = await findConversation(em, workspaceId, String(args.conversationId));
-      await em.execute('update conversations set unread_count = 0 where id = ? and workspace_id = ?', [conversation.id, workspaceId]);
+      await em.nativeUpdate(Conversation, { id: conversation.id, workspaceId }, { unreadCount: 0 });
       if (conversation.unreadCount > 0) await publish(em, { type: 'conversationUpdated', workspaceId, conversationId: conversation.id });
       conversation.unreadCount = 0;
       return conversation;
@@ -100,7 +153,11 @@ for (const [name, blocked] of [['blockContact', true], ['unblockContact', false]
   );
 }
 
-/** Takes effect with the contact's next message: the ingress reads the flag for every message. */
+/**
+ * Takes effect with the contact's next message. Not a workflow command: the flag lives only in
+ * Postgres, the ingress reads it in the transaction that stores each message and hands it to the
+ * workflow with that message, so there is no second copy that could disagree.
+ */
 async function setBlocked(ctx: GraphQLContext, contactId: string, blocked: boolean): Promise<Contact> {
   const { workspaceId } = requireAuth(ctx, AGENTS);
   if (!uuid.safeParse(contactId).success) throw notFound('contact');
@@ -119,29 +176,48 @@ async function setBlocked(ctx: GraphQLContext, contactId: string, blocked: boole
   });
 }
 
-async function setMode(ctx: GraphQLContext, conversationId: string, mode: ConversationMode): Promise<Conversation> {
+async function changeMode(ctx: GraphQLContext, conversationId: string, kind: 'TAKE_OVER' | 'RELEASE'): Promise<Conversation> {
   const { workspaceId } = requireAuth(ctx, AGENTS);
   const em = ctx.orm.em.fork();
   const conversation = await findConversation(em, workspaceId, conversationId);
-  // Back to the bot, nobody is waiting for an agent any more.
-  await em.execute('update conversations set mode = ?, sla_breached_at = case when ? then null else sla_breached_at end where id = ? and workspace_id = ?', [
-    mode,
-    mode === 'BOT',
-    conversation.id,
-    workspaceId,
-  ]);
-  await publish(em, { type: 'conversationUpdated', workspaceId, conversationId: conversation.id });
-  await signal(ctx, conversation, mode === 'HUMAN' ? CONVERSATION_SIGNALS.takeOver : CONVERSATION_SIGNALS.release, []);
-  conversation.mode = mode;
-  if (mode === 'BOT') conversation.slaBreachedAt = null;
-  return conversation;
+  await command(ctx, conversation, { kind });
+  // Written by the workflow's activity before the update returned: what the workflow decided (read
+  // in a new fork: this one's identity map holds the row as it was before the command).
+  return findConversation(ctx.orm.em.fork(), workspaceId, conversation.id);
 }
 
-function signal(ctx: GraphQLContext, c: Conversation, name: string, args: unknown[]): Promise<void> {
-  return signalConversation(
-    { temporal: ctx.temporal, taskQueue: ctx.config.taskQueue },
-    { workspace_id: c.workspaceId, channel_id: c.channel.id, conversation_id: c.id, contact_key: c.contact.contactKey },
-    name,
-    args,
-  );
+/**
+ * Records a command (with `record`'s writes, in one transaction), then delivers it and waits for the
+ * workflow to apply it. Recorded means accepted: when the delivery fails or takes too long, the
+ * result is null and the command outbox (connector/outbox.ts) delivers it.
+ */
+async function command(
+  ctx: GraphQLContext,
+  conversation: Conversation,
+  what: Pick<CommandRow, 'kind'> & Partial<Pick<CommandRow, 'messageId' | 'resendNumber'>>,
+  record?: (tx: EntityManager) => Promise<Partial<Pick<CommandRow, 'resendNumber'>> | void>,
+): Promise<CommandResult | null> {
+  const auth = requireAuth(ctx, AGENTS);
+  const row = await ctx.orm.em.fork().transactional(async (tx) => {
+    const extra = (await record?.(tx as EntityManager)) ?? {};
+    return tx.create(ConversationCommand, {
+      id: randomUUID(),
+      workspaceId: conversation.workspaceId,
+      conversationId: conversation.id,
+      kind: what.kind,
+      messageId: what.messageId ?? null,
+      resendNumber: extra.resendNumber ?? what.resendNumber ?? null,
+      userId: auth.userId,
+    });
+  });
+  afterCommandRecordedFault(ctx.config.testFaults);
+  const ref = { workspace_id: conversation.workspaceId, channel_id: conversation.channel.id, conversation_id: conversation.id, contact_key: conversation.contact.contactKey };
+  try {
+    return await deliverCommand({ temporal: ctx.temporal, taskQueue: ctx.config.taskQueue }, ref, row, COMMAND_WAIT_MS);
+  } catch (err) {
+    // The workflow refused the command: a defect, not an outage, so the caller hears of it.
+    if (err instanceof WorkflowUpdateFailedError) throw err;
+    // Temporal unreachable or slow: recorded, so not lost; the outbox delivers it and the inbox hears of its effect live.
+    return null;
+  }
 }
