@@ -109,7 +109,9 @@ builder.mutationField('resendMessage', (t) =>
 builder.mutationField('takeOver', (t) =>
   t.field({
     type: ConversationType,
-    description: 'An agent takes the conversation: the bot stays silent until release.',
+    description:
+      'An agent takes the conversation: the bot stays silent until release. Returns the conversation as its workflow left it; ' +
+      'if the workflow cannot be reached in time the command stays recorded and takes effect when it can (conversationUpdated tells).',
     args: { conversationId: t.arg.id({ required: true }) },
     resolve: (_root, args, ctx) => changeMode(ctx, String(args.conversationId), 'TAKE_OVER'),
   }),
@@ -118,7 +120,7 @@ builder.mutationField('takeOver', (t) =>
 builder.mutationField('release', (t) =>
   t.field({
     type: ConversationType,
-    description: 'Hands the conversation back to the bot.',
+    description: 'Hands the conversation back to the bot (durable like takeOver).',
     args: { conversationId: t.arg.id({ required: true }) },
     resolve: (_root, args, ctx) => changeMode(ctx, String(args.conversationId), 'RELEASE'),
   }),
