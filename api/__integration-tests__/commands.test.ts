@@ -5,7 +5,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { createWorkspace, gql, gqlOk, query, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
-import { TEST_TEMPORAL_ADDRESS } from '../../test/support/services-env';
+import { CONTINUE_AS_NEW_EVENTS, TEST_TEMPORAL_ADDRESS } from '../../test/support/services-env';
 import { stateQuery } from '../../workflows/conversation.workflow';
 import { deliverCommand } from '../../connector/signal';
 import { recordHistories } from '../../workflows/__fixtures__/record-histories';
@@ -104,6 +104,8 @@ describe('a command recorded just before the platform is killed', () => {
   const from = '+4915300000001';
   let conversationId: string;
   let workflowId: string;
+  /** The run that applied the take over. */
+  let takeOverRun: string;
 
   it('take over: applied after the restart, and the bot stays silent for the next customer message', async () => {
     ({ conversationId } = await inbound(from, 'price?'));
@@ -122,6 +124,7 @@ describe('a command recorded just before the platform is killed', () => {
     await waitFor('the outbox to deliver the take over', async () => (await thread(conversationId)).mode === 'HUMAN');
     expect(await commandsOf(conversationId)).toMatchObject([{ kind: 'TAKE_OVER', applied: true }]);
     expect(await expectModesAgree(conversationId)).toBe('HUMAN');
+    takeOverRun = (await temporal.workflow.getHandle(workflowId).describe()).runId;
 
     const before = (await workflowState(workflowId)).handled;
     await inbound(from, 'what is the price again?');
@@ -168,7 +171,15 @@ describe('a command recorded just before the platform is killed', () => {
     expect(t.messages[6]).toMatchObject({ senderType: 'BOT', text: PRICE_REPLY });
   });
 
-  it('a command delivered again (as the outbox may) is applied once: an old take over does not undo the release', async () => {
+  it('a command delivered again (as the outbox may), even to a later run, is applied once: an old take over does not undo the release', async () => {
+    // Enough messages to pass the lowered continue-as-new threshold: the applied ids must travel with the state.
+    const count = Math.ceil(CONTINUE_AS_NEW_EVENTS / 4);
+    for (let i = 1; i <= count; i++) await inbound(from, `price ${i}`);
+    await waitFor('the replies', async () => {
+      const t = await thread(conversationId);
+      return t.messages.length === 7 + 2 * count && t.messages.every((m) => m.status !== 'PENDING');
+    });
+    expect((await temporal.workflow.getHandle(workflowId).describe()).runId).not.toBe(takeOverRun);
     const takeOver = (await commandsOf(conversationId)).find((c) => c.kind === 'TAKE_OVER')!;
     const [ref] = await query(
       platform.databaseUrl,
