@@ -1,6 +1,6 @@
 /**
  * `RECORD_HISTORIES=1` in an integration suite keeps every conversation run it drove as a fixture
- * for workflows/replay.test.ts, in a new folder per recording (`histories/<date>-<suite>`): older
+ * for workflows/replay.test.ts, in a new folder per recording (`histories/<date>T<hhmm>-<suite>`): older
  * recordings stay, so the histories of every earlier workflow version keep being replayed.
  */
 import fs from 'node:fs';
@@ -12,9 +12,9 @@ export const HISTORIES_DIR = path.resolve(__dirname, 'histories');
 
 /** Writes the histories of every conversationWorkflow run the server knows into a new folder; returns it. */
 export async function recordHistories(temporal: Client, suite: string): Promise<string> {
-  const dir = path.join(HISTORIES_DIR, `${new Date().toISOString().slice(0, 10)}-${suite}`);
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
+  // Named by the minute, never overwritten: a second recording on the same day keeps the first.
+  const dir = path.join(HISTORIES_DIR, `${new Date().toISOString().slice(0, 16).replace(':', '')}-${suite}`);
+  fs.mkdirSync(dir, { recursive: false });
   let n = 0;
   for await (const run of temporal.workflow.list({ query: `WorkflowType = 'conversationWorkflow'` })) {
     // Binary protobuf: the SDK's JSON reader trips over the two protobufjs copies npm installs.
