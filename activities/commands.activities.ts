@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ActivityContext } from './context';
 import { publish } from './events';
@@ -57,7 +58,7 @@ async function writeCopy(em: EntityManager, workspaceId: string, resend: NonNull
   if (existing) return { id: existing.id, senderType: existing.senderType, added: false };
   const original = await em.findOneOrFail(Message, { id: resend.messageId, workspaceId });
   const copy = em.create(Message, {
-    id: crypto.randomUUID(),
+    id: randomUUID(),
     workspaceId,
     conversationId: original.conversationId,
     channelId: original.channelId,

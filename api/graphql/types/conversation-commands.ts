@@ -81,7 +81,7 @@ builder.mutationField('resendMessage', (t) =>
       'null when the conversation has not taken the command yet (it will: the command is recorded).',
     args: { messageId: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
-      const { workspaceId, userId } = requireAuth(ctx, AGENTS);
+      const { workspaceId } = requireAuth(ctx, AGENTS);
       const messageId = String(args.messageId);
       if (!uuid.safeParse(messageId).success) throw notFound('message');
       const em = ctx.orm.em.fork();
@@ -94,7 +94,7 @@ builder.mutationField('resendMessage', (t) =>
         if (locked.direction !== 'OUTBOUND' || !RESENDABLE.includes(locked.status)) {
           throw badInput(`messageId: only a FAILED or UNCERTAIN message can be resent; this one is ${locked.direction === 'OUTBOUND' ? locked.status : 'INBOUND'}`, 'messageId');
         }
-        const last = await tx.findOne(ConversationCommand, { kind: 'RESEND_MESSAGE', messageId }, { orderBy: { resendNumber: 'desc' } });
+        const last = await tx.findOne(ConversationCommand, { workspaceId, kind: 'RESEND_MESSAGE', messageId }, { orderBy: { resendNumber: 'desc' } });
         if (last) {
           const copy = await tx.findOne(Message, { idempotencyKey: resendKey(messageId, last.resendNumber!), workspaceId });
           if (!copy || !RESENDABLE.includes(copy.status)) throw badInput(`messageId: was resent already (the copy is ${copy?.status ?? 'queued'})`, 'messageId');
