@@ -10,7 +10,6 @@ import type { IngressDeps, PendingInbound } from './inbound';
 import { deliverCommand, signalInbound } from './signal';
 import { ConversationCommand } from '../schema/entities/conversation-command.entity';
 import { Conversation } from '../schema/entities/conversation.entity';
-import { Contact } from '../schema/entities/contact.entity';
 
 const BATCH = 200;
 /** How long the sweep waits for one command's workflow before it moves on (and tries again next sweep). */
@@ -57,16 +56,17 @@ export async function sweepCommands(deps: IngressDeps, graceMs: number): Promise
     { orderBy: { createdAt: 'asc' }, limit: BATCH },
   );
   if (commands.length === 0) return 0;
-  const conversations = new Map((await em.find(Conversation, { id: { $in: [...new Set(commands.map((c) => c.conversationId))] } })).map((c) => [c.id, c]));
-  const contacts = new Map((await em.find(Contact, { id: { $in: [...new Set([...conversations.values()].map((c) => c.contactId))] } })).map((c) => [c.id, c]));
+  const conversations = new Map(
+    (await em.find(Conversation, { id: { $in: [...new Set(commands.map((c) => c.conversationId))] } }, { populate: ['contact'], strategy: 'joined' })).map((c) => [c.id, c]),
+  );
   let delivered = 0;
   // In order, one at a time: a conversation's commands take effect in the order they were given.
   for (const command of commands) {
     const conversation = conversations.get(command.conversationId);
-    const contact = conversation && contacts.get(conversation.contactId);
-    if (!conversation || !contact) continue;
+    if (!conversation) continue;
+    const ref = { workspace_id: conversation.workspaceId, channel_id: conversation.channel.id, conversation_id: conversation.id, contact_key: conversation.contact.contactKey };
     try {
-      await deliverCommand(deps, { workspace_id: conversation.workspaceId, channel_id: conversation.channelId, conversation_id: conversation.id, contact_key: contact.contactKey }, command, COMMAND_WAIT_MS);
+      await deliverCommand(deps, ref, command, COMMAND_WAIT_MS);
       delivered++;
     } catch (err) {
       deps.log(`command outbox: could not deliver ${command.kind} ${command.id}; trying again on the next sweep`, err);

@@ -20,7 +20,7 @@ import { Migration20261123010000_human_sla } from './migrations/Migration2026112
 import { Migration20261123020000_ingress } from './migrations/Migration20261123020000_ingress';
 import { Migration20261202004556_channel_status_check } from './migrations/Migration20261202004556_channel_status_check';
 import { Migration20261202010000_send_states } from './migrations/Migration20261202010000_send_states';
-import { Migration20261202020000_commands } from './migrations/Migration20261202020000_commands';
+import { Migration20261202011221_commands } from './migrations/Migration20261202011221_commands';
 
 /** Every table, described completely: migrations are generated from these (`npm run migration:create`). */
 export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings, SimulatorDelivery, ConversationCommand];
@@ -32,7 +32,7 @@ export const migrationsList = [
   { name: 'Migration20261123020000_ingress', class: Migration20261123020000_ingress },
   { name: 'Migration20261202004556_channel_status_check', class: Migration20261202004556_channel_status_check },
   { name: 'Migration20261202010000_send_states', class: Migration20261202010000_send_states },
-  { name: 'Migration20261202020000_commands', class: Migration20261202020000_commands },
+  { name: 'Migration20261202011221_commands', class: Migration20261202011221_commands },
 ];
 
 export type Orm = MikroORM;
