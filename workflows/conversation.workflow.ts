@@ -395,7 +395,8 @@ async function send(input: ConversationInput, channel: MessagingActivities, mess
     });
   } catch (err) {
     if (!(err instanceof wf.ActivityFailure)) throw err;
-    // The send gave up (a day of retries, the connector gone): whatever is still PENDING shows FAILED, with why.
+    // The send gave up (a day of retries, the connector gone): what is still PENDING or SENDING shows FAILED, with why,
+    // or UNCERTAIN if an attempt may be on a wire that deduplicates nothing (markMessageFailed decides per channel).
     for (const message of messages) await db.markMessageFailed({ idempotencyKey: message.idempotencyKey, reason: failureReason(err) });
   }
 }

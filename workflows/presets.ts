@@ -11,8 +11,11 @@ export const quickIo: LocalActivityOptions = {
 };
 
 /**
- * A send over a channel: retried until the channel's connector is back (a day at most),
- * then the message is marked FAILED. The idempotency key makes every retry safe.
+ * A send over a channel: retried until the channel's connector is back (a day at most), then
+ * the message is marked FAILED, or UNCERTAIN when an attempt on a wire that deduplicates nothing
+ * was out. A retry never shows a message twice: each message is a state machine on its row
+ * (activities/messaging.activities.ts), and a retry calls the channel again only for a row no
+ * attempt may have put on the wire, or on a wire that takes a repeat of the key as the same message.
  */
 export const channelSend: ActivityOptions = {
   // A send takes well under a second; a connector that died mid-send is retried after this.

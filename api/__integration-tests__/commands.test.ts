@@ -9,6 +9,7 @@ import { CONTINUE_AS_NEW_EVENTS, TEST_TEMPORAL_ADDRESS } from '../../test/suppor
 import { stateQuery } from '../../workflows/conversation.workflow';
 import { deliverCommand } from '../../connector/signal';
 import { recordHistories } from '../../workflows/__fixtures__/record-histories';
+import { createCloudLikeChannel, settledReply, simulateInbound, wireAttempts } from '../../test/support/sends';
 
 const PRICE_REPLY = 'Our prices start at 10 EUR';
 const KILL_AFTER_RECORD = { PARLEY_TEST_FAULTS: 'kill-after-command-recorded' };
@@ -62,6 +63,9 @@ async function thread(conversationId: string, ws = shop): Promise<Thread> {
 async function workflowState(workflowId: string) {
   return temporal.workflow.getHandle(workflowId).query(stateQuery);
 }
+
+/** A message's send, as its row records it. */
+const SEND_OF = 'select status, send_attempts, external_id, idempotency_key, failure_reason from messages where id = $1';
 
 async function commandsOf(conversationId: string) {
   return query<{ id: string; kind: string; message_id: string | null; resend_number: number | null; applied: boolean }>(
@@ -145,8 +149,15 @@ describe('a command recorded just before the platform is killed', () => {
     const { sendMessage } = await gqlOk(platform.url, SEND, { i: { conversationId, text: 'Anything else?' } }, shop.token);
     await waitFor('the second reply to be sent', async () => (await thread(conversationId)).messages.some((m) => m.id === sendMessage.id && m.status === 'SENT'));
 
-    const wire = await query(platform.databaseUrl, 'select text from simulator_deliveries where to_phone = $1 order by delivered_at', [from]);
-    expect(wire.map((w) => w.text)).toEqual([PRICE_REPLY, text, 'Anything else?']);
+    // The wire records every attempt: each reply is exactly one attempt, under one wire id, shown once.
+    const wire = await query(platform.databaseUrl, 'select text, wire_id, outcome from simulator_deliveries where to_phone = $1 order by delivered_at', [from]);
+    expect(wire.map((w) => [w.text, w.outcome])).toEqual([
+      [PRICE_REPLY, 'DELIVERED'],
+      [text, 'DELIVERED'],
+      ['Anything else?', 'DELIVERED'],
+    ]);
+    const [reply] = await query(platform.databaseUrl, SEND_OF, [recorded[0].id]);
+    expect(reply).toMatchObject({ status: 'SENT', send_attempts: 1, external_id: wire[1].wire_id });
     expect((await thread(conversationId)).messages.map((m) => [m.senderType, m.text])).toEqual([
       ['CONTACT', 'price?'],
       ['BOT', PRICE_REPLY],
@@ -233,11 +244,12 @@ describe('resendMessage', () => {
     const { resendMessage: copy } = await gqlOk(platform.url, RESEND, { id: failed.id }, shop.token);
     expect(copy).toMatchObject({ senderType: 'BOT', text: PRICE_REPLY });
     expect(copy.id).not.toBe(failed.id);
-    const keyOf = async (id: string) => (await query(platform.databaseUrl, 'select idempotency_key, failure_reason from messages where id = $1', [id]))[0];
+    const keyOf = async (id: string) => (await query(platform.databaseUrl, SEND_OF, [id]))[0];
     expect((await keyOf(copy.id)).idempotency_key).toBe(`resend:${failed.id}:1`);
-    // The simulator refuses this number for good, so the copy fails too, with the channel's reason.
+    // The simulator refuses this number for good, so the copy fails too, with the channel's reason, after one attempt.
     await waitFor('the copy to be tried', async () => (await thread(conversationId)).messages.find((m) => m.id === copy.id)?.status === 'FAILED');
-    expect((await keyOf(copy.id)).failure_reason).toBe('+9990000002 is not on WhatsApp');
+    expect(await keyOf(copy.id)).toMatchObject({ failure_reason: '+9990000002 is not on WhatsApp', send_attempts: 1 });
+    expect((await wireAttempts(platform.databaseUrl, `resend:${failed.id}:1`)).map((w) => w.outcome)).toEqual(['REFUSED']);
 
     const { resendMessage: again } = await gqlOk(platform.url, RESEND, { id: failed.id }, shop.token);
     expect((await keyOf(again.id)).idempotency_key).toBe(`resend:${failed.id}:2`);
@@ -245,6 +257,29 @@ describe('resendMessage', () => {
       ['RESEND_MESSAGE', 1, true],
       ['RESEND_MESSAGE', 2, true],
     ]);
+  });
+
+  it('sends an UNCERTAIN message again through the send states: the copy is one new attempt under its own wire id', async () => {
+    // A wire that deduplicates nothing, and a number whose connection drops right after the first attempt of each key.
+    const channelId = await createCloudLikeChannel(platform.url, shop.token);
+    const inboundId = await simulateInbound(platform.url, shop.token, channelId, '+9991000001', 'price?');
+    const uncertain = await settledReply(platform.databaseUrl, inboundId);
+    expect(uncertain).toMatchObject({ status: 'UNCERTAIN', send_attempts: 1 });
+
+    const { resendMessage: copy } = await gqlOk(platform.url, RESEND, { id: uncertain.id }, shop.token);
+    expect(copy).toMatchObject({ senderType: 'BOT', text: PRICE_REPLY });
+    const key = `resend:${uncertain.id}:1`;
+    const sent = await waitFor('the copy to be tried', async () => {
+      const [row] = await query(platform.databaseUrl, SEND_OF, [copy.id]);
+      return !['PENDING', 'SENDING'].includes(row.status) && row;
+    });
+    // PENDING → SENDING → UNCERTAIN again (the drop hits its first attempt too): tried once, never blindly again.
+    expect(sent).toMatchObject({ idempotency_key: key, status: 'UNCERTAIN', send_attempts: 1 });
+    const original = await wireAttempts(platform.databaseUrl, uncertain.idempotency_key);
+    const resent = await wireAttempts(platform.databaseUrl, key);
+    expect(original.map((w) => w.outcome)).toEqual(['DELIVERED']);
+    expect(resent.map((w) => w.outcome)).toEqual(['DELIVERED']);
+    expect(resent[0].wire_id).not.toBe(original[0].wire_id);
   });
 
   it('refuses a SENT message with BAD_USER_INPUT, and another workspace\'s message is NOT_FOUND', async () => {

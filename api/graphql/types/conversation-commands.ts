@@ -16,7 +16,7 @@ import { badInput, notFound, validate } from '../errors';
 import { Contact } from '../../../schema/entities/contact.entity';
 import { Conversation } from '../../../schema/entities/conversation.entity';
 import { ConversationCommand } from '../../../schema/entities/conversation-command.entity';
-import { Message } from '../../../schema/entities/message.entity';
+import { Message, type MessageStatus } from '../../../schema/entities/message.entity';
 import { ContactType } from './contact';
 import { ConversationType, findConversation } from './conversation';
 import { MessageType, loadMessage } from './message';
@@ -30,7 +30,7 @@ const uuid = z.string().uuid('is not a valid id');
 /** How long a mutation waits for the workflow to apply its command; after that the outbox sees to it. */
 const COMMAND_WAIT_MS = 10_000;
 /** Statuses a resend is for: the send failed, or may not have reached the wire. */
-const RESENDABLE: readonly string[] = ['FAILED', 'UNCERTAIN'];
+const RESENDABLE: readonly MessageStatus[] = ['FAILED', 'UNCERTAIN'];
 
 const SendMessageInput = builder.inputType('SendMessageInput', {
   fields: (t) => ({ conversationId: t.id({ required: true }), text: t.string({ required: true }) }),
