@@ -5,7 +5,8 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { createWorkspace, gql, gqlOk, query, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
-import { CONTINUE_AS_NEW_EVENTS, TEST_TEMPORAL_ADDRESS } from '../../test/support/services-env';
+import { CONTINUE_AS_NEW_EVENTS, TEST_ENCRYPTION_KEY, TEST_TEMPORAL_ADDRESS } from '../../test/support/services-env';
+import { payloadDataConverter } from '../../activities/payload-codec';
 import { stateQuery } from '../../workflows/conversation.workflow';
 import { deliverCommand } from '../../connector/signal';
 import { recordHistories } from '../../workflows/__fixtures__/record-histories';
@@ -23,7 +24,8 @@ beforeAll(async () => {
   platform = await startPlatform();
   shop = await createWorkspace(platform.url, [{ keywords: ['price'], matchType: 'CONTAINS', reply: PRICE_REPLY }]);
   connection = await Connection.connect({ address: TEST_TEMPORAL_ADDRESS });
-  temporal = new Client({ connection });
+  // The platform's data converter: its payloads are encrypted under the test key (activities/payload-codec.ts).
+  temporal = new Client({ connection, dataConverter: payloadDataConverter({ encryptionKey: Buffer.from(TEST_ENCRYPTION_KEY, 'base64') }) });
 });
 
 afterAll(async () => {
