@@ -37,6 +37,25 @@ export interface Config {
   metricsBindAddress: string | null;
   /** Crash tests only (activities/test-faults.ts); refused in production. */
   testFaults: TestFaults;
+  /** NODE_ENV=production: introspection, GraphiQL and field suggestions off unless graphqlIntrospection. */
+  production: boolean;
+  graphqlIntrospection: boolean;
+  /** Browser origins the API answers cross-origin (CORS); PUBLIC_URL's origin by default. */
+  corsOrigins: string[];
+  /** Host header values the server answers (hostname, or hostname:port); guards against DNS rebinding. */
+  allowedHosts: string[];
+  /** Trust X-Forwarded-For / -Proto from a reverse proxy (Fastify's trustProxy): the client IP the limits key on. */
+  trustProxy: boolean;
+  authLimits: AuthLimits;
+}
+
+/** Brute-force limits on the auth mutations, kept in Postgres so every api replica counts together. */
+export interface AuthLimits {
+  signInFailuresPerAccount: number;
+  signInFailureWindowSeconds: number;
+  authCallsPerIpPerMinute: number;
+  signUpsPerIpPerHour: number;
+  refreshesPerAccountPerHour: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -44,7 +63,9 @@ type Env = Record<string, string | undefined>;
 export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {}): Config {
   const dataDir = path.resolve(env.PARLEY_DATA_DIR ?? '.data');
   const port = int(env.PORT, 3000);
-  const secrets = env.JWT_SECRET && env.ENCRYPTION_KEY ? null : tokenSecrets(dataDir, env);
+  const production = env.NODE_ENV === 'production';
+  const secrets = env.JWT_SECRET && env.ENCRYPTION_KEY ? null : tokenSecrets(dataDir, production);
+  const publicUrl = new URL(publicUrlOf(env));
   const temporalUiUrl = env.TEMPORAL_UI_URL ?? defaults.temporalUiUrl ?? 'http://localhost:8233';
   return {
     dataDir,
@@ -58,8 +79,8 @@ export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
     temporalUiUrl,
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? MAIN_TASK_QUEUE,
-    jwtSecret: env.JWT_SECRET ?? secrets!.jwtSecret,
-    encryptionKey: Buffer.from(env.ENCRYPTION_KEY ?? secrets!.encryptionKey, 'base64'),
+    jwtSecret: env.JWT_SECRET || secrets!.jwtSecret,
+    encryptionKey: Buffer.from(env.ENCRYPTION_KEY || secrets!.encryptionKey, 'base64'),
     previousEncryptionKeys: list(env.PREVIOUS_ENCRYPTION_KEYS).map((key) => Buffer.from(key, 'base64')),
     codecCorsOrigins: list(env.CODEC_CORS_ORIGINS ?? new URL(temporalUiUrl).origin),
     accessTokenTtlSeconds: int(env.ACCESS_TOKEN_TTL_SECONDS, 15 * 60),
@@ -71,6 +92,18 @@ export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {
     logLevel: env.LOG_LEVEL ?? 'warn',
     metricsBindAddress: env.METRICS_BIND_ADDRESS || null,
     testFaults: parseTestFaults(env.PARLEY_TEST_FAULTS, env.NODE_ENV),
+    production,
+    graphqlIntrospection: env.GRAPHQL_INTROSPECTION ? env.GRAPHQL_INTROSPECTION === 'true' : !production,
+    corsOrigins: orDefault(list(env.CORS_ORIGINS), [publicUrl.origin]),
+    allowedHosts: orDefault(list(env.ALLOWED_HOSTS), [...new Set([publicUrl.host, publicUrl.hostname, 'localhost', '127.0.0.1', '[::1]'])]),
+    trustProxy: env.TRUST_PROXY === 'true',
+    authLimits: {
+      signInFailuresPerAccount: int(env.AUTH_SIGNIN_FAILURES_PER_ACCOUNT, 10),
+      signInFailureWindowSeconds: int(env.AUTH_SIGNIN_FAILURE_WINDOW_SECONDS, 15 * 60),
+      authCallsPerIpPerMinute: int(env.AUTH_CALLS_PER_IP_PER_MINUTE, 100),
+      signUpsPerIpPerHour: int(env.AUTH_SIGNUPS_PER_IP_PER_HOUR, 30),
+      refreshesPerAccountPerHour: int(env.AUTH_REFRESHES_PER_ACCOUNT_PER_HOUR, 120),
+    },
   };
 }
 
@@ -85,6 +118,10 @@ function list(value: string | undefined): string[] {
   return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
 }
 
+function orDefault(items: string[], fallback: string[]): string[] {
+  return items.length ? items : fallback;
+}
+
 /** Where the api is reached from outside: PUBLIC_URL, or localhost on PORT. */
 export function publicUrlOf(env: Env): string {
   return env.PUBLIC_URL ?? `http://localhost:${int(env.PORT, 3000)}`;
@@ -97,10 +134,13 @@ function required(name: string, value: string | undefined): string {
 
 /**
  * Without JWT_SECRET / ENCRYPTION_KEY in the environment (the embedded default), secrets are
- * generated once and kept in the data folder, readable only by its owner.
+ * generated once and kept in the data folder, readable only by its owner. In production only the
+ * embedded default's supervisor generates them (scripts/start.ts); roles run apart must be given them.
  */
-function tokenSecrets(dataDir: string, env: Env): { jwtSecret: string; encryptionKey: string } {
+function tokenSecrets(dataDir: string, production: boolean): { jwtSecret: string; encryptionKey: string } {
   const existing = readLocalSecrets(dataDir);
-  if (env.NODE_ENV === 'production' && !(existing.jwtSecret && existing.encryptionKey)) throw new Error('JWT_SECRET and ENCRYPTION_KEY must be set in production');
+  if (production && !(existing.jwtSecret && existing.encryptionKey)) {
+    throw new Error('JWT_SECRET and ENCRYPTION_KEY must be set in production when the roles run separately (--role)');
+  }
   return localSecrets(dataDir, ['jwtSecret', 'encryptionKey']);
 }

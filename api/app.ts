@@ -6,12 +6,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import { createYoga } from 'graphql-yoga';
+import { createYoga, type Plugin } from 'graphql-yoga';
+import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { schema } from './graphql/schema';
-import type { ApiDeps, GraphQLContext } from './graphql/context';
-import { cachedAccessTokenVerifier, TokenError, type AccessClaims } from './auth/tokens';
+import type { ApiDeps, GraphQLContext, HttpExchange } from './graphql/context';
+import { queryLimitPlugins } from './graphql/limits';
+import { rejectNulBytesPlugin } from './graphql/nul-bytes';
+import { csrfPreventionPlugin } from './graphql/csrf';
+import { cachedAccessTokenVerifier, TokenError, type VerifiedClaims } from './auth/tokens';
+import { createAuthRateLimits } from './auth/rate-limits';
+import { CSRF_HEADER, registerSecurity } from './http/security';
 import { healthRoutes } from './routes/health';
 import { codecRoutes } from './routes/codec';
+import { ROLES } from '../schema/entities/membership.entity';
 
 export interface AppOptions {
   /** The built dashboard (web/dist); served at / when present. */
@@ -19,17 +26,26 @@ export interface AppOptions {
   logger?: boolean | object;
 }
 
+const GRAPHQL_PATH = '/graphql';
+/** The refresh token's cookie: HttpOnly, SameSite=Strict, sent only to the GraphQL endpoint. */
+export const REFRESH_COOKIE = 'parley_refresh';
+
 export async function buildApp(deps: ApiDeps, options: AppOptions = {}): Promise<FastifyInstance> {
+  const { config } = deps;
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
+    trustProxy: config.trustProxy,
     // Pino's request logs carry method, url and status only: never headers or bodies (tokens, passwords).
   });
+  await registerSecurity(app, config);
 
-  const verify = cachedAccessTokenVerifier(deps.config);
+  const verify = cachedAccessTokenVerifier(config, deps.clock);
+  const limits = createAuthRateLimits(deps.orm, config.authLimits);
+  const introspection = config.graphqlIntrospection;
   const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply }, GraphQLContext>({
     schema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_PATH,
     logging: {
       debug: () => undefined,
       info: () => undefined,
@@ -37,14 +53,33 @@ export async function buildApp(deps: ApiDeps, options: AppOptions = {}): Promise
       error: (...args) => app.log.error(args.map((a) => (a instanceof Error ? a.stack : String(a))).join(' ')),
     },
     maskedErrors: true,
-    graphiql: { title: 'Parley GraphQL' },
-    context: async ({ request }) => ({ ...deps, auth: await authenticate(verify, request.headers.get('authorization')) }),
+    // CORS is @fastify/cors's (registerSecurity): Yoga's own would reflect any origin.
+    cors: false,
+    graphiql: introspection ? { title: 'Parley GraphQL', headers: JSON.stringify({ [CSRF_HEADER]: '1' }) } : false,
+    landingPage: false,
+    plugins: [
+      csrfPreventionPlugin([CSRF_HEADER]),
+      ...queryLimitPlugins({ hideSuggestions: !introspection }),
+      rejectNulBytesPlugin(),
+      ...(introspection ? [] : [noIntrospectionPlugin()]),
+    ],
+    context: async ({ request, req, reply }) => ({
+      ...deps,
+      auth: await authenticate(verify, request.headers.get('authorization')),
+      http: httpExchange(req, reply, config.publicUrl.startsWith('https:'), config.refreshTokenTtlDays),
+      limits,
+    }),
   });
 
   app.route({
     url: yoga.graphqlEndpoint,
-    method: ['GET', 'POST', 'OPTIONS'],
-    handler: (req, reply) => yoga.handleNodeRequestAndResponse(req, reply, { req, reply }),
+    method: ['GET', 'POST'],
+    handler: async (req, reply) => {
+      const response = await yoga.handleNodeRequestAndResponse(req, reply, { req, reply });
+      // GraphiQL (development only) loads its scripts from a CDN and inline; the dashboard's CSP would block it.
+      if (response.headers.get('content-type')?.startsWith('text/html')) reply.removeHeader('content-security-policy');
+      return response;
+    },
   });
   // Yoga reads the raw body itself.
   app.addContentTypeParser('multipart/form-data', {}, (_req, _payload, done) => done(null));
@@ -70,13 +105,35 @@ export async function buildApp(deps: ApiDeps, options: AppOptions = {}): Promise
   return app;
 }
 
-async function authenticate(verify: (token: string) => Promise<AccessClaims>, header: string | null): Promise<GraphQLContext['auth']> {
+async function authenticate(verify: (token: string) => Promise<VerifiedClaims>, header: string | null): Promise<GraphQLContext['auth']> {
   if (!header) return null;
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) return { error: 'the Authorization header must be "Bearer <accessToken>"' };
   try {
-    return await verify(match[1]);
+    const claims = await verify(match[1]);
+    // A token signed with our secret but naming a role we do not have (an old or tampered build) signs no one in.
+    if (!(ROLES as readonly string[]).includes(claims.role)) return { error: 'access token has an unknown role' };
+    return claims;
   } catch (err) {
     return { error: err instanceof TokenError ? err.message : 'invalid access token' };
   }
+}
+
+function httpExchange(req: FastifyRequest, reply: FastifyReply, secure: boolean, refreshTokenTtlDays: number): HttpExchange {
+  const cookie = { httpOnly: true, secure, sameSite: 'strict', path: GRAPHQL_PATH } as const;
+  return {
+    ip: req.ip,
+    refreshCookie: req.cookies[REFRESH_COOKIE],
+    setRefreshCookie: (token) => void reply.setCookie(REFRESH_COOKIE, token, { ...cookie, maxAge: refreshTokenTtlDays * 24 * 3600 }),
+    clearRefreshCookie: () => void reply.clearCookie(REFRESH_COOKIE, cookie),
+  };
+}
+
+/** Introspection off (production unless GRAPHQL_INTROSPECTION=true): `__schema` and `__type` fail validation. */
+function noIntrospectionPlugin(): Plugin {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(NoSchemaIntrospectionCustomRule);
+    },
+  };
 }

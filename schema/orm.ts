@@ -13,6 +13,7 @@ import { KeywordRule } from './entities/keyword-rule.entity';
 import { BotSettings } from './entities/bot-settings.entity';
 import { SimulatorDelivery } from './entities/simulator-delivery.entity';
 import { ConversationCommand } from './entities/conversation-command.entity';
+import { RateLimit } from './entities/rate-limit.entity';
 import { PostgresNamingStrategy } from './naming';
 import { ForwardMigrationGenerator } from './migration-generator';
 import { Migration20261123000000_spine } from './migrations/Migration20261123000000_spine';
@@ -21,9 +22,10 @@ import { Migration20261123020000_ingress } from './migrations/Migration202611230
 import { Migration20261202004556_channel_status_check } from './migrations/Migration20261202004556_channel_status_check';
 import { Migration20261202010000_send_states } from './migrations/Migration20261202010000_send_states';
 import { Migration20261202011221_commands } from './migrations/Migration20261202011221_commands';
+import { Migration20261202030000_rate_limits } from './migrations/Migration20261202030000_rate_limits';
 
 /** Every table, described completely: migrations are generated from these (`npm run migration:create`). */
-export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings, SimulatorDelivery, ConversationCommand];
+export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings, SimulatorDelivery, ConversationCommand, RateLimit];
 
 /** Every committed migration, in order (`npm run migration:create` writes new ones to schema/migrations). */
 export const migrationsList = [
@@ -33,6 +35,7 @@ export const migrationsList = [
   { name: 'Migration20261202004556_channel_status_check', class: Migration20261202004556_channel_status_check },
   { name: 'Migration20261202010000_send_states', class: Migration20261202010000_send_states },
   { name: 'Migration20261202011221_commands', class: Migration20261202011221_commands },
+  { name: 'Migration20261202030000_rate_limits', class: Migration20261202030000_rate_limits },
 ];
 
 export type Orm = MikroORM;

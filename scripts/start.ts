@@ -57,6 +57,8 @@ async function runEmbedded(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PARLEY_DATA_DIR: dataDir, PARLEY_SEED_DEMO: process.env.PARLEY_SEED_DEMO ?? 'true' };
+  // The embedded default makes its own token secrets, in production too (the roles' config then reads them).
+  if (!process.env.JWT_SECRET || !process.env.ENCRYPTION_KEY) localSecrets(dataDir, ['jwtSecret', 'encryptionKey']);
   if (!process.env.DATABASE_URL) {
     const pg = await startPostgres({
       dataDir: path.join(dataDir, 'postgres'),

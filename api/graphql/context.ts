@@ -1,7 +1,9 @@
 import type { Client } from '@temporalio/client';
 import type { Orm } from '../../schema/orm';
 import type { Config } from '../../activities/config';
-import type { AccessClaims } from '../auth/tokens';
+import type { VerifiedClaims } from '../auth/tokens';
+import type { Clock } from '../auth/clock';
+import type { AuthRateLimits } from '../auth/rate-limits';
 import type { Role } from '../../schema/entities/membership.entity';
 import type { Live } from '../live';
 import type { Ingress } from '../../connector/ingress.port';
@@ -14,15 +16,30 @@ export interface ApiDeps {
   live: Live;
   /** Where simulated customer messages enter, like a connector's. */
   ingress: Ingress;
+  /** "Now" for tokens; tests move it instead of sleeping. */
+  clock?: Clock;
 }
 
+/** What a resolver may know and do about the HTTP exchange, without Fastify's types. */
+export interface HttpExchange {
+  /** The client's address (the proxy's X-Forwarded-For with TRUST_PROXY=true). */
+  ip: string;
+  /** The refresh token the browser holds in its HttpOnly cookie, if any. */
+  refreshCookie: string | undefined;
+  setRefreshCookie(token: string): void;
+  clearRefreshCookie(): void;
+}
+
+/** Per request: the process's dependencies, the caller and the HTTP exchange. */
 export interface GraphQLContext extends ApiDeps {
   /** The caller, or why there is none (an expired or invalid token). */
-  auth: AccessClaims | { error: string } | null;
+  auth: VerifiedClaims | { error: string } | null;
+  http: HttpExchange;
+  limits: AuthRateLimits;
 }
 
 /** The caller's claims; throws UNAUTHENTICATED without a valid token and FORBIDDEN for a role not listed. */
-export function requireAuth(ctx: GraphQLContext, roles?: Role[]): AccessClaims {
+export function requireAuth(ctx: GraphQLContext, roles?: Role[]): VerifiedClaims {
   if (!ctx.auth) throw unauthenticated('missing access token: send Authorization: Bearer <accessToken>');
   if ('error' in ctx.auth) throw unauthenticated(ctx.auth.error);
   if (roles && !roles.includes(ctx.auth.role)) throw forbidden(`a ${ctx.auth.role} cannot do this`);

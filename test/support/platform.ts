@@ -76,6 +76,9 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     OUTBOX_SWEEP_MS: '1000',
     OUTBOX_GRACE_MS: '500',
     LOG_LEVEL: 'error',
+    // Every suite signs up many accounts from 127.0.0.1; the security suite tests the default limits.
+    AUTH_CALLS_PER_IP_PER_MINUTE: '100000',
+    AUTH_SIGNUPS_PER_IP_PER_HOUR: '100000',
     ...options.env,
   };
   if (embedded) {
@@ -131,8 +134,11 @@ export interface GqlResult<T> {
  */
 export type Api = string | { url: string; inject(options: InjectOptions): Promise<LightMyRequestResponse> };
 
+/** The header the dashboard sends on every GraphQL request (the API's CSRF prevention). */
+export const CSRF_HEADERS = { 'x-graphql-yoga-csrf': '1' };
+
 export async function gql<T = any>(api: Api, query: string, variables: object = {}, token?: string): Promise<GqlResult<T>> {
-  const headers = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const headers = { 'content-type': 'application/json', ...CSRF_HEADERS, ...(token ? { authorization: `Bearer ${token}` } : {}) };
   const body = JSON.stringify({ query, variables });
   if (typeof api !== 'string') return (await api.inject({ method: 'POST', url: '/graphql', headers, payload: body })).json() as GqlResult<T>;
   const response = await fetch(`${api}/graphql`, { method: 'POST', headers, body });
@@ -161,7 +167,7 @@ export function subscribe<T = any>(api: Api, query: string, variables: object = 
   const ready = (async () => {
     const response = await fetch(`${typeof api === 'string' ? api : api.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...CSRF_HEADERS, ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({ query, variables }),
       signal: abort.signal,
     });

@@ -1,23 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { builder } from '../builder';
 import { requireAuth, type GraphQLContext } from '../context';
-import { badInput, forbidden, notFound, unauthenticated, validate } from '../errors';
+import { badInput, forbidden, notFound, rateLimited, unauthenticated, validate } from '../errors';
 import { hashPassword, verifyPassword } from '../../auth/passwords';
-import { issueAccessToken, issueRefreshToken, rotateRefreshToken, TokenError } from '../../auth/tokens';
-import { ROLES, type Role } from '../../../schema/entities/membership.entity';
-import { NEW_WORKSPACE_DEFAULT_REPLY } from '../../../schema/bot-settings-defaults';
+import { passwordWeakness } from '../../auth/password-strength';
+import { addUser, createAccount, EmailTakenError, type UserView, type WorkspaceView } from '../../auth/accounts';
+import { RateLimitedError } from '../../auth/rate-limits';
+import { issueAccessToken } from '../../auth/tokens';
+import { checkRefreshToken, issueRefreshToken, revokeRefreshFamily, rotateRefreshToken } from '../../auth/refresh-tokens';
+import { ROLES, Membership, type Role } from '../../../schema/entities/membership.entity';
+import { User } from '../../../schema/entities/user.entity';
+import { Workspace } from '../../../schema/entities/workspace.entity';
 
-interface UserView {
-  id: string;
-  email: string;
-  name: string;
-}
-interface WorkspaceView {
-  id: string;
-  name: string;
-}
 interface AuthPayloadView {
   accessToken: string;
   refreshToken: string;
@@ -34,7 +29,8 @@ const WorkspaceType = builder.objectRef<WorkspaceView>('Workspace').implement({
   fields: (t) => ({ id: t.exposeID('id'), name: t.exposeString('name') }),
 });
 const AuthPayloadType = builder.objectRef<AuthPayloadView>('AuthPayload').implement({
-  description: 'A short-lived access token (15 minutes) and a rotating refresh token.',
+  description:
+    'A short-lived access token (15 minutes) and a rotating refresh token. The refresh token is also set as an HttpOnly cookie, which browsers should rely on instead of storing it.',
   fields: (t) => ({
     accessToken: t.exposeString('accessToken'),
     refreshToken: t.exposeString('refreshToken'),
@@ -64,30 +60,34 @@ const SignInInput = builder.inputType('SignInInput', {
 });
 
 const email = z.string().trim().toLowerCase().pipe(z.email('is not an email address')).pipe(z.string().max(254));
+const newPassword = z.string().min(8, 'must be at least 8 characters').max(200, 'is longer than 200 characters');
 const signUpSchema = z.object({
   email,
-  password: z.string().min(8, 'must be at least 8 characters').max(200, 'is longer than 200 characters'),
+  password: newPassword,
   name: z.string().trim().min(1, 'is required').max(100, 'is longer than 100 characters'),
   workspaceName: z.string().trim().min(1, 'is required').max(100, 'is longer than 100 characters'),
 });
 const signInSchema = z.object({ email, password: z.string().min(1, 'is required').max(200) });
+const refreshSchema = z.object({ refreshToken: z.string().min(1, 'is required').max(200, 'is not a refresh token') });
 
 builder.mutationField('signUp', (t) =>
   t.field({
     type: AuthPayloadType,
     description: 'Creates an account and its workspace; the new user owns it.',
     args: { input: t.arg({ type: SignUpInput, required: true }) },
-    resolve: async (_root, args, ctx) => {
-      const input = validate(signUpSchema, args.input);
-      const passwordHash = await hashPassword(input.password);
-      return ctx.orm.em.fork().transactional(async (tx) => {
-        const em = tx as EntityManager;
-        const [taken] = await em.execute('select 1 from users where lower(email) = ?', [input.email]);
-        if (taken) throw badInput('email: an account with this email already exists', 'email');
-        const created = await createAccount(em, { ...input, passwordHash });
-        return issueTokens(ctx, em, created.user, created.workspace, 'OWNER');
-      });
-    },
+    resolve: (_root, args, ctx) =>
+      limited(async () => {
+        await ctx.limits.authCall(ctx.http.ip);
+        await ctx.limits.signUp(ctx.http.ip);
+        const input = validate(signUpSchema, args.input);
+        assertStrongPassword(input.password, [input.email, input.name, input.workspaceName]);
+        const passwordHash = await hashPassword(input.password);
+        return ctx.orm.em.fork().transactional(async (tx) => {
+          const em = tx as EntityManager;
+          const created = await createAccount(em, { ...input, passwordHash }).catch(emailTaken);
+          return issueTokens(ctx, em, created.user, created.workspace, 'OWNER');
+        });
+      }),
   }),
 );
 
@@ -95,53 +95,88 @@ builder.mutationField('signIn', (t) =>
   t.field({
     type: AuthPayloadType,
     args: { input: t.arg({ type: SignInInput, required: true }) },
-    resolve: async (_root, args, ctx) => {
-      const input = validate(signInSchema, args.input);
-      const em = ctx.orm.em.fork();
-      const [user] = await em.execute<{ id: string; email: string; name: string; password_hash: string }[]>(
-        'select id, email, name, password_hash from users where lower(email) = ?',
-        [input.email],
-      );
-      if (!(await verifyPassword(user?.password_hash ?? null, input.password))) throw unauthenticated('wrong email or password');
-      const [membership] = await em.execute<{ workspace_id: string; workspace_name: string; role: Role }[]>(
-        `select m.workspace_id, w.name as workspace_name, m.role from memberships m join workspaces w on w.id = m.workspace_id
-         where m.user_id = ? order by m.created_at limit 1`,
-        [user.id],
-      );
-      if (!membership) throw unauthenticated('this account belongs to no workspace');
-      return issueTokens(ctx, em, { id: user.id, email: user.email, name: user.name }, { id: membership.workspace_id, name: membership.workspace_name }, membership.role);
-    },
+    resolve: (_root, args, ctx) =>
+      limited(async () => {
+        await ctx.limits.authCall(ctx.http.ip);
+        const input = validate(signInSchema, args.input);
+        // A locked account refuses the right password too, so guessing on cannot confirm one.
+        await ctx.limits.assertSignInAllowed(input.email);
+        const em = ctx.orm.em.fork();
+        const user = await em.findOne(User, { email: input.email }, { fields: ['id', 'email', 'name', 'passwordHash'] });
+        if (!(await verifyPassword(user?.passwordHash ?? null, input.password))) {
+          await ctx.limits.signInFailed(input.email);
+          throw unauthenticated('wrong email or password');
+        }
+        await ctx.limits.signInSucceeded(input.email);
+        const membership = await em.findOne(Membership, { userId: user!.id }, { orderBy: { createdAt: 'asc' } });
+        const workspace = membership && (await em.findOne(Workspace, { id: membership.workspaceId }));
+        if (!membership || !workspace) throw unauthenticated('this account belongs to no workspace');
+        return em.transactional((tx) =>
+          issueTokens(ctx, tx as EntityManager, { id: user!.id, email: user!.email, name: user!.name }, { id: workspace.id, name: workspace.name }, membership.role),
+        );
+      }),
   }),
 );
 
 builder.mutationField('refreshToken', (t) =>
   t.field({
     type: AuthPayloadType,
-    description: 'Trades a refresh token for a new pair. Each refresh token works once; reusing one signs out its whole chain.',
-    args: { refreshToken: t.arg.string({ required: true }) },
+    description:
+      'Trades a refresh token (the argument, or else the HttpOnly cookie sign-in set) for a new pair. Each refresh token works once; reusing one signs out its whole chain.',
+    args: { refreshToken: t.arg.string({ required: false }) },
+    resolve: (_root, args, ctx) =>
+      limited(async () => {
+        await ctx.limits.authCall(ctx.http.ip);
+        const { refreshToken } = validate(refreshSchema, { refreshToken: args.refreshToken ?? ctx.http.refreshCookie ?? '' });
+        const clock = ctx.clock;
+        const outcome = await ctx.orm.em.fork().transactional(async (tx) => {
+          const em = tx as EntityManager;
+          const check = await checkRefreshToken(em, refreshToken, clock);
+          if (!check.ok) {
+            // Reuse means the token leaked: the family's revocation commits even though the call is refused.
+            if (check.reused) await revokeRefreshFamily(em, check.familyId!, clock);
+            return { refused: check.reason };
+          }
+          const { userId, workspaceId } = check.row;
+          const membership = await em.findOne(Membership, { userId, workspaceId });
+          if (!membership) return { refused: 'you are no longer a member of this workspace' };
+          await ctx.limits.refresh(userId);
+          const [user, workspace] = await Promise.all([em.findOneOrFail(User, { id: userId }), em.findOneOrFail(Workspace, { id: workspaceId })]);
+          const token = rotateRefreshToken(em, ctx.config, check.row, clock);
+          return {
+            payload: {
+              accessToken: await issueAccessToken(ctx.config, { userId, workspaceId, role: membership.role }, clock),
+              refreshToken: token,
+              user: { id: user.id, email: user.email, name: user.name },
+              workspace: { id: workspace.id, name: workspace.name },
+            },
+          };
+        });
+        if ('refused' in outcome) {
+          ctx.http.clearRefreshCookie();
+          throw unauthenticated(outcome.refused);
+        }
+        ctx.http.setRefreshCookie(outcome.payload.refreshToken);
+        return outcome.payload;
+      }),
+  }),
+);
+
+builder.mutationField('signOut', (t) =>
+  t.boolean({
+    description: 'Signs out the sign-in chain of the given refresh token (or the cookie) and clears the cookie. True when a chain was signed out.',
+    args: { refreshToken: t.arg.string({ required: false }) },
     resolve: async (_root, args, ctx) => {
-      if (!args.refreshToken || args.refreshToken.length > 200) throw badInput('refreshToken: is required', 'refreshToken');
-      // The reuse check revokes the family even though the call fails, so it commits on its own.
-      const rotated = await ctx.orm.em
-        .fork()
-        .transactional((tx) => rotateRefreshToken(tx as EntityManager, ctx.config, args.refreshToken).catch((err) => (err instanceof TokenError ? err : Promise.reject(err))));
-      if (rotated instanceof TokenError) throw unauthenticated(rotated.message);
-      const em = ctx.orm.em.fork();
-      const [row] = await em.execute<{ email: string; name: string; workspace_name: string; role: Role | null }[]>(
-        `select u.email, u.name, w.name as workspace_name, m.role from users u
-         join workspaces w on w.id = ?
-         left join memberships m on m.user_id = u.id and m.workspace_id = w.id
-         where u.id = ?`,
-        [rotated.workspaceId, rotated.userId],
-      );
-      if (!row?.role) throw unauthenticated('you are no longer a member of this workspace');
-      const accessToken = await issueAccessToken(ctx.config, { userId: rotated.userId, workspaceId: rotated.workspaceId, role: row.role });
-      return {
-        accessToken,
-        refreshToken: rotated.token,
-        user: { id: rotated.userId, email: row.email, name: row.name },
-        workspace: { id: rotated.workspaceId, name: row.workspace_name },
-      };
+      const token = args.refreshToken ?? ctx.http.refreshCookie;
+      ctx.http.clearRefreshCookie();
+      if (!token || token.length > 200) return false;
+      return ctx.orm.em.fork().transactional(async (tx) => {
+        const em = tx as EntityManager;
+        const check = await checkRefreshToken(em, token, ctx.clock);
+        const familyId = check.ok ? check.row.familyId : check.familyId;
+        if (familyId) await revokeRefreshFamily(em, familyId, ctx.clock);
+        return familyId !== undefined;
+      });
     },
   }),
 );
@@ -152,14 +187,12 @@ builder.queryField('viewer', (t) =>
     description: 'Who is signed in, where, and as what.',
     resolve: async (_root, _args, ctx) => {
       const auth = requireAuth(ctx);
-      const [row] = await ctx.orm.em.fork().execute<{ email: string; name: string; workspace_name: string }[]>(
-        'select u.email, u.name, w.name as workspace_name from users u, workspaces w where u.id = ? and w.id = ?',
-        [auth.userId, auth.workspaceId],
-      );
-      if (!row) throw notFound('user');
+      const em = ctx.orm.em.fork();
+      const [user, workspace] = await Promise.all([em.findOne(User, { id: auth.userId }), em.findOne(Workspace, { id: auth.workspaceId })]);
+      if (!user || !workspace) throw notFound('user');
       return {
-        user: { id: auth.userId, email: row.email, name: row.name },
-        workspace: { id: auth.workspaceId, name: row.workspace_name },
+        user: { id: user.id, email: user.email, name: user.name },
+        workspace: { id: workspace.id, name: workspace.name },
         role: auth.role,
         temporalUiUrl: ctx.config.temporalUiUrl,
       };
@@ -167,24 +200,32 @@ builder.queryField('viewer', (t) =>
   }),
 );
 
-/** A user, a workspace they own, and its bot settings; shared by sign-up and the demo seed. */
-export async function createAccount(
-  em: EntityManager,
-  input: { email: string; name: string; passwordHash: string; workspaceName: string },
-): Promise<{ user: UserView; workspace: WorkspaceView }> {
-  const user = { id: randomUUID(), email: input.email, name: input.name };
-  const workspace = { id: randomUUID(), name: input.workspaceName };
-  await em.execute('insert into workspaces (id, name) values (?, ?)', [workspace.id, workspace.name]);
-  await em.execute('insert into users (id, email, name, password_hash) values (?, ?, ?, ?)', [user.id, user.email, user.name, input.passwordHash]);
-  await em.execute(`insert into memberships (id, workspace_id, user_id, role) values (?, ?, ?, 'OWNER')`, [randomUUID(), workspace.id, user.id]);
-  await em.execute('insert into bot_settings (workspace_id, default_reply) values (?, ?)', [workspace.id, NEW_WORKSPACE_DEFAULT_REPLY]);
-  return { user, workspace };
+async function issueTokens(ctx: GraphQLContext, em: EntityManager, user: UserView, workspace: WorkspaceView, role: Role): Promise<AuthPayloadView> {
+  const accessToken = await issueAccessToken(ctx.config, { userId: user.id, workspaceId: workspace.id, role }, ctx.clock);
+  const { token } = issueRefreshToken(em, ctx.config, { userId: user.id, workspaceId: workspace.id }, undefined, ctx.clock);
+  await em.flush();
+  ctx.http.setRefreshCookie(token);
+  return { accessToken, refreshToken: token, user, workspace };
 }
 
-async function issueTokens(ctx: GraphQLContext, em: EntityManager, user: UserView, workspace: WorkspaceView, role: Role): Promise<AuthPayloadView> {
-  const accessToken = await issueAccessToken(ctx.config, { userId: user.id, workspaceId: workspace.id, role });
-  const { token } = await issueRefreshToken(em, ctx.config, { userId: user.id, workspaceId: workspace.id });
-  return { accessToken, refreshToken: token, user, workspace };
+/** Runs an auth call; a rate limit's refusal becomes RATE_LIMITED with its retry-after. */
+async function limited<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof RateLimitedError) throw rateLimited(err.message, err.retryAfterSeconds);
+    throw err;
+  }
+}
+
+function assertStrongPassword(password: string, userInputs: string[]): void {
+  const weakness = passwordWeakness(password, userInputs);
+  if (weakness) throw badInput(`password: ${weakness}`, 'password');
+}
+
+function emailTaken(err: unknown): never {
+  if (err instanceof EmailTakenError) throw badInput(`email: ${err.message}`, 'email');
+  throw err;
 }
 
 const AddMemberInput = builder.inputType('AddMemberInput', {
@@ -211,16 +252,12 @@ builder.mutationField('addMember', (t) =>
       const auth = requireAuth(ctx, ['OWNER', 'ADMIN']);
       const input = validate(addMemberSchema, args.input);
       if (auth.role === 'ADMIN' && (input.role === 'OWNER' || input.role === 'ADMIN')) throw forbidden('only an owner can add owners and admins');
+      assertStrongPassword(input.password, [input.email, input.name]);
       const passwordHash = await hashPassword(input.password);
-      return ctx.orm.em.fork().transactional(async (tx) => {
-        const em = tx as EntityManager;
-        const [taken] = await em.execute('select 1 from users where lower(email) = ?', [input.email]);
-        if (taken) throw badInput('email: an account with this email already exists', 'email');
-        const user = { id: randomUUID(), email: input.email, name: input.name };
-        await em.execute('insert into users (id, email, name, password_hash) values (?, ?, ?, ?)', [user.id, user.email, user.name, passwordHash]);
-        await em.execute('insert into memberships (id, workspace_id, user_id, role) values (?, ?, ?, ?)', [randomUUID(), auth.workspaceId, user.id, input.role]);
-        return { user, role: input.role };
-      });
+      const user = await ctx.orm.em
+        .fork()
+        .transactional((tx) => addUser(tx as EntityManager, { ...input, passwordHash, workspaceId: auth.workspaceId }).catch(emailTaken));
+      return { user, role: input.role };
     },
   }),
 );
@@ -230,11 +267,13 @@ builder.queryField('members', (t) =>
     type: [MemberType],
     resolve: async (_root, _args, ctx) => {
       const { workspaceId } = requireAuth(ctx);
-      const rows = await ctx.orm.em.fork().execute<{ id: string; email: string; name: string; role: Role }[]>(
-        'select u.id, u.email, u.name, m.role from memberships m join users u on u.id = m.user_id where m.workspace_id = ? order by m.created_at',
-        [workspaceId],
-      );
-      return rows.map((r) => ({ user: { id: r.id, email: r.email, name: r.name }, role: r.role }));
+      const em = ctx.orm.em.fork();
+      const memberships = await em.find(Membership, { workspaceId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+      const users = new Map((await em.find(User, { id: { $in: memberships.map((m) => m.userId) } })).map((u) => [u.id, u]));
+      return memberships.flatMap((m) => {
+        const user = users.get(m.userId);
+        return user ? [{ user: { id: user.id, email: user.email, name: user.name }, role: m.role }] : [];
+      });
     },
   }),
 );

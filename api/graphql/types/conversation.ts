@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { raw, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { builder } from '../builder';
-import { requireAuth } from '../context';
+import { MANAGERS, requireAuth } from '../context';
 import { badInput, notFound, validate } from '../errors';
 import { Conversation, CONVERSATION_MODES } from '../../../schema/entities/conversation.entity';
 import { ChannelType } from './channel';
@@ -30,9 +30,10 @@ export const ConversationType = builder.objectRef<Conversation>('Conversation').
       description: 'When the human-mode SLA passed with the customer still waiting; cleared by an agent reply or release.',
     }),
     temporalUrl: t.string({
-      description: 'The conversation workflow in the Temporal Web UI.',
+      description: 'The conversation workflow in the Temporal Web UI; only owners and admins get it (null for agents and viewers).',
+      nullable: true,
       resolve: (c, _args, ctx) =>
-        `${ctx.config.temporalUiUrl}/namespaces/${encodeURIComponent(ctx.config.temporalNamespace)}/workflows/${encodeURIComponent(c.workflowId)}`,
+        !MANAGERS.includes(requireAuth(ctx).role) ? null : `${ctx.config.temporalUiUrl}/namespaces/${encodeURIComponent(ctx.config.temporalNamespace)}/workflows/${encodeURIComponent(c.workflowId)}`,
     }),
     messages: t.field({
       type: [MessageType],

@@ -1,9 +1,14 @@
 import { builder } from '../builder';
-import { requireAuth } from '../context';
+import { requireAuth, type GraphQLContext } from '../context';
+import { unauthenticated } from '../errors';
+import { systemClock } from '../../auth/clock';
 import type { Message } from '../../../schema/entities/message.entity';
 import type { Conversation } from '../../../schema/entities/conversation.entity';
 import { MessageType } from './message';
 import { ConversationType } from './conversation';
+
+/** The event a stream yields when its access token expires: the resolver turns it into UNAUTHENTICATED, and the stream ends. */
+const TOKEN_EXPIRED = Symbol('token expired');
 
 for (const kind of ['messageAdded', 'messageUpdated'] as const) {
   builder.subscriptionField(kind, (t) =>
@@ -11,11 +16,12 @@ for (const kind of ['messageAdded', 'messageUpdated'] as const) {
       type: MessageType,
       description:
         kind === 'messageAdded'
-          ? "Every new message of the caller's workspace, or of one conversation."
-          : "A message's status changed (PENDING → SENT …).",
+          ? "Every new message of the caller's workspace, or of one conversation. Ends with UNAUTHENTICATED when the access token expires: reconnect with a fresh one."
+          : "A message's status changed (PENDING → SENT …). Ends with UNAUTHENTICATED when the access token expires.",
       args: { conversationId: t.arg.id() },
-      subscribe: (_root, args, ctx) => ctx.live.subscribe(kind, requireAuth(ctx).workspaceId, args.conversationId ? String(args.conversationId) : null),
-      resolve: (message: Message) => message,
+      subscribe: (_root, args, ctx) =>
+        untilTokenExpires(ctx, (workspaceId) => ctx.live.subscribe(kind, workspaceId, args.conversationId ? String(args.conversationId) : null)),
+      resolve: (message: Message | typeof TOKEN_EXPIRED) => unlessExpired(message),
     }),
   );
 }
@@ -23,10 +29,41 @@ for (const kind of ['messageAdded', 'messageUpdated'] as const) {
 builder.subscriptionField('conversationUpdated', (t) =>
   t.field({
     type: ConversationType,
-    description: "A conversation's own state changed: taken over or released, read, or waiting too long for an agent (slaBreachedAt).",
+    description:
+      "A conversation's own state changed: taken over or released, read, or waiting too long for an agent (slaBreachedAt). Ends with UNAUTHENTICATED when the access token expires.",
     args: { conversationId: t.arg.id() },
     subscribe: (_root, args, ctx) =>
-      ctx.live.subscribe('conversationUpdated', requireAuth(ctx).workspaceId, args.conversationId ? String(args.conversationId) : null),
-    resolve: (conversation: Conversation) => conversation,
+      untilTokenExpires(ctx, (workspaceId) => ctx.live.subscribe('conversationUpdated', workspaceId, args.conversationId ? String(args.conversationId) : null)),
+    resolve: (conversation: Conversation | typeof TOKEN_EXPIRED) => unlessExpired(conversation),
   }),
 );
+
+function unlessExpired<T>(item: T | typeof TOKEN_EXPIRED): T {
+  if (item === TOKEN_EXPIRED) throw unauthenticated('access token expired');
+  return item;
+}
+
+/** The caller's stream, ended by TOKEN_EXPIRED when the access token it was opened with expires. */
+async function* untilTokenExpires<T>(ctx: GraphQLContext, open: (workspaceId: string) => AsyncIterable<T>): AsyncGenerator<T | typeof TOKEN_EXPIRED> {
+  const auth = requireAuth(ctx);
+  const clock = ctx.clock ?? systemClock;
+  const source = open(auth.workspaceId)[Symbol.asyncIterator]();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<typeof TOKEN_EXPIRED>((resolve) => {
+    timer = setTimeout(() => resolve(TOKEN_EXPIRED), Math.max(0, auth.expiresAtMs - clock.now()));
+  });
+  try {
+    while (true) {
+      const next = await Promise.race([source.next(), expired]);
+      if (next === TOKEN_EXPIRED) {
+        yield TOKEN_EXPIRED;
+        return;
+      }
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    clearTimeout(timer);
+    await source.return?.();
+  }
+}

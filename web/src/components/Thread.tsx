@@ -201,10 +201,14 @@ export function Thread(props: {
                   title={c().contact.blocked ? 'Unblock: the bot answers this contact again' : 'Block: keep their messages, never answer them'}>
                   <BlockIcon width="16" height="16" />
                 </button>
-                <a class="btn btn-ghost" data-testid="open-temporal" href={c().temporalUrl} target="_blank" rel="noopener noreferrer"
-                  title={`Open workflow ${c().workflowId} in the Temporal Web UI`} aria-label="Open in Temporal">
-                  <ExternalIcon width="16" height="16" /> <span class="collapsible-label">Open in Temporal</span>
-                </a>
+                <Show when={c().temporalUrl}>
+                  {(url) => (
+                    <a class="btn btn-ghost" data-testid="open-temporal" href={url()} target="_blank" rel="noopener noreferrer"
+                      title={`Open workflow ${c().workflowId} in the Temporal Web UI`} aria-label="Open in Temporal">
+                      <ExternalIcon width="16" height="16" /> <span class="collapsible-label">Open in Temporal</span>
+                    </a>
+                  )}
+                </Show>
               </div>
             </header>
 

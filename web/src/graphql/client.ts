@@ -1,4 +1,4 @@
-import { accessToken, clearTokens, refreshTokenValue, saveTokens } from '../lib/auth';
+import { accessToken, clearTokens, saveTokens } from '../lib/auth';
 import { navigate } from '../lib/router';
 
 export interface GraphQLErrorShape {
@@ -19,6 +19,9 @@ export class GraphQLRequestError extends Error {
 }
 
 export const ENDPOINT = '/graphql';
+
+/** Sent with every request: the API refuses a browser request without it that skipped the CORS preflight (CSRF). */
+export const CSRF_HEADERS = { 'x-graphql-yoga-csrf': '1' } as const;
 
 export function isUnauthenticated(errors: GraphQLErrorShape[] | undefined, status?: number): boolean {
   return status === 401 || !!errors?.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
@@ -46,7 +49,7 @@ export async function gql<T>(query: string, variables?: Record<string, unknown>,
 }
 
 async function post<T>(query: string, variables: Record<string, unknown> | undefined, opts: Options) {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...CSRF_HEADERS };
   const token = accessToken();
   if (!opts.anonymous && token) headers.authorization = `Bearer ${token}`;
   let res: Response;
@@ -67,15 +70,13 @@ async function post<T>(query: string, variables: Record<string, unknown> | undef
 
 let refreshing: Promise<boolean> | null = null;
 
-/** Exchanges the refresh token for new tokens; concurrent callers share one request. */
+/** Exchanges the refresh cookie (HttpOnly, set by sign-in) for a new access token; concurrent callers share one request. */
 export function refreshSession(): Promise<boolean> {
   refreshing ??= (async () => {
-    const refreshToken = refreshTokenValue();
-    if (!refreshToken) return false;
     try {
-      const data = await gql<{ refreshToken: { accessToken: string; refreshToken: string } }>(
-        `mutation Refresh($refreshToken: String!) { refreshToken(refreshToken: $refreshToken) { accessToken refreshToken } }`,
-        { refreshToken },
+      const data = await gql<{ refreshToken: { accessToken: string } }>(
+        `mutation Refresh { refreshToken { accessToken } }`,
+        {},
         { anonymous: true },
       );
       saveTokens(data.refreshToken);
@@ -89,8 +90,10 @@ export function refreshSession(): Promise<boolean> {
   return refreshing;
 }
 
+/** Signs out here and on the server: the refresh cookie's sign-in chain is revoked and the cookie cleared. */
 export function signOut(): void {
   clearTokens();
+  void post(`mutation SignOut { signOut }`, undefined, { anonymous: true }).catch(() => undefined);
   navigate('/signin', { replace: true });
 }
 

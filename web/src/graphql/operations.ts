@@ -10,7 +10,8 @@ const CONTACT = `id phone name blocked`;
 const CONVERSATION = `id mode lastMessageAt lastMessageText unreadCount slaBreachedAt
   contact { ${CONTACT} }
   channel { id name kind }`;
-const AUTH = `accessToken refreshToken user { id email name } workspace { id name }`;
+// The refresh token comes back as an HttpOnly cookie; the dashboard never reads it.
+const AUTH = `accessToken user { id email name } workspace { id name }`;
 const CHANNEL = `id kind name status createdAt`;
 const RULE = `id keywords matchType reply priority enabled`;
 const SETTINGS = `defaultReply awayMessage timeZone businessHours { weekday open close } humanSlaSeconds slaFallbackMessage`;

@@ -1,5 +1,5 @@
 import { accessToken } from '../lib/auth';
-import { ENDPOINT, type GraphQLErrorShape, GraphQLRequestError, isUnauthenticated, refreshSession, signOut } from './client';
+import { CSRF_HEADERS, ENDPOINT, type GraphQLErrorShape, GraphQLRequestError, isUnauthenticated, refreshSession, signOut } from './client';
 
 export interface SubscribeHandlers<T> {
   next(data: T): void;
@@ -9,6 +9,8 @@ export interface SubscribeHandlers<T> {
 }
 
 const RETRY_DELAYS_MS = [1000, 2000, 5000, 10000];
+/** A stream refused again this soon after a refresh means the fresh token is refused too: sign out rather than loop. */
+const MIN_MS_BETWEEN_REFRESHES = 10_000;
 
 /**
  * A GraphQL subscription over SSE ("distinct connections": one POST with
@@ -20,7 +22,7 @@ export function subscribe<T>(query: string, variables: Record<string, unknown>, 
   let controller: AbortController | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let attempt = 0;
-  let refreshedOnce = false;
+  let lastRefreshAt = -Infinity;
 
   const scheduleRetry = () => {
     if (disposed) return;
@@ -30,9 +32,10 @@ export function subscribe<T>(query: string, variables: Record<string, unknown>, 
   };
 
   const failWith = async (errors: GraphQLErrorShape[], status?: number) => {
+    // The server ends a stream with UNAUTHENTICATED when its access token expires: reconnect with a fresh one.
     if (isUnauthenticated(errors, status)) {
-      if (!refreshedOnce && (await refreshSession())) {
-        refreshedOnce = true;
+      if (Date.now() - lastRefreshAt > MIN_MS_BETWEEN_REFRESHES && (await refreshSession())) {
+        lastRefreshAt = Date.now();
         return connect();
       }
       return signOut();
@@ -43,7 +46,7 @@ export function subscribe<T>(query: string, variables: Record<string, unknown>, 
   async function connect(): Promise<void> {
     if (disposed) return;
     controller = new AbortController();
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream', ...CSRF_HEADERS };
     const token = accessToken();
     if (token) headers.authorization = `Bearer ${token}`;
     let res: Response;

@@ -9,7 +9,7 @@ export type Role = 'OWNER' | 'ADMIN' | 'AGENT' | 'VIEWER';
 
 export interface User { id: string; email: string; name: string }
 export interface Workspace { id: string; name: string }
-export interface AuthPayload { accessToken: string; refreshToken: string; user: User; workspace: Workspace }
+export interface AuthPayload { accessToken: string; user: User; workspace: Workspace }
 export interface Viewer { user: User; workspace: Workspace; role: Role; temporalUiUrl: string }
 export interface Member { role: Role; user: User }
 
@@ -41,7 +41,8 @@ export interface ConversationSummary {
 
 export interface ConversationDetail extends ConversationSummary {
   workflowId: string;
-  temporalUrl: string;
+  /** Only owners and admins get it. */
+  temporalUrl: string | null;
   messages: Message[];
 }
 

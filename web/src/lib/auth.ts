@@ -1,26 +1,23 @@
 import { createSignal } from 'solid-js';
 
 const ACCESS = 'parley.accessToken';
-const REFRESH = 'parley.refreshToken';
+// Earlier versions kept the refresh token here; it now lives only in an HttpOnly cookie.
+const LEGACY_REFRESH = 'parley.refreshToken';
+localStorage.removeItem(LEGACY_REFRESH);
 
 const [accessToken, setAccessTokenSignal] = createSignal<string | null>(localStorage.getItem(ACCESS));
 
 /** The current access token; reactive, so the app re-renders on sign-in and sign-out. */
 export { accessToken };
 
-export function refreshTokenValue(): string | null {
-  return localStorage.getItem(REFRESH);
-}
-
-export function saveTokens(tokens: { accessToken: string; refreshToken: string }): void {
+/** Keeps the short-lived access token; the refresh token stays in the server's HttpOnly cookie, out of reach of scripts. */
+export function saveTokens(tokens: { accessToken: string }): void {
   localStorage.setItem(ACCESS, tokens.accessToken);
-  localStorage.setItem(REFRESH, tokens.refreshToken);
   setAccessTokenSignal(tokens.accessToken);
 }
 
 export function clearTokens(): void {
   localStorage.removeItem(ACCESS);
-  localStorage.removeItem(REFRESH);
   setAccessTokenSignal(null);
 }
 

@@ -1,0 +1,93 @@
+/**
+ * Brute-force limits on signIn, signUp and refreshToken (rate-limiter-flexible on Postgres, so
+ * every api replica counts together): per client IP on every auth call and on sign-ups, per
+ * account on failed sign-ins (keyed by the email, known or not, so a lock says nothing about
+ * whether the account exists) and on refreshes. Loopback is not exempt.
+ */
+import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Orm } from '../../schema/orm';
+import type { AuthLimits } from '../../activities/config';
+
+/** Refused by a limit; `retryAfterSeconds` says when the caller may try again. */
+export class RateLimitedError extends Error {
+  constructor(
+    readonly limit: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(`too many ${limit}; try again in ${retryAfterSeconds} s`);
+  }
+}
+
+/** The auth limits of one api process. */
+export interface AuthRateLimits {
+  /** Every auth call, per IP. */
+  authCall(ip: string): Promise<void>;
+  signUp(ip: string): Promise<void>;
+  /** Refuses while the account is locked by failed sign-ins. */
+  assertSignInAllowed(email: string): Promise<void>;
+  signInFailed(email: string): Promise<void>;
+  signInSucceeded(email: string): Promise<void>;
+  refresh(userId: string): Promise<void>;
+}
+
+const TABLE = 'rate_limits';
+
+/** The auth limits over the platform's own connection pool and the committed `rate_limits` table. */
+export function createAuthRateLimits(orm: Orm, limits: AuthLimits): AuthRateLimits {
+  const storeClient = mikroOrmClient(orm);
+  // One of them sweeps expired rows (of every limit: they share the table) every five minutes.
+  const limiter = (keyPrefix: string, points: number, duration: number, clearExpiredByTimeout = false) =>
+    new RateLimiterPostgres({ storeClient, storeType: 'pool', tableName: TABLE, tableCreated: true, clearExpiredByTimeout, keyPrefix, points, duration });
+  const ipCalls = limiter('auth-ip', limits.authCallsPerIpPerMinute, 60, true);
+  const ipSignUps = limiter('signup-ip', limits.signUpsPerIpPerHour, 3600);
+  const signInFailures = limiter('signin-fail', limits.signInFailuresPerAccount, limits.signInFailureWindowSeconds);
+  const refreshes = limiter('refresh', limits.refreshesPerAccountPerHour, 3600);
+
+  return {
+    authCall: (ip) => consume(ipCalls, ip, 'auth requests from this address'),
+    signUp: (ip) => consume(ipSignUps, ip, 'sign-ups from this address'),
+    async assertSignInAllowed(email) {
+      const res = await signInFailures.get(email);
+      if (res && res.consumedPoints >= limits.signInFailuresPerAccount) throw new RateLimitedError('failed sign-ins for this account', seconds(res));
+    },
+    async signInFailed(email) {
+      await signInFailures.penalty(email, 1);
+    },
+    async signInSucceeded(email) {
+      await signInFailures.delete(email);
+    },
+    refresh: (userId) => consume(refreshes, userId, 'token refreshes for this account'),
+  };
+}
+
+async function consume(limiter: RateLimiterPostgres, key: string, what: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (err) {
+    if (err instanceof RateLimiterRes) throw new RateLimitedError(what, seconds(err));
+    throw err;
+  }
+}
+
+function seconds(res: RateLimiterRes): number {
+  return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+}
+
+/**
+ * The `pg`-pool-shaped client RateLimiterPostgres expects, over MikroORM's connection: its
+ * `$n` placeholders become MikroORM's `?` (a placeholder may repeat, so values are re-listed).
+ */
+function mikroOrmClient(orm: Orm) {
+  return {
+    async query(q: { text: string; values?: unknown[] }): Promise<{ rows: unknown[]; rowCount: number }> {
+      const values: unknown[] = [];
+      const sql = q.text.replace(/\$(\d+)/g, (_, n: string) => {
+        values.push(q.values![Number(n) - 1]);
+        return '?';
+      });
+      const result = await orm.em.getConnection().execute(sql, values);
+      const rows = Array.isArray(result) ? result : [];
+      return { rows, rowCount: Array.isArray(result) ? result.length : ((result as { affectedRows?: number }).affectedRows ?? 0) };
+    },
+  };
+}
