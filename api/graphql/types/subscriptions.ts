@@ -64,6 +64,8 @@ async function* untilTokenExpires<T>(ctx: GraphQLContext, open: (workspaceId: st
     }
   } finally {
     clearTimeout(timer);
-    await source.return?.();
+    // Not awaited: an async generator's return() waits behind its pending next(), which for a
+    // quiet workspace settles only with the next event; the stream must end now.
+    void source.return?.();
   }
 }
