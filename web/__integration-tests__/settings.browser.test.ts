@@ -94,6 +94,7 @@ async function settingsAndTeam(): Promise<void> {
   await page.getByTestId('nav-team').click();
   await page.getByTestId('team-readonly').waitFor();
   expect(await page.getByTestId('member-form').count()).toBe(0);
+  await page.locator(`[data-testid="member-row"][data-email="${AGENT_EMAIL}"]`).waitFor();
   expect(await page.getByTestId('member-row').count()).toBe(2);
 
   // With a 2 s response time target, a customer left waiting in human mode gets the red badge until the agent replies.

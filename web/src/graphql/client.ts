@@ -93,8 +93,10 @@ export function refreshSession(): Promise<boolean> {
 /** Signs out here and on the server: the refresh cookie's sign-in chain is revoked and the cookie cleared. */
 export function signOut(): void {
   clearTokens();
-  void post(`mutation SignOut { signOut }`, undefined, { anonymous: true }).catch(() => undefined);
-  navigate('/signin', { replace: true });
+  // The sign-in page comes once the cookie is cleared, so a quick next sign-in's cookie is not cleared after it.
+  void post(`mutation SignOut { signOut }`, undefined, { anonymous: true })
+    .catch(() => undefined)
+    .finally(() => navigate('/signin', { replace: true }));
 }
 
 export function errorMessage(err: unknown): string {
