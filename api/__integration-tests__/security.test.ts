@@ -4,9 +4,9 @@
  * pass, streams that outlive their token, and NUL characters in text.
  */
 import fs from 'node:fs';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createWorkspace, CSRF_HEADERS, gql, gqlOk, startPlatform, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
-import { TEST_JWT_SECRET } from '../../test/support/services-env';
+import { signJwt } from '../../test/support/jwt';
 
 let platform: PlatformProcess;
 let shop: TestWorkspace;
@@ -39,12 +39,6 @@ async function post(body: object, headers: Record<string, string> = {}) {
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
 }
 
-/** An HS256 JWT made by hand, so the test does not share the server's token code. */
-function signJwt(payload: object, secret = TEST_JWT_SECRET): string {
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(payload)}`;
-  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
-}
 
 function rssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');

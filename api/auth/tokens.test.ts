@@ -1,9 +1,10 @@
-import { createHmac } from 'node:crypto';
 import { cachedAccessTokenVerifier, CLOCK_SKEW_SECONDS, issueAccessToken, TokenError, verifyAccessToken } from './tokens';
 import type { Clock } from './clock';
+import { signJwt as signJwtWith } from '../../test/support/jwt';
 
 const settings = { jwtSecret: 'a-test-secret-that-is-long-enough-for-hs256', accessTokenTtlSeconds: 120, refreshTokenTtlDays: 30 };
 const claims = { userId: 'u1', workspaceId: 'w1', role: 'AGENT' as const };
+const signJwt = (payload: object) => signJwtWith(payload, settings.jwtSecret);
 
 /** A clock the test moves by hand. */
 function manualClock(start = Date.UTC(2026, 11, 1, 12)): Clock & { advance(ms: number): void } {
@@ -11,12 +12,6 @@ function manualClock(start = Date.UTC(2026, 11, 1, 12)): Clock & { advance(ms: n
   return { now: () => now, advance: (ms) => (now += ms) };
 }
 
-/** An HS256 JWT made by hand, so the test does not share the code under test. */
-function signJwt(payload: object, secret = settings.jwtSecret): string {
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(payload)}`;
-  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
-}
 
 describe('cachedAccessTokenVerifier', () => {
   it('accepts a token it verified before and refuses it once it has expired', async () => {

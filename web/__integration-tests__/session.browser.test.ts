@@ -1,8 +1,7 @@
-import { createHmac } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { browserSuite } from '../../test/support/browser';
 import { gql } from '../../test/support/platform';
-import { TEST_JWT_SECRET } from '../../test/support/services-env';
+import { signJwt } from '../../test/support/jwt';
 
 const TIMEOUT = 60_000;
 jest.setTimeout(240_000);
@@ -54,9 +53,3 @@ async function cookieSession(): Promise<void> {
   expect(violations).toEqual([]);
 }
 
-/** An HS256 JWT made by hand, as the server's secret would sign it. */
-function signJwt(payload: object): string {
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(payload)}`;
-  return `${unsigned}.${createHmac('sha256', TEST_JWT_SECRET).update(unsigned).digest('base64url')}`;
-}
