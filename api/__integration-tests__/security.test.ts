@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { createWorkspace, CSRF_HEADERS, gql, gqlOk, startPlatform, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
+import { createWorkspace, CSRF_HEADERS, gql, gqlOk, query, startPlatform, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
 import { signJwt } from '../../test/support/jwt';
 
 let platform: PlatformProcess;
@@ -268,6 +268,15 @@ describe('headers and the refresh cookie', () => {
     expect(reuse.headers.get('set-cookie')).toMatch(/^parley_refresh=;/);
     const chain = await post({ query: `mutation { refreshToken { accessToken } }` }, { cookie: `parley_refresh=${next.refreshToken}`, 'x-forwarded-for': newIp() });
     expect(chain.body.errors[0].message).toMatch(/already used/);
+  });
+
+  it("refuses a removed member's refresh token before rotating it: no new token is issued", async () => {
+    const account = await createWorkspace(platform.url);
+    await query(platform.databaseUrl, 'delete from memberships where workspace_id = $1', [account.workspaceId]);
+    const refused = await post({ query: `mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }`, variables: { t: account.refreshToken } }, { 'x-forwarded-for': newIp() });
+    expect(refused.body.errors[0]).toMatchObject({ message: 'you are no longer a member of this workspace', extensions: { code: 'UNAUTHENTICATED' } });
+    const tokens = await query(platform.databaseUrl, 'select revoked_at, replaced_by_id from refresh_tokens where workspace_id = $1', [account.workspaceId]);
+    expect(tokens).toEqual([{ revoked_at: null, replaced_by_id: null }]);
   });
 
   it('signOut revokes the sign-in chain of the cookie', async () => {
