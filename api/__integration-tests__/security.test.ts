@@ -233,6 +233,16 @@ async function fetchWithHost(url: string, host: string, method = 'POST'): Promis
   });
 }
 
+describe('GraphiQL outside production', () => {
+  it('is served without the dashboard CSP (its scripts come from a CDN) and sends the CSRF header', async () => {
+    const page = await fetch(`${platform.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('content-security-policy')).toBeNull();
+    expect(await page.text()).toContain('x-graphql-yoga-csrf');
+    expect((await gqlOk(platform.url, '{ __schema { queryType { name } } }')).__schema.queryType.name).toBe('Query');
+  });
+});
+
 describe('headers and the refresh cookie', () => {
   it('sends a CSP that forbids framing, nosniff and a referrer policy; no HSTS over plain http', async () => {
     const res = await fetch(`${platform.url}/health`);
