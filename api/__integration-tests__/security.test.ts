@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { createWorkspace, CSRF_HEADERS, gql, gqlOk, query, startPlatform, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
+import { createWorkspace, CSRF_HEADERS, gql, gqlOk, query, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
 import { signJwt } from '../../test/support/jwt';
 
 let platform: PlatformProcess;
@@ -134,6 +134,28 @@ describe('auth rate limits', () => {
     const right = await post({ query: SIGN_IN, variables: { i: { email: account.email, password: 'correct horse battery' } } }, { 'x-forwarded-for': newIp() });
     expect(right.body.errors[0].extensions.code).toBe('RATE_LIMITED');
     expect(right.body.data).toBeNull();
+  });
+
+  it('backs off: the next lock of the same account lasts twice as long', async () => {
+    // A platform of its own with a 2 s window and 3 failures, so the first lock can pass within the test.
+    const quick = await startPlatform({ env: { AUTH_SIGNIN_FAILURE_WINDOW_SECONDS: '2', AUTH_SIGNIN_FAILURES_PER_ACCOUNT: '3' } });
+    try {
+      const account = await createWorkspace(quick.url);
+      const attempt = () => gql(quick.url, SIGN_IN, { i: { email: account.email, password: 'a wrong guess' } });
+      for (let i = 0; i < 3; i++) expect((await attempt()).errors![0].message).toBe('wrong email or password');
+      const first = (await attempt()).errors![0];
+      expect(first.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+      expect((first.extensions as any).retryAfterSeconds).toBeLessThanOrEqual(2);
+      // The first attempt answered as a plain failure again is the barrier: the lock is over (and it counts as failure 1).
+      await waitFor('the first lock to pass', async () => (await attempt()).errors![0].message === 'wrong email or password', 10_000);
+      for (let i = 0; i < 2; i++) expect((await attempt()).errors![0].message).toBe('wrong email or password');
+      const second = (await attempt()).errors![0];
+      expect(second.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+      expect((second.extensions as any).retryAfterSeconds).toBeGreaterThan(2);
+      expect((second.extensions as any).retryAfterSeconds).toBeLessThanOrEqual(4);
+    } finally {
+      await quick.stop();
+    }
   });
 
   it('locks an unknown email the same way, so a lock does not reveal whether an account exists', async () => {

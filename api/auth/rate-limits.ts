@@ -2,8 +2,10 @@
  * Brute-force limits on signIn, signUp and refreshToken (rate-limiter-flexible on Postgres, so
  * every api replica counts together): per client IP on every auth call and on sign-ups, per
  * account on failed sign-ins (keyed by the email, known or not, so a lock says nothing about
- * whether the account exists) and on refreshes. Loopback is not exempt.
+ * whether the account exists; each further lock within a day lasts twice as long) and on
+ * refreshes. Loopback is not exempt.
  */
+import { createHash } from 'node:crypto';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Orm } from '../../schema/orm';
 import type { AuthLimits } from '../../activities/config';
@@ -31,6 +33,10 @@ export interface AuthRateLimits {
 }
 
 const TABLE = 'rate_limits';
+/** Backoff: the n-th lock of an account within this long lasts 2^(n-1) failure windows … */
+const LOCK_MEMORY_SECONDS = 24 * 3600;
+/** … but never longer than this. */
+const MAX_LOCK_SECONDS = 24 * 3600;
 
 /** The auth limits over the platform's own connection pool and the committed `rate_limits` table. */
 export function createAuthRateLimits(orm: Orm, limits: AuthLimits): AuthRateLimits {
@@ -42,19 +48,27 @@ export function createAuthRateLimits(orm: Orm, limits: AuthLimits): AuthRateLimi
   const ipSignUps = limiter('signup-ip', limits.signUpsPerIpPerHour, 3600);
   const signInFailures = limiter('signin-fail', limits.signInFailuresPerAccount, limits.signInFailureWindowSeconds);
   const refreshes = limiter('refresh', limits.refreshesPerAccountPerHour, 3600);
+  // How often an account was locked in the last day: each lock lasts twice the one before.
+  const signInLocks = limiter('signin-locks', Number.MAX_SAFE_INTEGER, LOCK_MEMORY_SECONDS);
 
   return {
     authCall: (ip) => consume(ipCalls, ip, 'auth requests from this address'),
     signUp: (ip) => consume(ipSignUps, ip, 'sign-ups from this address'),
     async assertSignInAllowed(email) {
-      const res = await signInFailures.get(email);
+      const res = await signInFailures.get(accountKey(email));
       if (res && res.consumedPoints >= limits.signInFailuresPerAccount) throw new RateLimitedError('failed sign-ins for this account', seconds(res));
     },
     async signInFailed(email) {
-      await signInFailures.penalty(email, 1);
+      const key = accountKey(email);
+      const failures = await signInFailures.penalty(key, 1);
+      if (failures.consumedPoints < limits.signInFailuresPerAccount) return;
+      const locks = await signInLocks.penalty(key, 1);
+      const lockSeconds = Math.min(limits.signInFailureWindowSeconds * 2 ** (locks.consumedPoints - 1), MAX_LOCK_SECONDS);
+      await signInFailures.block(key, lockSeconds);
     },
     async signInSucceeded(email) {
-      await signInFailures.delete(email);
+      const key = accountKey(email);
+      await Promise.all([signInFailures.delete(key), signInLocks.delete(key)]);
     },
     refresh: (userId) => consume(refreshes, userId, 'token refreshes for this account'),
   };
@@ -67,6 +81,11 @@ async function consume(limiter: RateLimiterPostgres, key: string, what: string):
     if (err instanceof RateLimiterRes) throw new RateLimitedError(what, seconds(err));
     throw err;
   }
+}
+
+/** An email as a key that fits the table's varchar(255) whatever the email's length. */
+function accountKey(email: string): string {
+  return createHash('sha256').update(email).digest('hex');
 }
 
 function seconds(res: RateLimiterRes): number {
