@@ -1,6 +1,6 @@
 /** Jest: TypeScript through SWC; integration suites share the services global-setup starts and run in band. */
 // Packages that ship ES modules only (Jest runs CommonJS): SWC compiles them too.
-const ESM_ONLY = ['jose', 'kysely', '@mikro-orm/[^/]+', 'content-disposition', 'cookie'];
+const ESM_ONLY = ['jose', 'kysely', '@mikro-orm/[^/]+', 'content-disposition', 'cookie', '@fastify/cookie'];
 
 module.exports = {
   testEnvironment: 'node',

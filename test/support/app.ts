@@ -57,6 +57,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       HOST: '127.0.0.1',
       PORT: '0',
       DATABASE_POOL_SIZE: '4',
+      // As for a spawned platform: suites sign up many accounts from one address.
+      AUTH_CALLS_PER_IP_PER_MINUTE: '100000',
+      AUTH_SIGNUPS_PER_IP_PER_HOUR: '100000',
     }),
     ...options.config,
   };
