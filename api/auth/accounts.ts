@@ -36,9 +36,6 @@ export async function createAccount(
   input: { email: string; name: string; passwordHash: string; workspaceName: string },
 ): Promise<{ user: UserView; workspace: WorkspaceView }> {
   const workspace = em.create(Workspace, { id: randomUUID(), name: input.workspaceName });
-  // The entities name each other by id, not by relation, so the unit of work cannot order the
-  // inserts: the workspace row goes first, then what references it.
-  await em.flush();
   em.create(BotSettings, { workspaceId: workspace.id, defaultReply: NEW_WORKSPACE_DEFAULT_REPLY });
   const user = await addUser(em, { ...input, workspaceId: workspace.id, role: 'OWNER' });
   return { user, workspace: { id: workspace.id, name: workspace.name } };
@@ -51,7 +48,7 @@ export async function addUser(
 ): Promise<UserView> {
   if (await em.findOne(User, { email: input.email }, { fields: ['id'] })) throw new EmailTakenError();
   const user = em.create(User, { id: randomUUID(), email: input.email, name: input.name, passwordHash: input.passwordHash });
-  await em.flush();
+  // The memberships' relations to users and workspaces let one flush order the inserts.
   em.create(Membership, { id: randomUUID(), workspaceId: input.workspaceId, userId: user.id, role: input.role });
   await em.flush();
   return { id: user.id, email: user.email, name: user.name };
