@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CSRF_HEADERS, gql, startPlatform, type PlatformProcess } from '../../test/support/platform';
+import { postgresDataDir } from '../../scripts/services';
 import { TEST_DATA, TEST_PG_PORT, TEST_TEMPORAL_PORT } from '../../test/support/services-env';
 
 const dataDir = path.join(TEST_DATA, 'production-embedded');
@@ -13,6 +14,7 @@ let platform: PlatformProcess;
 
 beforeAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(postgresDataDir(path.join(dataDir, 'postgres')), { recursive: true, force: true });
   platform = await startPlatform({
     embedded: { dataDir, postgresPort: TEST_PG_PORT + 60, temporalPort: TEST_TEMPORAL_PORT + 60 },
     env: { NODE_ENV: 'production', JWT_SECRET: '', ENCRYPTION_KEY: '', PUBLIC_URL: 'https://parley.example' },
