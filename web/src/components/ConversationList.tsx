@@ -1,5 +1,5 @@
 import { For, Show } from 'solid-js';
-import type { ConversationSummary } from '../graphql/types';
+import type { ConversationSummary } from '../graphql/fragments';
 import { relativeTime, slaBadge } from '../lib/format';
 import { Avatar } from './Avatar';
 

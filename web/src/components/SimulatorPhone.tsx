@@ -1,10 +1,9 @@
 import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { errorMessage } from '../graphql/client';
-import { listen } from '../graphql/live';
-import { fetchConversation, fetchConversations, simulateInbound } from '../graphql/operations';
-import type { Channel, Message } from '../graphql/types';
+import type { Channel } from '../graphql/fragments';
+import { createLiveConversation } from '../graphql/live-conversation';
+import { fetchConversations, simulateInbound } from '../graphql/operations';
 import { clockTime, sameDigits } from '../lib/format';
-import { mergeMessages, upsertMessage } from '../lib/messages';
 import { ChannelIcon, DoubleCheckIcon, SendIcon } from './Icons';
 import { Logo } from './Shell';
 
@@ -19,7 +18,6 @@ export function SimulatorPhone(props: { channels: Channel[] }) {
   const [phone, setPhone] = createSignal(DEFAULT_CUSTOMER_PHONE);
   const [name, setName] = createSignal('');
   const [conversationId, setConversationId] = createSignal<string | null>(null);
-  const [messages, setMessages] = createSignal<Message[]>([]);
   const [draft, setDraft] = createSignal('');
   const [sending, setSending] = createSignal(false);
   const [error, setError] = createSignal('');
@@ -48,30 +46,8 @@ export function SimulatorPhone(props: { channels: Channel[] }) {
     onCleanup(() => clearTimeout(timer));
   }));
 
-  createEffect(on(conversationId, (id) => {
-    setMessages([]);
-    if (!id) return;
-    let alive = true;
-    const load = async () => {
-      try {
-        const c = await fetchConversation(id);
-        if (alive && c) setMessages((current) => mergeMessages(current, c.messages));
-      } catch (err) {
-        if (alive) setError(errorMessage(err));
-      }
-    };
-    const stop = listen({
-      conversationId: id,
-      added: (m) => setMessages((l) => upsertMessage(l, m)),
-      updated: (m) => setMessages((l) => upsertMessage(l, m)),
-      reconnected: () => void load(),
-    });
-    void load();
-    onCleanup(() => {
-      alive = false;
-      stop();
-    });
-  }));
+  const live = createLiveConversation(conversationId);
+  const messages = live.messages;
 
   createEffect(on(messages, () => {
     requestAnimationFrame(() => scroller && (scroller.scrollTop = scroller.scrollHeight));
@@ -86,7 +62,6 @@ export function SimulatorPhone(props: { channels: Channel[] }) {
     try {
       const message = await simulateInbound({ channelId: channelId(), from: phone().trim(), text, name: name().trim() || undefined });
       if (message.conversationId !== conversationId()) setConversationId(message.conversationId);
-      setMessages((l) => upsertMessage(l, message));
       setDraft('');
     } catch (err) {
       setError(errorMessage(err));
@@ -145,8 +120,8 @@ export function SimulatorPhone(props: { channels: Channel[] }) {
             }}
           </For>
         </div>
-        <Show when={error()}>
-          <div class="wa-error" data-testid="phone-error">{error()}</div>
+        <Show when={error() || live.error()}>
+          <div class="wa-error" data-testid="phone-error">{error() || live.error()}</div>
         </Show>
         <form class="wa-composer" onSubmit={send}>
           <input data-testid="phone-input" type="text" placeholder="Message" value={draft()} autocomplete="off"

@@ -1,5 +1,5 @@
 import { Match, Switch } from 'solid-js';
-import type { MessageStatus } from '../graphql/types';
+import type { MessageStatus } from '../graphql/fragments';
 import { AlertIcon, CheckIcon, ClockIcon, DoubleCheckIcon } from './Icons';
 
 const LABELS: Record<MessageStatus, string> = {

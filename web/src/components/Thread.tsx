@@ -1,87 +1,46 @@
 import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { errorMessage } from '../graphql/client';
-import { listen } from '../graphql/live';
-import { conversationAction, fetchConversation, sendMessage, setContactBlocked } from '../graphql/operations';
-import type { ConversationDetail, ConversationSummary, Message } from '../graphql/types';
+import type { Message } from '../graphql/fragments';
+import { createLiveConversation } from '../graphql/live-conversation';
+import { conversationAction, sendMessage, setContactBlocked } from '../graphql/operations';
 import { clockTime, dayKey, dayLabel, slaBadge } from '../lib/format';
-import { mergeMessages, upsertMessage } from '../lib/messages';
 import { Avatar } from './Avatar';
 import { BlockIcon, BotIcon, ClockIcon, ExternalIcon, HandIcon, SendIcon } from './Icons';
 import { StatusTicks } from './StatusTicks';
 
-type ConversationPatch = Partial<ConversationSummary> & { id: string };
+/** How long the agent looks at a new customer message before it counts as read. */
+const READ_AFTER_MS = 250;
 
 /** One conversation as the agent sees it: live bubbles, take over / release, and the reply box. */
 export function Thread(props: {
   conversationId: string;
-  onChange: (patch: ConversationPatch) => void;
-  /** The list's value when the conversation is in it; undefined otherwise. */
-  slaBreachedAt?: string | null;
+  /** The workspace's SLA, for the "Waiting Xm" badge. */
   slaSeconds?: number | null;
 }) {
-  const [conversation, setConversation] = createSignal<ConversationDetail | null>(null);
-  const [messages, setMessages] = createSignal<Message[]>([]);
-  const [loadError, setLoadError] = createSignal('');
   const [actionError, setActionError] = createSignal('');
   const [switching, setSwitching] = createSignal(false);
   const [draft, setDraft] = createSignal('');
   const [sending, setSending] = createSignal(false);
   let scroller: HTMLDivElement | undefined;
   let input: HTMLTextAreaElement | undefined;
+  let readTimer: ReturnType<typeof setTimeout> | undefined;
 
-  createEffect(on(() => props.conversationId, (id) => {
-    let alive = true;
-    let readTimer: ReturnType<typeof setTimeout> | undefined;
-    setConversation(null);
-    setMessages([]);
-    setLoadError('');
+  const read = () => {
+    clearTimeout(readTimer);
+    const id = props.conversationId;
+    readTimer = setTimeout(() => conversationAction('markRead', id).catch((err) => console.warn('markRead failed', err)), READ_AFTER_MS);
+  };
+  const live = createLiveConversation(() => props.conversationId, { onInbound: read });
+  const conversation = live.conversation;
+  const messages = live.messages;
+
+  createEffect(on(() => props.conversationId, () => {
     setActionError('');
     setDraft('');
-
-    const load = async () => {
-      try {
-        const c = await fetchConversation(id);
-        if (!alive) return;
-        if (!c) return setLoadError('This conversation no longer exists.');
-        const first = !conversation();
-        setConversation(c);
-        setMessages((current) => mergeMessages(current, c.messages));
-        if (first) queueMicrotask(() => input?.focus());
-      } catch (err) {
-        if (alive) setLoadError(errorMessage(err));
-      }
-    };
-    const read = () => {
-      clearTimeout(readTimer);
-      readTimer = setTimeout(() => {
-        conversationAction('markRead', id).then((c) => {
-          if (!alive) return;
-          setConversation((current) => (current ? { ...current, slaBreachedAt: c.slaBreachedAt } : current));
-          props.onChange(c);
-        }, (err) => console.warn('markRead failed', err));
-      }, 250);
-    };
-
-    const stop = listen({
-      conversationId: id,
-      added: (m) => {
-        setMessages((list) => upsertMessage(list, m));
-        if (m.direction === 'INBOUND') read();
-      },
-      updated: (m) => setMessages((list) => upsertMessage(list, m)),
-      // Another agent took over or released, or the customer has waited too long.
-      conversationUpdated: (c) => setConversation((current) =>
-        (current ? { ...current, mode: c.mode, slaBreachedAt: c.slaBreachedAt, contact: c.contact ?? current.contact } : current)),
-      reconnected: () => void load(),
-    });
-    void load();
     read();
-    onCleanup(() => {
-      alive = false;
-      clearTimeout(readTimer);
-      stop();
-    });
   }));
+  onCleanup(() => clearTimeout(readTimer));
+  createEffect(on(() => conversation()?.id, (loaded) => loaded && queueMicrotask(() => input?.focus())));
 
   // Follow the conversation as it grows, unless the agent scrolled up to read history.
   let pinned = true;
@@ -97,9 +56,7 @@ export function Thread(props: {
     setSwitching(true);
     setActionError('');
     try {
-      const updated = await conversationAction(action, props.conversationId);
-      setConversation((c) => (c ? { ...c, mode: updated.mode, slaBreachedAt: updated.slaBreachedAt } : c));
-      props.onChange({ id: updated.id, mode: updated.mode, slaBreachedAt: updated.slaBreachedAt });
+      await conversationAction(action, props.conversationId);
     } catch (err) {
       setActionError(errorMessage(err));
     } finally {
@@ -115,9 +72,7 @@ export function Thread(props: {
     setSwitching(true);
     setActionError('');
     try {
-      const contact = await setContactBlocked(c.contact.id, block);
-      setConversation((current) => (current ? { ...current, contact } : current));
-      props.onChange({ id: c.id, contact });
+      await setContactBlocked(c.id, c.contact.id, block);
     } catch (err) {
       setActionError(errorMessage(err));
     } finally {
@@ -132,13 +87,9 @@ export function Thread(props: {
     setSending(true);
     setActionError('');
     try {
-      const message = await sendMessage({ conversationId: props.conversationId, text });
-      setMessages((list) => upsertMessage(list, message));
-      setDraft('');
       pinned = true;
-      // An agent reply answers the waiting customer: the API clears the SLA breach.
-      setConversation((c) => (c ? { ...c, slaBreachedAt: null } : c));
-      props.onChange({ id: props.conversationId, slaBreachedAt: null });
+      await sendMessage({ conversationId: props.conversationId, text });
+      setDraft('');
     } catch (err) {
       setActionError(errorMessage(err));
     } finally {
@@ -151,8 +102,8 @@ export function Thread(props: {
     <section class="thread" data-testid="thread" data-conversation-id={props.conversationId}>
       <Show when={conversation()} fallback={
         <div class="thread-placeholder">
-          <Show when={loadError()} fallback={<div class="spinner" aria-label="Loading" />}>
-            <div class="alert alert-error">{loadError()}</div>
+          <Show when={live.error()} fallback={<div class="spinner" aria-label="Loading" />}>
+            <div class="alert alert-error">{live.error()}</div>
           </Show>
         </div>
       }>
@@ -167,7 +118,7 @@ export function Thread(props: {
                 </div>
               </div>
               <div class="thread-actions">
-                <Show when={props.slaBreachedAt !== undefined ? props.slaBreachedAt : c().slaBreachedAt}>
+                <Show when={c().slaBreachedAt}>
                   {(at) => {
                     const badge = () => slaBadge(at(), props.slaSeconds);
                     return (

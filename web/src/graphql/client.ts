@@ -1,5 +1,7 @@
+import { print } from 'graphql';
 import { accessToken, clearTokens, saveTokens } from '../lib/auth';
 import { navigate } from '../lib/router';
+import { graphql, type KnownDocument, type TadaDocumentNode } from './graphql';
 
 export interface GraphQLErrorShape {
   message: string;
@@ -33,8 +35,18 @@ interface Options {
   signal?: AbortSignal;
 }
 
+const printed = new WeakMap<object, string>();
+
+/** The text of a document, printed once. */
+export function documentText(document: TadaDocumentNode<any, any>): string {
+  let text = printed.get(document);
+  if (text === undefined) printed.set(document, (text = print(document)));
+  return text;
+}
+
 /** One query or mutation; on UNAUTHENTICATED it refreshes the token once and retries. */
-export async function gql<T>(query: string, variables?: Record<string, unknown>, opts: Options = {}): Promise<T> {
+export async function gql<T, V>(document: KnownDocument<T, V>, variables: V, opts: Options = {}): Promise<T> {
+  const query = documentText(document);
   let result = await post<T>(query, variables, opts);
   if (!opts.anonymous && isUnauthenticated(result.errors, result.status)) {
     if (await refreshSession()) result = await post<T>(query, variables, opts);
@@ -48,7 +60,7 @@ export async function gql<T>(query: string, variables?: Record<string, unknown>,
   return result.data;
 }
 
-async function post<T>(query: string, variables: Record<string, unknown> | undefined, opts: Options) {
+async function post<T>(query: string, variables: unknown, opts: Options) {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...CSRF_HEADERS };
   const token = accessToken();
   if (!opts.anonymous && token) headers.authorization = `Bearer ${token}`;
@@ -68,17 +80,16 @@ async function post<T>(query: string, variables: Record<string, unknown> | undef
   return { status: res.status, data: body.data ?? undefined, errors: body.errors };
 }
 
+const Refresh = graphql(`mutation Refresh { refreshToken { accessToken } }`);
+const SignOut = graphql(`mutation SignOut { signOut }`);
+
 let refreshing: Promise<boolean> | null = null;
 
 /** Exchanges the refresh cookie (HttpOnly, set by sign-in) for a new access token; concurrent callers share one request. */
 export function refreshSession(): Promise<boolean> {
   refreshing ??= (async () => {
     try {
-      const data = await gql<{ refreshToken: { accessToken: string } }>(
-        `mutation Refresh { refreshToken { accessToken } }`,
-        {},
-        { anonymous: true },
-      );
+      const data = await gql(Refresh, {}, { anonymous: true });
       saveTokens(data.refreshToken);
       return true;
     } catch {
@@ -94,7 +105,7 @@ export function refreshSession(): Promise<boolean> {
 export function signOut(): void {
   clearTokens();
   // The sign-in page comes once the cookie is cleared, so a quick next sign-in's cookie is not cleared after it.
-  void post(`mutation SignOut { signOut }`, undefined, { anonymous: true })
+  void post(documentText(SignOut), undefined, { anonymous: true })
     .catch(() => undefined)
     .finally(() => navigate('/signin', { replace: true }));
 }

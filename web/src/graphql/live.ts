@@ -1,19 +1,34 @@
-import { onConversationUpdated, onMessageAdded, onMessageUpdated, type ConversationChange } from './operations';
-import type { Message } from './types';
+import { ConversationChangeFields, MessageFields, type ConversationChange, type Message } from './fragments';
+import { graphql } from './graphql';
+import { subscribe } from './subscribe';
+
+/** Part of a conversation's state, as an event or one of this tab's own actions reports it. */
+export type ConversationPatch = Partial<ConversationChange> & { id: string };
 
 export interface LiveListener {
   /** Only this conversation's messages; all of the workspace when omitted. */
   conversationId?: string;
   added?(message: Message): void;
   updated?(message: Message): void;
-  /** The conversation's mode, unread count or SLA breach changed. */
-  conversationUpdated?(change: ConversationChange): void;
-  /** The stream (re)connected: refetch, since messages sent before it was live were missed. */
-  reconnected?(): void;
+  /** The conversation's mode, unread count, SLA breach or contact changed. */
+  conversationUpdated?(patch: ConversationPatch): void;
+  /**
+   * Load your snapshot now. Called once the streams are open (soon after `listen` when they already
+   * are), so nothing sent between the snapshot and the stream is missed, and again after a stream
+   * reconnects, since what was sent while it was down never arrives.
+   */
+  sync?(): void;
 }
 
+const MessageAdded = graphql(`subscription MessageAdded { messageAdded { ...MessageFields } }`, [MessageFields]);
+const MessageUpdated = graphql(`subscription MessageUpdated { messageUpdated { ...MessageFields } }`, [MessageFields]);
+const ConversationUpdated = graphql(`
+  subscription ConversationUpdated { conversationUpdated { ...ConversationChangeFields } }
+`, [ConversationChangeFields]);
+const STREAMS = 3;
+
 const listeners = new Set<LiveListener>();
-let stop: (() => void) | null = null;
+let connection: { stop(): void; opened: Set<string>; failed: boolean } | null = null;
 
 /**
  * Live updates for every view on the page through three workspace-wide SSE streams
@@ -22,36 +37,75 @@ let stop: (() => void) | null = null;
  */
 export function listen(listener: LiveListener): () => void {
   listeners.add(listener);
-  stop ??= connect();
+  if (!connection) connection = connect();
+  else if (isReady(connection)) queueMicrotask(() => listeners.has(listener) && listener.sync?.());
   return () => {
     listeners.delete(listener);
-    if (listeners.size === 0 && stop) {
-      stop();
-      stop = null;
+    if (listeners.size === 0 && connection) {
+      connection.stop();
+      connection = null;
     }
   };
 }
 
-function connect(): () => void {
-  const each = (m: Message, pick: (l: LiveListener) => ((m: Message) => void) | undefined) => {
-    for (const l of [...listeners]) if (!l.conversationId || l.conversationId === m.conversationId) pick(l)?.(m);
+/** A message this tab just wrote (sent or simulated), to every view showing its conversation. */
+export function announceMessage(message: Message): void {
+  for (const l of [...listeners]) if (wants(l, message.conversationId)) l.added?.(message);
+}
+
+/** A conversation's state after one of this tab's actions; the server's event that follows says the same. */
+export function announceConversation(patch: ConversationPatch): void {
+  for (const l of [...listeners]) if (wants(l, patch.id)) l.conversationUpdated?.(patch);
+}
+
+function connect(): NonNullable<typeof connection> {
+  const state = { opened: new Set<string>(), failed: false, stop: () => {} };
+  const syncAll = () => {
+    for (const l of [...listeners]) l.sync?.();
   };
-  const stopAdded = onMessageAdded({
-    next: (m) => each(m, (l) => l.added),
-    // Views that started listening before this (re)open may have missed messages in between.
-    open: () => {
-      for (const l of [...listeners]) l.reconnected?.();
-    },
-  });
-  const stopUpdated = onMessageUpdated({ next: (m) => each(m, (l) => l.updated) });
-  const stopConversations = onConversationUpdated({
-    next: (c) => {
-      for (const l of [...listeners]) if (!l.conversationId || l.conversationId === c.id) l.conversationUpdated?.(c);
-    },
-  });
-  return () => {
-    stopAdded();
-    stopUpdated();
-    stopConversations();
+  const opened = (stream: string) => () => {
+    const reopened = state.opened.has(stream);
+    const wasReady = isReady(state);
+    state.opened.add(stream);
+    if (isReady(state) && (reopened || !wasReady)) syncAll();
   };
+  // A stream the server refused for good: the views still load, without live updates.
+  const failed = () => {
+    if (state.failed) return;
+    state.failed = true;
+    syncAll();
+  };
+  const stops = [
+    subscribe(MessageAdded, {}, {
+      next: (d) => {
+        for (const l of [...listeners]) if (wants(l, d.messageAdded.conversationId)) l.added?.(d.messageAdded);
+      },
+      open: opened('added'),
+      error: failed,
+    }),
+    subscribe(MessageUpdated, {}, {
+      next: (d) => {
+        for (const l of [...listeners]) if (wants(l, d.messageUpdated.conversationId)) l.updated?.(d.messageUpdated);
+      },
+      open: opened('updated'),
+      error: failed,
+    }),
+    subscribe(ConversationUpdated, {}, {
+      next: (d) => announceConversation(d.conversationUpdated),
+      open: opened('conversations'),
+      error: failed,
+    }),
+  ];
+  state.stop = () => {
+    for (const stop of stops) stop();
+  };
+  return state;
+}
+
+function isReady(state: { opened: Set<string>; failed: boolean }): boolean {
+  return state.failed || state.opened.size === STREAMS;
+}
+
+function wants(listener: LiveListener, conversationId: string): boolean {
+  return !listener.conversationId || listener.conversationId === conversationId;
 }

@@ -1,7 +1,7 @@
 /**
- * The dashboard's GraphQL documents (operations.ts, the token refresh in client.ts) checked
- * against the API's printed schema:
- * a field renamed or removed on one side fails here rather than in a customer's browser.
+ * Every GraphQL document the dashboard writes (`graphql(...)` anywhere in web/src) checked against
+ * the API's printed schema with graphql-js's full validation: the type check catches a field the
+ * schema lacks, this catches the rest (a wrong argument, a variable of the wrong type, a bad fragment).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,42 +9,64 @@ import ts from 'typescript';
 import { buildSchema, parse, validate } from 'graphql';
 
 const SCHEMA = buildSchema(fs.readFileSync(path.resolve(__dirname, '../../../api/graphql/schema.graphql'), 'utf8'));
-const SOURCES = fs.readdirSync(__dirname).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => path.join(__dirname, f));
+const WEB_SRC = path.resolve(__dirname, '..');
 
-/** Every template literal that starts an operation, with the `${FRAGMENT}` constants it uses filled in. */
-function documentsIn(file: string): string[] {
-  const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-  const constants = new Map<string, string>();
-  const documents: string[] = [];
-  const fill = (node: ts.TemplateLiteral): string =>
-    ts.isNoSubstitutionTemplateLiteral(node)
-      ? node.text
-      : node.head.text + node.templateSpans.map((span) => {
-        if (!ts.isIdentifier(span.expression) || !constants.has(span.expression.text)) throw new Error(`cannot resolve \${${span.expression.getText()}}`);
-        return constants.get(span.expression.text)! + span.literal.text;
-      }).join('');
-  const isOperation = (node: ts.TemplateLiteral) => /^\s*(query|mutation|subscription)\b/.test(ts.isNoSubstitutionTemplateLiteral(node) ? node.text : node.head.text);
-  const visit = (node: ts.Node) => {
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && /^[A-Z_]+$/.test(node.name.text)
-      && node.initializer && ts.isTemplateLiteral(node.initializer) && !isOperation(node.initializer)) {
-      // A selection-set constant such as MESSAGE (declared before its use, as the file does).
-      constants.set(node.name.text, fill(node.initializer));
-      return;
-    }
-    if (ts.isTemplateLiteral(node) && isOperation(node)) documents.push(fill(node));
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return documents;
+interface Written { text: string; fragments: string[] }
+
+/** Each `graphql(`…`, [Fragments])` call in web/src, and the constant it is assigned to where it is. */
+function documentsIn(dir: string): { named: Map<string, Written>; all: Written[] } {
+  const named = new Map<string, Written>();
+  const all: Written[] = [];
+  const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.tsx?$/.test(f) && !/\.(test|d)\.ts$/.test(f))
+    .map((f) => path.join(dir, f));
+  for (const file of files) {
+    const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+    const visit = (node: ts.Node) => {
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'graphql') {
+        const [text, fragments] = node.arguments;
+        if (!text || !ts.isNoSubstitutionTemplateLiteral(text)) throw new Error(`${file}: graphql() takes a plain template literal`);
+        const written = {
+          text: text.text,
+          fragments: fragments && ts.isArrayLiteralExpression(fragments) ? fragments.elements.map((e) => e.getText()) : [],
+        };
+        all.push(written);
+        if (ts.isVariableDeclaration(node.parent) && ts.isIdentifier(node.parent.name)) named.set(node.parent.name.text, written);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return { named, all };
 }
 
-const documents = SOURCES.flatMap(documentsIn);
+const { named, all } = documentsIn(WEB_SRC);
+
+/** An operation with the fragments it uses, directly or through other fragments, as the client sends it. */
+function withFragments(doc: Written): string {
+  const seen = new Set<string>();
+  const parts = [doc.text];
+  const add = (names: string[]) => {
+    for (const name of names) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const fragment = named.get(name);
+      if (!fragment) throw new Error(`fragment constant ${name} not found`);
+      parts.push(fragment.text);
+      add(fragment.fragments);
+    }
+  };
+  add(doc.fragments);
+  return parts.join('\n');
+}
+
+const operations = all.filter((d) => /^\s*(query|mutation|subscription)\b/.test(d.text)).map(withFragments);
 
 test('finds the dashboard operations', () => {
-  expect(documents.length).toBeGreaterThanOrEqual(20);
-  expect(documents.some((d) => d.includes('mutation Refresh'))).toBe(true);
+  expect(operations.length).toBeGreaterThanOrEqual(20);
+  expect(operations.some((d) => d.includes('mutation Refresh'))).toBe(true);
 });
 
-test.each(documents.map((d) => [d.match(/^\s*\w+\s+(\w+)/)?.[1] ?? d.slice(0, 40), d]))('%s is valid against schema.graphql', (_name, document) => {
+test.each(operations.map((d) => [d.match(/^\s*\w+\s+(\w+)/)?.[1] ?? d.slice(0, 40), d]))('%s is valid against schema.graphql', (_name, document) => {
   expect(validate(SCHEMA, parse(document)).map((e) => e.message)).toEqual([]);
 });

@@ -1,5 +1,6 @@
 import { accessToken } from '../lib/auth';
-import { CSRF_HEADERS, ENDPOINT, type GraphQLErrorShape, GraphQLRequestError, isUnauthenticated, refreshSession, signOut } from './client';
+import { CSRF_HEADERS, documentText, ENDPOINT, type GraphQLErrorShape, GraphQLRequestError, isUnauthenticated, refreshSession, signOut } from './client';
+import type { KnownDocument } from './graphql';
 
 export interface SubscribeHandlers<T> {
   next(data: T): void;
@@ -17,7 +18,8 @@ const MIN_MS_BETWEEN_REFRESHES = 10_000;
  * `Accept: text/event-stream` per subscription). Reconnects with backoff until disposed.
  * Returns the dispose function.
  */
-export function subscribe<T>(query: string, variables: Record<string, unknown>, handlers: SubscribeHandlers<T>): () => void {
+export function subscribe<T, V>(document: KnownDocument<T, V>, variables: V, handlers: SubscribeHandlers<T>): () => void {
+  const query = documentText(document);
   let disposed = false;
   let controller: AbortController | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;

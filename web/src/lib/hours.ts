@@ -1,4 +1,4 @@
-import type { OpeningRange } from '../graphql/types';
+import type { OpeningRange } from '../graphql/fragments';
 
 /** Monday first, as most business calendars show it; values are the API's weekdays (0 = Sunday). */
 export const WEEK_ORDER = [1, 2, 3, 4, 5, 6, 0];

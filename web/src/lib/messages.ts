@@ -1,4 +1,4 @@
-import type { Message, MessageStatus } from '../graphql/types';
+import type { Message, MessageStatus } from '../graphql/fragments';
 
 // Statuses only move forward; FAILED is final.
 const STATUS_RANK: Record<MessageStatus, number> = { PENDING: 0, SENT: 1, DELIVERED: 2, READ: 3, FAILED: 4 };

@@ -1,5 +1,6 @@
 import { createContext, type Resource, useContext } from 'solid-js';
-import type { Role, Viewer } from '../graphql/types';
+import type { Role } from '../graphql/fragments';
+import type { Viewer } from '../graphql/operations';
 
 /** The signed-in viewer, fetched once by the Shell and shared with every page inside it. */
 export const ViewerContext = createContext<Resource<Viewer>>();

@@ -3,7 +3,7 @@ import { ChannelIcon, PlusIcon } from '../components/Icons';
 import { ManagersOnly } from '../components/ManagersOnly';
 import { errorMessage } from '../graphql/client';
 import { createChannel, fetchChannels } from '../graphql/operations';
-import type { ChannelKind, ChannelStatus } from '../graphql/types';
+import type { ChannelKind, ChannelStatus } from '../graphql/fragments';
 import { relativeTime } from '../lib/format';
 
 const KINDS: { value: ChannelKind; label: string; description: string; available: boolean }[] = [

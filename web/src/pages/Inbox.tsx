@@ -5,9 +5,9 @@ import { ChatIcon, ChannelIcon } from '../components/Icons';
 import { SimulatorPhone } from '../components/SimulatorPhone';
 import { Thread } from '../components/Thread';
 import { errorMessage } from '../graphql/client';
-import { listen } from '../graphql/live';
+import type { ConversationMode, ConversationSummary, Message } from '../graphql/fragments';
+import { type ConversationPatch, listen } from '../graphql/live';
 import { fetchBotSettings, fetchChannels, fetchConversations } from '../graphql/operations';
-import type { ConversationMode, ConversationSummary, Message } from '../graphql/types';
 import { navigate } from '../lib/router';
 
 type ModeFilter = 'ALL' | ConversationMode;
@@ -52,10 +52,11 @@ export function Inbox(props: { conversationId: string | null }) {
     refetchTimer = setTimeout(refetch, 200);
   };
 
+  // The first load is the listener's sync, once the live streams are open.
   createEffect(on(filter, () => {
     setLoading(true);
     void refetch();
-  }));
+  }, { defer: true }));
 
   // Bump the conversation at once; a customer's message (unread count) or a new conversation needs a refetch.
   const bump = (m: Message) => {
@@ -66,14 +67,13 @@ export function Inbox(props: { conversationId: string | null }) {
     }
     if (index === -1 || m.direction === 'INBOUND') refetchSoon();
   };
-  const stop = listen({ added: bump, conversationUpdated: (c) => patch(c), reconnected: refetchSoon });
+  const stop = listen({ added: bump, conversationUpdated: (c) => patch(c), sync: () => void refetch() });
   onCleanup(() => {
     stop();
     clearTimeout(refetchTimer);
   });
-  const selected = () => list.items.find((c) => c.id === props.conversationId);
 
-  const patch = (p: Partial<ConversationSummary> & { id: string }) => {
+  const patch = (p: ConversationPatch) => {
     const index = list.items.findIndex((c) => c.id === p.id);
     if (index !== -1) setList('items', index, p);
     // A mode change moves a conversation in or out of a filtered list.
@@ -131,8 +131,7 @@ export function Inbox(props: { conversationId: string | null }) {
           </div>
         </section>
       }>
-        {(id) => <Thread conversationId={id} onChange={patch} slaSeconds={slaSeconds()}
-          slaBreachedAt={selected() ? selected()!.slaBreachedAt : undefined} />}
+        {(id) => <Thread conversationId={id} slaSeconds={slaSeconds()} />}
       </Show>
 
       <Show when={showPhone()}>

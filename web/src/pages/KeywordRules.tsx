@@ -3,7 +3,7 @@ import { BoltIcon, PlusIcon } from '../components/Icons';
 import { ManagersOnly } from '../components/ManagersOnly';
 import { errorMessage } from '../graphql/client';
 import { createKeywordRule, fetchKeywordRules } from '../graphql/operations';
-import type { MatchType } from '../graphql/types';
+import type { MatchType } from '../graphql/fragments';
 
 const MATCH_TYPES: { value: MatchType; label: string; hint: string }[] = [
   { value: 'CONTAINS', label: 'Contains', hint: 'the message contains a keyword anywhere' },

@@ -3,7 +3,7 @@ import { createStore, reconcile, unwrap } from 'solid-js/store';
 import { AlertIcon, CheckCircleIcon, ClockIcon, CloseIcon, HandIcon, LockIcon, PlusIcon, ReplyIcon } from '../components/Icons';
 import { errorMessage, fieldErrors } from '../graphql/client';
 import { fetchBotSettings, updateBotSettings } from '../graphql/operations';
-import type { BotSettings, OpeningRange } from '../graphql/types';
+import type { BotSettings, OpeningRange } from '../graphql/fragments';
 import { now } from '../lib/format';
 import { browserTimeZone, isOpenAt, localTime, timeZoneGroups, toMinutes, WEEK_ORDER, WEEKDAY_NAMES, zoneLabel } from '../lib/hours';
 import { canManage, ROLE_INFO, useViewer } from '../lib/session';

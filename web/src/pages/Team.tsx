@@ -4,7 +4,7 @@ import { PlusIcon, TeamIcon } from '../components/Icons';
 import { ManagersOnly } from '../components/ManagersOnly';
 import { errorMessage, fieldErrors } from '../graphql/client';
 import { addMember, fetchMembers } from '../graphql/operations';
-import type { Role } from '../graphql/types';
+import type { Role } from '../graphql/fragments';
 import { assignableRoles, canManage, ROLE_INFO, ROLES, useViewer } from '../lib/session';
 
 /** The workspace's members and their roles; owners and admins add teammates here. */

@@ -1,0 +1,56 @@
+/** The selection sets the dashboard shares between documents, and the types its components take from them. */
+import { graphql, type ResultOf } from './graphql';
+
+export const MessageFields = graphql(`
+  fragment MessageFields on Message { id conversationId direction senderType text status failureReason createdAt }
+`);
+/** One message as a thread and the simulator phone show it. */
+export type Message = ResultOf<typeof MessageFields>;
+export type MessageStatus = Message['status'];
+
+export const ContactFields = graphql(`fragment ContactFields on Contact { id phone name blocked }`);
+export type Contact = ResultOf<typeof ContactFields>;
+
+export const ConversationFields = graphql(`
+  fragment ConversationFields on Conversation {
+    id mode lastMessageAt lastMessageText unreadCount slaBreachedAt
+    contact { ...ContactFields }
+    channel { id name kind }
+  }
+`, [ContactFields]);
+/** A row of the inbox list. */
+export type ConversationSummary = ResultOf<typeof ConversationFields>;
+export type ConversationMode = ConversationSummary['mode'];
+
+/** What changes on a conversation while it is open: what `conversationUpdated` and the agent's actions return. */
+export const ConversationChangeFields = graphql(`
+  fragment ConversationChangeFields on Conversation { id mode unreadCount slaBreachedAt contact { ...ContactFields } }
+`, [ContactFields]);
+export type ConversationChange = ResultOf<typeof ConversationChangeFields>;
+
+export const AuthFields = graphql(`
+  fragment AuthFields on AuthPayload { accessToken user { id email name } workspace { id name } }
+`);
+export type AuthPayload = ResultOf<typeof AuthFields>;
+
+export const ChannelFields = graphql(`fragment ChannelFields on Channel { id kind name status createdAt }`);
+export type Channel = ResultOf<typeof ChannelFields>;
+export type ChannelKind = Channel['kind'];
+export type ChannelStatus = Channel['status'];
+
+export const KeywordRuleFields = graphql(`fragment KeywordRuleFields on KeywordRule { id keywords matchType reply priority enabled }`);
+export type KeywordRule = ResultOf<typeof KeywordRuleFields>;
+export type MatchType = KeywordRule['matchType'];
+
+export const BotSettingsFields = graphql(`
+  fragment BotSettingsFields on BotSettings {
+    defaultReply awayMessage timeZone businessHours { weekday open close } humanSlaSeconds slaFallbackMessage
+  }
+`);
+export type BotSettings = ResultOf<typeof BotSettingsFields>;
+/** Open from `open` to `close` ("HH:MM", in the settings' time zone) on `weekday` (0 = Sunday). */
+export type OpeningRange = NonNullable<BotSettings['businessHours']>[number];
+
+export const MemberFields = graphql(`fragment MemberFields on Member { role user { id email name } }`);
+export type Member = ResultOf<typeof MemberFields>;
+export type Role = Member['role'];
