@@ -6,7 +6,7 @@ import { navigate, path } from './lib/router';
 import { Channels } from './pages/Channels';
 import { Inbox } from './pages/Inbox';
 import { KeywordRules } from './pages/KeywordRules';
-import { Settings } from './pages/Settings';
+import { Settings } from './pages/Settings/Settings';
 import { SignIn } from './pages/SignIn';
 import { Team } from './pages/Team';
 import './styles.css';
