@@ -120,6 +120,19 @@ async function customerAndAgentChat(): Promise<void> {
     `BOT: ${PRICE_REPLY}`,
   ]);
   expect(await page.locator('[data-testid="thread-bubble"][data-sender-type="BOT"]').count()).toBe(2);
+
+  // A cold start on the thread's link: the thread and the phone each load the conversation once,
+  // when the live streams are open (not once more when they open), and then follow it live.
+  let loads = 0;
+  page.on('request', (request) => {
+    const body = request.method() === 'POST' && request.url().endsWith('/graphql') ? request.postDataJSON() : null;
+    if (/^query Conversation\(/.test(body?.query ?? '') && body.variables?.id === conversationId) loads += 1;
+  });
+  await page.goto(`${suite.platform.url}/inbox/${conversationId}`);
+  await threadBubble('INBOUND', 'and the price now?').waitFor();
+  await customerSays('one more question');
+  await threadBubble('INBOUND', 'one more question').waitFor();
+  expect(loads).toBe(2);
 }
 
 async function storedConversation(id: string, token: string) {
