@@ -1,0 +1,32 @@
+import type { Message } from '../graphql/fragments';
+import { mergeMessages, upsertMessage } from './messages';
+
+function message(id: string, at: string, overrides: Partial<Message> = {}): Message {
+  return {
+    id, conversationId: 'c1', direction: 'OUTBOUND', senderType: 'BOT', text: id, status: 'SENT', failureReason: null,
+    createdAt: `2026-11-30T10:00:${at}Z`, ...overrides,
+  };
+}
+
+test('upsertMessage inserts a new message in time order and replaces a known one in place', () => {
+  const list = [message('a', '01'), message('c', '03')];
+  expect(upsertMessage(list, message('b', '02')).map((m) => m.id)).toEqual(['a', 'b', 'c']);
+  const updated = upsertMessage(list, message('a', '01', { status: 'READ' }));
+  expect(updated.map((m) => `${m.id}:${m.status}`)).toEqual(['a:READ', 'c:SENT']);
+  expect(list[0].status).toBe('SENT');
+});
+
+test('a fetch adds what arrived meanwhile but never moves a status back', () => {
+  const live = [message('a', '01', { status: 'READ' }), message('live-only', '05')];
+  const fetched = [message('a', '01', { status: 'SENT' }), message('b', '02', { status: 'PENDING' })];
+  expect(mergeMessages(live, fetched).map((m) => `${m.id}:${m.status}`)).toEqual(['a:READ', 'b:PENDING', 'live-only:SENT']);
+});
+
+test('a fetch moves a status forward, and a failure keeps its reason', () => {
+  const live = [message('a', '01', { status: 'PENDING' }), message('b', '02', { status: 'FAILED', failureReason: 'number not on WhatsApp' })];
+  const fetched = [message('a', '01', { status: 'DELIVERED' }), message('b', '02', { status: 'SENT' })];
+  expect(mergeMessages(live, fetched).map((m) => [m.id, m.status, m.failureReason])).toEqual([
+    ['a', 'DELIVERED', null],
+    ['b', 'FAILED', 'number not on WhatsApp'],
+  ]);
+});
