@@ -1,7 +1,7 @@
-import { print } from 'graphql';
+import { type DocumentNode, print } from 'graphql';
 import { accessToken, clearTokens, saveTokens } from '../lib/auth';
 import { navigate } from '../lib/router';
-import { graphql, type KnownDocument, type TadaDocumentNode } from './graphql';
+import { graphql, type KnownDocument } from './graphql';
 
 export interface GraphQLErrorShape {
   message: string;
@@ -35,10 +35,10 @@ interface Options {
   signal?: AbortSignal;
 }
 
-const printed = new WeakMap<object, string>();
+const printed = new WeakMap<DocumentNode, string>();
 
 /** The text of a document, printed once. */
-export function documentText(document: TadaDocumentNode<any, any>): string {
+export function documentText(document: DocumentNode): string {
   let text = printed.get(document);
   if (text === undefined) printed.set(document, (text = print(document)));
   return text;

@@ -12,7 +12,7 @@ export const graphql = initGraphQLTada<{
   disableMasking: true;
 }>();
 
-export type { ResultOf, TadaDocumentNode, VariablesOf } from 'gql.tada';
+export type { ResultOf, VariablesOf } from 'gql.tada';
 
 /** `true` when some field of T is `unknown`: gql.tada's type for a field the schema does not have. */
 type HasUnknown<T> = unknown extends T
