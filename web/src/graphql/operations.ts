@@ -10,10 +10,12 @@ import { announceConversation, announceMessage } from './live';
 const SignIn = graphql(`mutation SignIn($input: SignInInput!) { signIn(input: $input) { ...AuthFields } }`, [AuthFields]);
 const SignUp = graphql(`mutation SignUp($input: SignUpInput!) { signUp(input: $input) { ...AuthFields } }`, [AuthFields]);
 
+/** Signs in; the tokens are the caller's to keep. */
 export async function signIn(input: VariablesOf<typeof SignIn>['input']) {
   return (await gql(SignIn, { input }, { anonymous: true })).signIn;
 }
 
+/** Creates an account and its workspace, signed in. */
 export async function signUp(input: VariablesOf<typeof SignUp>['input']) {
   return (await gql(SignUp, { input }, { anonymous: true })).signUp;
 }
@@ -31,10 +33,12 @@ const CreateChannel = graphql(`
   mutation CreateChannel($input: CreateChannelInput!) { createChannel(input: $input) { ...ChannelFields } }
 `, [ChannelFields]);
 
+/** The workspace's channels. */
 export async function fetchChannels() {
   return (await gql(ChannelsQuery, {})).channels;
 }
 
+/** Adds a channel (owners and admins). */
 export async function createChannel(input: VariablesOf<typeof CreateChannel>['input']) {
   return (await gql(CreateChannel, { input })).createChannel;
 }
@@ -46,6 +50,7 @@ const ConversationsQuery = graphql(`
 `, [ConversationFields]);
 export type ConversationFilter = NonNullable<VariablesOf<typeof ConversationsQuery>['filter']>;
 
+/** The inbox list, newest activity first. */
 export async function fetchConversations(filter: ConversationFilter, first = 50) {
   const data = await gql(ConversationsQuery, { first, filter });
   return data.conversations.edges.map((e) => e.node);
@@ -112,10 +117,12 @@ const CreateKeywordRule = graphql(`
   mutation CreateKeywordRule($input: CreateKeywordRuleInput!) { createKeywordRule(input: $input) { ...KeywordRuleFields } }
 `, [KeywordRuleFields]);
 
+/** The workspace's keyword rules. */
 export async function fetchKeywordRules() {
   return (await gql(KeywordRulesQuery, {})).keywordRules;
 }
 
+/** Adds a keyword rule; it applies to the next inbound message. */
 export async function createKeywordRule(input: VariablesOf<typeof CreateKeywordRule>['input']) {
   return (await gql(CreateKeywordRule, { input })).createKeywordRule;
 }
@@ -127,10 +134,12 @@ const UpdateBotSettings = graphql(`
 /** Fields left out keep their value; null clears one (businessHours: null = always open). */
 export type BotSettingsInput = VariablesOf<typeof UpdateBotSettings>['input'];
 
+/** Replies, business hours and SLA. */
 export async function fetchBotSettings() {
   return (await gql(BotSettingsQuery, {})).botSettings;
 }
 
+/** Saves settings; the result is what the API stored. */
 export async function updateBotSettings(input: BotSettingsInput) {
   return (await gql(UpdateBotSettings, { input })).updateBotSettings;
 }
@@ -138,10 +147,12 @@ export async function updateBotSettings(input: BotSettingsInput) {
 const MembersQuery = graphql(`query Members { members { ...MemberFields } }`, [MemberFields]);
 const AddMember = graphql(`mutation AddMember($input: AddMemberInput!) { addMember(input: $input) { ...MemberFields } }`, [MemberFields]);
 
+/** Everyone in the workspace, with their role. */
 export async function fetchMembers() {
   return (await gql(MembersQuery, {})).members;
 }
 
+/** Adds a teammate with a first password. */
 export async function addMember(input: VariablesOf<typeof AddMember>['input']) {
   return (await gql(AddMember, { input })).addMember;
 }
