@@ -216,7 +216,8 @@ function ThreadBubble(props: { message: Message }) {
   return (
     <div classList={{
       bubble: true, 'bubble-in': !outbound(), 'bubble-out': outbound(),
-      'bubble-bot': m().senderType === 'BOT', 'bubble-human': m().senderType === 'HUMAN', 'bubble-failed': m().status === 'FAILED',
+      'bubble-bot': m().senderType === 'BOT', 'bubble-human': m().senderType === 'HUMAN',
+      'bubble-failed': m().status === 'FAILED', 'bubble-uncertain': m().status === 'UNCERTAIN',
     }} data-testid="thread-bubble" data-message-id={m().id} data-direction={m().direction}
       data-sender-type={m().senderType} data-status={m().status}>
       <Show when={outbound()}>
@@ -229,10 +230,15 @@ function ThreadBubble(props: { message: Message }) {
       <div class="bubble-text" data-testid="bubble-text">{m().text}</div>
       <div class="bubble-meta">
         <span>{clockTime(m().createdAt)}</span>
-        <Show when={outbound()}><StatusTicks status={m().status} /></Show>
+        <Show when={outbound()}><StatusTicks status={m().status} attempts={m().sendAttempts} /></Show>
       </div>
       <Show when={m().status === 'FAILED'}>
         <div class="bubble-failure" data-testid="failure-reason">Not delivered{m().failureReason ? `: ${m().failureReason}` : ''}</div>
+      </Show>
+      <Show when={m().status === 'UNCERTAIN'}>
+        <div class="bubble-failure bubble-uncertain-reason" data-testid="uncertain-reason">
+          {m().failureReason ?? 'This message may not have reached the customer.'}
+        </div>
       </Show>
     </div>
   );

@@ -2,7 +2,7 @@
 import { graphql, type ResultOf } from './graphql';
 
 export const MessageFields = graphql(`
-  fragment MessageFields on Message { id conversationId direction senderType text status failureReason createdAt }
+  fragment MessageFields on Message { id conversationId direction senderType text status failureReason sendAttempts createdAt }
 `);
 /** One message as a thread and the simulator phone show it. */
 export type Message = ResultOf<typeof MessageFields>;

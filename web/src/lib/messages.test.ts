@@ -3,7 +3,7 @@ import { mergeMessages, upsertMessage } from './messages';
 
 function message(id: string, at: string, overrides: Partial<Message> = {}): Message {
   return {
-    id, conversationId: 'c1', direction: 'OUTBOUND', senderType: 'BOT', text: id, status: 'SENT', failureReason: null,
+    id, conversationId: 'c1', direction: 'OUTBOUND', senderType: 'BOT', text: id, status: 'SENT', failureReason: null, sendAttempts: 1,
     createdAt: `2026-11-30T10:00:${at}Z`, ...overrides,
   };
 }
@@ -28,5 +28,14 @@ test('a fetch moves a status forward, and a failure keeps its reason', () => {
   expect(mergeMessages(live, fetched).map((m) => [m.id, m.status, m.failureReason])).toEqual([
     ['a', 'DELIVERED', null],
     ['b', 'FAILED', 'number not on WhatsApp'],
+  ]);
+});
+
+test('SENDING is past PENDING, and an UNCERTAIN send stays uncertain whatever a stale fetch says', () => {
+  const live = [message('a', '01', { status: 'SENDING' }), message('b', '02', { status: 'UNCERTAIN', failureReason: 'socket hang up' })];
+  const fetched = [message('a', '01', { status: 'PENDING' }), message('b', '02', { status: 'SENDING' })];
+  expect(mergeMessages(live, fetched).map((m) => [m.id, m.status, m.failureReason])).toEqual([
+    ['a', 'SENDING', null],
+    ['b', 'UNCERTAIN', 'socket hang up'],
   ]);
 });

@@ -1,7 +1,7 @@
 import type { Message, MessageStatus } from '../graphql/fragments';
 
-// Statuses only move forward; FAILED is final.
-const STATUS_RANK: Record<MessageStatus, number> = { PENDING: 0, SENT: 1, DELIVERED: 2, READ: 3, FAILED: 4 };
+// Statuses only move forward; FAILED and UNCERTAIN (it may have reached the wire, nobody can know) are final.
+const STATUS_RANK: Record<MessageStatus, number> = { PENDING: 0, SENDING: 1, SENT: 2, DELIVERED: 3, READ: 4, FAILED: 5, UNCERTAIN: 5 };
 
 /** Inserts or replaces a message by id, keeping the list oldest first. */
 export function upsertMessage(list: Message[], message: Message): Message[] {
