@@ -15,7 +15,7 @@ jest.setTimeout(120_000);
 const suite = browserSuite();
 let page: Page;
 
-test('the thread shows a retried send with its attempts, and a send that may not have arrived with why', async () => {
+test('the thread shows a retried send with its attempts, and a send that may not have arrived with why and a resend', async () => {
   await suite.run('send-status', sendStatuses);
 });
 
@@ -45,6 +45,13 @@ async function sendStatuses(): Promise<void> {
   expect(await uncertain.getByTestId('uncertain-reason').innerText()).toContain('socket hang up');
   expect(await uncertain.getByTestId('message-status').getAttribute('aria-label')).toBe('May not have been sent');
   await suite.screenshot(page, 'thread-uncertain');
+
+  // Resend: a copy goes out as a new message under its own key (this wire drops its first attempt too).
+  expect(await retried.getByTestId('resend').count()).toBe(0);
+  await uncertain.getByTestId('resend').click();
+  await uncertain.nth(1).and(page.locator('[data-status="UNCERTAIN"]')).waitFor();
+  expect(await uncertain.count()).toBe(2);
+  expect(await page.locator('[data-testid="phone-bubble"][data-direction="OUTBOUND"]', { hasText: PRICE_REPLY }).count()).toBe(2);
 }
 
 async function customerSays(channel: string, phone: string, text: string): Promise<void> {

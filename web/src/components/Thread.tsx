@@ -2,8 +2,9 @@ import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { errorMessage } from '../graphql/client';
 import type { Message } from '../graphql/fragments';
 import { createLiveConversation } from '../graphql/live-conversation';
-import { conversationAction, sendMessage, setContactBlocked } from '../graphql/operations';
+import { conversationAction, resendMessage, sendMessage, setContactBlocked } from '../graphql/operations';
 import { clockTime, dayKey, dayLabel, slaBadge } from '../lib/format';
+import { canResend } from '../lib/messages';
 import { Avatar } from './Avatar';
 import { BlockIcon, BotIcon, ClockIcon, ExternalIcon, HandIcon, SendIcon } from './Icons';
 import { StatusTicks } from './StatusTicks';
@@ -173,7 +174,7 @@ export function Thread(props: {
                     <Show when={i() === 0 || dayKey(messages()[i() - 1].createdAt) !== dayKey(m.createdAt)}>
                       <div class="day-separator"><span>{dayLabel(m.createdAt)}</span></div>
                     </Show>
-                    <ThreadBubble message={m} />
+                    <ThreadBubble message={m} onError={setActionError} />
                   </>
                 )}
               </For>
@@ -210,9 +211,21 @@ export function Thread(props: {
   );
 }
 
-function ThreadBubble(props: { message: Message }) {
+function ThreadBubble(props: { message: Message; onError: (message: string) => void }) {
   const m = () => props.message;
   const outbound = () => m().direction === 'OUTBOUND';
+  const [resending, setResending] = createSignal(false);
+  const resend = async () => {
+    setResending(true);
+    props.onError('');
+    try {
+      await resendMessage(m().id);
+    } catch (err) {
+      props.onError(errorMessage(err));
+    } finally {
+      setResending(false);
+    }
+  };
   return (
     <div classList={{
       bubble: true, 'bubble-in': !outbound(), 'bubble-out': outbound(),
@@ -239,6 +252,12 @@ function ThreadBubble(props: { message: Message }) {
         <div class="bubble-failure bubble-uncertain-reason" data-testid="uncertain-reason">
           {m().failureReason ?? 'This message may not have reached the customer.'}
         </div>
+      </Show>
+      <Show when={canResend(m())}>
+        <button type="button" class="btn btn-secondary btn-sm bubble-resend" data-testid="resend" disabled={resending()}
+          title="Send it again as a new message" onClick={() => void resend()}>
+          {resending() ? 'Resending…' : 'Resend'}
+        </button>
       </Show>
     </div>
   );

@@ -102,6 +102,14 @@ export async function sendMessage(input: VariablesOf<typeof SendMessage>['input'
   announceConversation({ id: input.conversationId, slaBreachedAt: null });
 }
 
+const ResendMessage = graphql(`mutation ResendMessage($id: ID!) { resendMessage(messageId: $id) { ...MessageFields } }`, [MessageFields]);
+
+/** Sends a FAILED or UNCERTAIN message again as a new message; the copy shows once the conversation has taken the command. */
+export async function resendMessage(messageId: string): Promise<void> {
+  const copy = (await gql(ResendMessage, { id: messageId })).resendMessage;
+  if (copy) announceMessage(copy);
+}
+
 const SimulateInbound = graphql(`
   mutation SimulateInbound($input: SimulateInboundInput!) { simulateInbound(input: $input) { ...MessageFields } }
 `, [MessageFields]);

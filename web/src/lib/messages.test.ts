@@ -1,5 +1,5 @@
 import type { Message } from '../graphql/fragments';
-import { mergeMessages, upsertMessage } from './messages';
+import { canResend, mergeMessages, upsertMessage } from './messages';
 
 function message(id: string, at: string, overrides: Partial<Message> = {}): Message {
   return {
@@ -38,4 +38,14 @@ test('SENDING is past PENDING, and an UNCERTAIN send stays uncertain whatever a 
     ['a', 'SENDING', null],
     ['b', 'UNCERTAIN', 'socket hang up'],
   ]);
+});
+
+test.each([
+  ['OUTBOUND', 'FAILED', true],
+  ['OUTBOUND', 'UNCERTAIN', true],
+  ['OUTBOUND', 'SENDING', false],
+  ['OUTBOUND', 'SENT', false],
+  ['INBOUND', 'FAILED', false],
+] as const)('a %s %s message can be resent: %s', (direction, status, expected) => {
+  expect(canResend({ direction, status })).toBe(expected);
 });

@@ -3,6 +3,11 @@ import type { Message, MessageStatus } from '../graphql/fragments';
 // Statuses only move forward; FAILED and UNCERTAIN (it may have reached the wire, nobody can know) are final.
 const STATUS_RANK: Record<MessageStatus, number> = { PENDING: 0, SENDING: 1, SENT: 2, DELIVERED: 3, READ: 4, FAILED: 5, UNCERTAIN: 5 };
 
+/** A message that did not certainly reach the customer, which an agent may send again (as a new message). */
+export function canResend(message: Pick<Message, 'direction' | 'status'>): boolean {
+  return message.direction === 'OUTBOUND' && (message.status === 'FAILED' || message.status === 'UNCERTAIN');
+}
+
 /** Inserts or replaces a message by id, keeping the list oldest first. */
 export function upsertMessage(list: Message[], message: Message): Message[] {
   const index = list.findIndex((m) => m.id === message.id);
