@@ -34,7 +34,8 @@ export const QUERY_LIMITS = {
   aliases: 15,
   depth: 8,
   directives: 20,
-  cost: 5000,
+  // Armor's static estimate: the open thread (a conversation with 200 messages, through fragments) is about 11,700.
+  cost: 20000,
   /** Rows every list in the operation may return together (a page of 100 conversations × 50 messages is 5,100). */
   listRows: 5000,
 } as const;
