@@ -11,7 +11,7 @@ import type { ConversationMode } from '../workflows/routing';
 import type { ConversationContext } from '../activities/conversation-context';
 import { createContextCache, type ContextCache } from './context-cache';
 import { toContactKey } from './phone';
-import { signalInbound } from './signal';
+import { signalInbound } from '../workflows/conversation.client';
 import { UnknownChannelError, WrongChannelKindError, type Ingress } from './ingress.port';
 
 export type { Ingress, InboundEnvelope, InboundResult } from './ingress.port';
@@ -22,19 +22,6 @@ export interface IngressDeps {
   temporal: Client;
   taskQueue: string;
   log: (msg: string, err?: unknown) => void;
-}
-
-/** What the outbox and the ingress need to signal a persisted inbound message. */
-export interface PendingInbound {
-  message_id: string;
-  external_id: string;
-  text: string;
-  workspace_id: string;
-  channel_id: string;
-  conversation_id: string;
-  contact_key: string;
-  blocked: boolean;
-  settings_version: string;
 }
 
 interface StoredInbound {

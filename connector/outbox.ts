@@ -6,8 +6,8 @@
  *   or Temporal was unreachable) are delivered again until the workflow's activity marks them applied.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { IngressDeps, PendingInbound } from './inbound';
-import { deliverCommand, signalInbound } from './signal';
+import type { IngressDeps } from './inbound';
+import { deliverCommand, signalInbound, type PendingInbound } from '../workflows/conversation.client';
 import { ConversationCommand } from '../schema/entities/conversation-command.entity';
 import { Conversation } from '../schema/entities/conversation.entity';
 

@@ -8,7 +8,7 @@ import { createWorkspace, gql, gqlOk, query, startPlatform, waitFor, type Platfo
 import { CONTINUE_AS_NEW_EVENTS, TEST_ENCRYPTION_KEY, TEST_TEMPORAL_ADDRESS } from '../../test/support/services-env';
 import { payloadDataConverter } from '../../activities/payload-codec';
 import { stateQuery } from '../../workflows/conversation.workflow';
-import { deliverCommand } from '../../connector/signal';
+import { deliverCommand } from '../../workflows/conversation.client';
 import { recordHistories } from '../../workflows/__fixtures__/record-histories';
 import { createCloudLikeChannel, settledReply, simulateInbound, wireAttempts } from '../../test/support/sends';
 

@@ -22,7 +22,7 @@ import { ConversationType, findConversation } from './conversation';
 import { MessageType, loadMessage } from './message';
 import { notifyPerRow, publish } from '../../../activities/events';
 import { afterCommandRecordedFault } from '../../../activities/test-faults';
-import { deliverCommand, type CommandRow } from '../../../connector/signal';
+import { deliverCommand, type CommandRow } from '../../../workflows/conversation.client';
 import { agentMessageKey, resendKey } from '../../../workflows/ids';
 import type { CommandResult } from '../../../workflows/signals';
 

@@ -1,13 +1,13 @@
 /**
- * Typed clients of the conversation workflow: its own signal and update definitions, started with
- * the workflow when it is not running (searchable by workspace, channel, contact).
+ * The conversation workflow's client side (outside the sandbox; never bundled), used by the
+ * ingress, the outbox and the API's commands: the workflow's own signal and update definitions,
+ * starting it when it is not running (searchable by workspace, channel, contact).
  */
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
-import { conversationWorkflowId } from '../workflows/ids';
-import { commandUpdate, conversationWorkflow, inboundSignal, type ConversationInput, type InboundMessage } from '../workflows/conversation.workflow';
-import type { AgentCommand, CommandResult } from '../workflows/signals';
-import type { PendingInbound } from './inbound';
+import { conversationWorkflowId } from './ids';
+import { commandUpdate, conversationWorkflow, inboundSignal, type ConversationInput, type InboundMessage } from './conversation.workflow';
+import type { AgentCommand, CommandResult } from './signals';
 import type { ConversationContext } from '../activities/conversation-context';
 import type { InferEntity } from '@mikro-orm/core';
 import type { ConversationCommand } from '../schema/entities/conversation-command.entity';
@@ -21,6 +21,19 @@ export interface ConversationRef {
   channel_id: string;
   conversation_id: string;
   contact_key: string;
+}
+
+/** What the outbox and the ingress need to signal a persisted inbound message. */
+export interface PendingInbound {
+  message_id: string;
+  external_id: string;
+  text: string;
+  workspace_id: string;
+  channel_id: string;
+  conversation_id: string;
+  contact_key: string;
+  blocked: boolean;
+  settings_version: string;
 }
 
 export interface TemporalDeps {
