@@ -85,6 +85,46 @@ describe('matchKeywordRule', () => {
     expect(matchKeywordRule('anything', [rule('bad', ['(unclosed'], 'REGEX')])).toBeUndefined();
   });
 
+  it('REGEX runs in linear time: the catastrophic pattern answers at once, and routing falls through to the default reply', () => {
+    const evil = rule('evil', ['^(a|a)*$'], 'REGEX', 10);
+    const price = rule('price', ['price'], 'CONTAINS');
+    const started = Date.now();
+    expect(matchKeywordRule(`${'a'.repeat(40)}!`, [evil])).toBeUndefined();
+    expect(matchKeywordRule(`${'a'.repeat(40)}! price?`, [evil, price])).toBe(price);
+    expect(routeInbound({ ...base, text: `${'a'.repeat(40)}!`, rules: [evil] })).toEqual({ kind: 'default', reply: 'We will get back to you.' });
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  it('REGEX matches case-insensitively across Unicode, as new RegExp(pattern, "iu") does', () => {
+    const r = rule('r', ['^straße\\s+\\p{Lu}\\w*$'], 'REGEX');
+    expect(matchKeywordRule('Straße Xyz', [r])).toBe(r);
+    // ẞ folds to ß, \s takes a no-break space, and \p{Lu} ignores case too.
+    expect(matchKeywordRule('STRAẞE\u00a0äbc', [r])).toBe(r);
+    expect(matchKeywordRule('STRASSE Abc', [r])).toBeUndefined();
+    expect(matchKeywordRule('ΣΟΦΙΑ', [rule('greek', ['σοφια'], 'REGEX')])?.id).toBe('greek');
+  });
+
+  it('REGEX rules RE2 cannot run never match and never throw', () => {
+    for (const pattern of ['(a)\\1', 'a(?=b)', '(?<=a)b', '(unclosed']) {
+      expect(matchKeywordRule('aa ab (unclosed', [rule('r', [pattern], 'REGEX')])).toBeUndefined();
+    }
+  });
+
+  it('blank text matches no rule of any kind, even ^\\s*$ or .*, and gets the default reply', () => {
+    const rules = [
+      rule('blank', ['^\\s*$'], 'REGEX', 9),
+      rule('any', ['.*'], 'REGEX', 8),
+      rule('exact', [' '], 'EXACT'),
+      rule('contains', [' '], 'CONTAINS'),
+      rule('starts', [' '], 'STARTS_WITH'),
+    ];
+    for (const text of ['   ', '', '\n\t', '\u00a0\u2003', '\u200b']) {
+      expect(matchKeywordRule(text, rules)).toBeUndefined();
+      expect(routeInbound({ ...base, text, rules })).toEqual({ kind: 'default', reply: 'We will get back to you.' });
+    }
+    expect(matchKeywordRule(' x ', rules)?.id).toBe('any');
+  });
+
   it('any keyword of a rule can match', () => {
     const r = rule('r', ['hours', 'open'], 'CONTAINS');
     expect(matchKeywordRule('are you open on sunday', [r])).toBe(r);

@@ -2,6 +2,7 @@
  * Which route an inbound message takes (DESIGN.md, conversation routing order). Pure: the
  * conversation workflow calls it with its cached rules and settings, and tests call it directly.
  */
+import { regexTest } from './safe-regex';
 
 export type MatchType = 'EXACT' | 'CONTAINS' | 'STARTS_WITH' | 'REGEX';
 export type ConversationMode = 'BOT' | 'HUMAN';
@@ -59,15 +60,17 @@ export function routeInbound(input: RoutingInput): Route {
   return input.settings.defaultReply ? { kind: 'default', reply: input.settings.defaultReply } : { kind: 'none' };
 }
 
-/** The highest-priority rule with a keyword that matches; ties go to the earlier rule. */
+/** The highest-priority rule with a keyword that matches; ties go to the earlier rule. Blank text matches none. */
 export function matchKeywordRule(text: string, rules: RuleSnapshot[]): RuleSnapshot | undefined {
+  // A message of spaces (or an empty caption) says nothing a rule could answer, even `^\s*$` or `.*`.
+  if (BLANK.test(text)) return undefined;
   const normalized = normalize(text);
   const ordered = rules.map((rule, index) => ({ rule, index })).sort((a, b) => b.rule.priority - a.rule.priority || a.index - b.index);
   return ordered.find(({ rule }) => rule.keywords.some((keyword) => keywordMatches(normalized, text, keyword, rule.matchType)))?.rule;
 }
 
 function keywordMatches(normalizedText: string, rawText: string, keyword: string, matchType: MatchType): boolean {
-  if (matchType === 'REGEX') return regexMatches(rawText, keyword);
+  if (matchType === 'REGEX') return regexTest(keyword, rawText);
   const needle = normalize(keyword);
   if (!needle) return false;
   switch (matchType) {
@@ -106,14 +109,8 @@ function isBoundary(char: string | undefined): boolean {
   return char === undefined || !/[\p{L}\p{N}_]/u.test(char);
 }
 
-function regexMatches(text: string, pattern: string): boolean {
-  try {
-    return new RegExp(pattern, 'iu').test(text);
-  } catch {
-    // Patterns are validated when a rule is saved; one that slipped through never matches.
-    return false;
-  }
-}
+/** Only whitespace (JavaScript's, Unicode's separators included) and zero-width characters. */
+const BLANK = /^[\s\u200B-\u200D\u2060]*$/u;
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
