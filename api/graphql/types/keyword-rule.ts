@@ -1,19 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import safeRegex from 'safe-regex2';
+import type { InferEntity } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { builder } from '../builder';
 import { MANAGERS, requireAuth } from '../context';
-import { validate } from '../errors';
-import { MATCH_TYPES, type MatchType } from '../../../schema/entities/keyword-rule.entity';
+import { badInput, notFound, validate } from '../errors';
+import { KeywordRule, MATCH_TYPES, type MatchType } from '../../../schema/entities/keyword-rule.entity';
+import { checkRegex } from '../../../workflows/safe-regex';
 
-export interface KeywordRuleView {
-  id: string;
-  keywords: string[];
-  matchType: MatchType;
-  reply: string;
-  priority: number;
-  enabled: boolean;
-}
+/**
+ * The most RE2 steps a workspace's REGEX keywords may add up to: each inbound message runs them all
+ * in the conversation workflow, and a 1,000-step program costs up to ~8 ms on a 4 KB message, so
+ * this bounds the matching to well under the workflow task's deadlock timeout (a typical pattern is 10–50 steps).
+ */
+export const MAX_WORKSPACE_REGEX_STEPS = 10_000;
+
+/** A keyword rule as the API shows it: the entity without its workspace and timestamps. */
+export type KeywordRuleView = Pick<InferEntity<typeof KeywordRule>, 'id' | 'keywords' | 'matchType' | 'reply' | 'priority' | 'enabled'>;
 
 export const MatchTypeEnum = builder.enumType('MatchType', { values: MATCH_TYPES });
 
@@ -31,7 +34,7 @@ export const KeywordRuleType = builder.objectRef<KeywordRuleView>('KeywordRule')
 
 const CreateKeywordRuleInput = builder.inputType('CreateKeywordRuleInput', {
   fields: (t) => ({
-    keywords: t.stringList({ required: true }),
+    keywords: t.stringList({ required: true, description: 'For REGEX: JavaScript syntax, matched case-insensitively in linear time (RE2); no backreferences or lookaround.' }),
     matchType: t.field({ type: MatchTypeEnum, required: true }),
     reply: t.string({ required: true }),
     priority: t.int({ defaultValue: 0 }),
@@ -39,40 +42,42 @@ const CreateKeywordRuleInput = builder.inputType('CreateKeywordRuleInput', {
   }),
 });
 
-const createRuleSchema = z
-  .object({
-    keywords: z.array(z.string().trim().min(1, 'must not be empty').max(200, 'is longer than 200 characters')).min(1, 'needs at least one keyword').max(50),
-    matchType: z.enum(MATCH_TYPES),
-    reply: z.string().trim().min(1, 'is required').max(4096, 'is longer than WhatsApp allows (4096 characters)'),
-    priority: z.number().int().min(-1000).max(1000).nullish(),
-    enabled: z.boolean().nullish(),
-  })
-  .superRefine((input, issues) => {
-    if (input.matchType !== 'REGEX') return;
-    input.keywords.forEach((pattern, i) => {
-      try {
-        new RegExp(pattern, 'iu');
-      } catch (err) {
-        return issues.addIssue({ code: 'custom', path: ['keywords', i], message: `is not a valid regular expression (${(err as Error).message})` });
-      }
-      // Every inbound message is matched in the conversation workflow: a pattern that can backtrack
-      // for seconds would stall it (and the worker thread with it).
-      if (!safeRegex(pattern)) {
-        issues.addIssue({ code: 'custom', path: ['keywords', i], message: 'could take too long to match (a repetition inside a repetition, like (a+)+); simplify it' });
-      }
-    });
-  });
+const UpdateKeywordRuleInput = builder.inputType('UpdateKeywordRuleInput', {
+  description: 'Fields left out (or null) keep their value; the rest are checked as on create.',
+  fields: (t) => ({
+    keywords: t.stringList(),
+    matchType: t.field({ type: MatchTypeEnum }),
+    reply: t.string(),
+    priority: t.int(),
+    enabled: t.boolean(),
+  }),
+});
+
+const ruleFields = {
+  keywords: z.array(z.string().trim().min(1, 'must not be empty').max(200, 'is longer than 200 characters')).min(1, 'needs at least one keyword').max(50),
+  matchType: z.enum(MATCH_TYPES),
+  reply: z.string().trim().min(1, 'is required').max(4096, 'is longer than WhatsApp allows (4096 characters)'),
+  priority: z.number().int().min(-1000).max(1000),
+  enabled: z.boolean(),
+};
+const createRuleSchema = z.object({ ...ruleFields, priority: ruleFields.priority.nullish(), enabled: ruleFields.enabled.nullish() });
+const updateRuleSchema = z.object({
+  keywords: ruleFields.keywords.nullish(),
+  matchType: ruleFields.matchType.nullish(),
+  reply: ruleFields.reply.nullish(),
+  priority: ruleFields.priority.nullish(),
+  enabled: ruleFields.enabled.nullish(),
+});
+const uuid = z.string().uuid();
+
+const VIEW_FIELDS = ['id', 'keywords', 'matchType', 'reply', 'priority', 'enabled'] as const;
 
 builder.queryField('keywordRules', (t) =>
   t.field({
     type: [KeywordRuleType],
     resolve: async (_root, _args, ctx) => {
       const { workspaceId } = requireAuth(ctx);
-      const rows = await ctx.orm.em.fork().execute<{ id: string; keywords: string[]; match_type: MatchType; reply: string; priority: number; enabled: boolean }[]>(
-        'select id, keywords, match_type, reply, priority, enabled from keyword_rules where workspace_id = ? order by priority desc, created_at, id',
-        [workspaceId],
-      );
-      return rows.map((r) => ({ id: r.id, keywords: r.keywords, matchType: r.match_type, reply: r.reply, priority: r.priority, enabled: r.enabled }));
+      return ctx.orm.em.fork().find(KeywordRule, { workspaceId }, { fields: VIEW_FIELDS, orderBy: { priority: 'desc', createdAt: 'asc', id: 'asc' } });
     },
   }),
 );
@@ -84,23 +89,78 @@ builder.mutationField('createKeywordRule', (t) =>
     resolve: async (_root, args, ctx) => {
       const { workspaceId } = requireAuth(ctx, MANAGERS);
       const input = validate(createRuleSchema, args.input);
-      const rule: KeywordRuleView = {
+      const em = ctx.orm.em.fork();
+      await checkRegexKeywords(em, workspaceId, input);
+      const rule = em.create(KeywordRule, {
         id: randomUUID(),
+        workspaceId,
         keywords: input.keywords,
         matchType: input.matchType,
         reply: input.reply,
         priority: input.priority ?? 0,
         enabled: input.enabled ?? true,
-      };
-      await ctx.orm.em.fork().execute(
-        'insert into keyword_rules (id, workspace_id, keywords, match_type, reply, priority, enabled) values (?, ?, ?::text[], ?, ?, ?, ?)',
-        [rule.id, workspaceId, toPgArray(rule.keywords), rule.matchType, rule.reply, rule.priority, rule.enabled],
-      );
+      });
+      await em.flush();
       return rule;
     },
   }),
 );
 
-function toPgArray(values: string[]): string {
-  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+builder.mutationField('updateKeywordRule', (t) =>
+  t.field({
+    type: KeywordRuleType,
+    description: "Changes a rule; running conversations answer with it from their next message (the workspace's settings_version moves).",
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateKeywordRuleInput, required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const { workspaceId } = requireAuth(ctx, MANAGERS);
+      const input = validate(updateRuleSchema, args.input);
+      const id = String(args.id);
+      const em = ctx.orm.em.fork();
+      const rule = uuid.safeParse(id).success ? await em.findOne(KeywordRule, { id, workspaceId }, { fields: VIEW_FIELDS }) : null;
+      if (!rule) throw notFound('keyword rule');
+      const changes = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null && value !== undefined)) as Partial<KeywordRuleView>;
+      const current: KeywordRuleView = { id: rule.id, keywords: rule.keywords, matchType: rule.matchType, reply: rule.reply, priority: rule.priority, enabled: rule.enabled };
+      const next = { ...current, ...changes };
+      if (changes.keywords || changes.matchType) await checkRegexKeywords(em, workspaceId, next, id);
+      if (Object.keys(changes).length > 0 && !(await em.nativeUpdate(KeywordRule, { id, workspaceId }, changes))) throw notFound('keyword rule');
+      return next;
+    },
+  }),
+);
+
+builder.mutationField('deleteKeywordRule', (t) =>
+  t.field({
+    type: 'Boolean',
+    description: "Removes a rule (true); running conversations stop using it from their next message. Another workspace's id is NOT_FOUND.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const { workspaceId } = requireAuth(ctx, MANAGERS);
+      const id = String(args.id);
+      const deleted = uuid.safeParse(id).success ? await ctx.orm.em.fork().nativeDelete(KeywordRule, { id, workspaceId }) : 0;
+      if (!deleted) throw notFound('keyword rule');
+      return true;
+    },
+  }),
+);
+
+/**
+ * A REGEX rule's keywords must each run on RE2 (BAD_USER_INPUT on `keywords.<i>` with the reason),
+ * and with the workspace's other REGEX keywords stay within MAX_WORKSPACE_REGEX_STEPS.
+ */
+async function checkRegexKeywords(em: EntityManager, workspaceId: string, rule: { keywords: string[]; matchType: MatchType }, exceptRuleId?: string): Promise<void> {
+  if (rule.matchType !== 'REGEX') return;
+  let steps = 0;
+  rule.keywords.forEach((pattern, i) => {
+    const check = checkRegex(pattern);
+    if (!check.ok) throw badInput(`keywords.${i}: ${check.reason}`, `keywords.${i}`);
+    steps += check.steps;
+  });
+  const others = await em.find(KeywordRule, { workspaceId, matchType: 'REGEX', ...(exceptRuleId ? { id: { $ne: exceptRuleId } } : {}) }, { fields: ['keywords'] });
+  for (const pattern of others.flatMap((other) => other.keywords)) {
+    const check = checkRegex(pattern);
+    if (check.ok) steps += check.steps;
+  }
+  if (steps > MAX_WORKSPACE_REGEX_STEPS) {
+    throw badInput(`keywords: the workspace's regular expressions would take ${steps} steps per message together, at most ${MAX_WORKSPACE_REGEX_STEPS}: simplify or remove some`, 'keywords');
+  }
 }
