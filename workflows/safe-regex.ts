@@ -29,7 +29,13 @@ export function checkRegex(pattern: string): RegexCheck {
 /** Whether `pattern` matches anywhere in `text`, ignoring case; a pattern that cannot run never matches and never throws. */
 export function regexTest(pattern: string, text: string): boolean {
   const re = compile(pattern);
-  return typeof re !== 'string' && re.test(text);
+  if (typeof re === 'string') return false;
+  try {
+    return re.test(text);
+  } catch {
+    // An engine fault must not fail the workflow task: it would be retried forever, the stall this module prevents.
+    return false;
+  }
 }
 
 function compile(pattern: string): RE2JS | string {
