@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { builder } from '../builder';
 import { MANAGERS, requireAuth } from '../context';
@@ -15,8 +14,8 @@ import { checkRegex } from '../../../workflows/safe-regex';
  */
 export const MAX_WORKSPACE_REGEX_STEPS = 10_000;
 
-/** A keyword rule as the API shows it: the entity without its workspace and timestamps. */
-export type KeywordRuleView = Pick<InferEntity<typeof KeywordRule>, 'id' | 'keywords' | 'matchType' | 'reply' | 'priority' | 'enabled'>;
+/** A keyword rule as the API shows it: the KeywordRule entity without its workspace and timestamp. */
+export type KeywordRuleView = Pick<KeywordRule, 'id' | 'keywords' | 'matchType' | 'reply' | 'priority' | 'enabled'>;
 
 export const MatchTypeEnum = builder.enumType('MatchType', { values: MATCH_TYPES });
 
