@@ -135,6 +135,21 @@ export async function createKeywordRule(input: VariablesOf<typeof CreateKeywordR
   return (await gql(CreateKeywordRule, { input })).createKeywordRule;
 }
 
+const UpdateKeywordRule = graphql(`
+  mutation UpdateKeywordRule($id: ID!, $input: UpdateKeywordRuleInput!) { updateKeywordRule(id: $id, input: $input) { ...KeywordRuleFields } }
+`, [KeywordRuleFields]);
+const DeleteKeywordRule = graphql(`mutation DeleteKeywordRule($id: ID!) { deleteKeywordRule(id: $id) }`);
+
+/** Changes a keyword rule (fields left out keep their value); running conversations use it from their next message. */
+export async function updateKeywordRule(id: string, input: VariablesOf<typeof UpdateKeywordRule>['input']) {
+  return (await gql(UpdateKeywordRule, { id, input })).updateKeywordRule;
+}
+
+/** Removes a keyword rule; running conversations stop using it from their next message. */
+export async function deleteKeywordRule(id: string) {
+  return (await gql(DeleteKeywordRule, { id })).deleteKeywordRule;
+}
+
 const BotSettingsQuery = graphql(`query BotSettings { botSettings { ...BotSettingsFields } }`, [BotSettingsFields]);
 const UpdateBotSettings = graphql(`
   mutation UpdateBotSettings($input: UpdateBotSettingsInput!) { updateBotSettings(input: $input) { ...BotSettingsFields } }

@@ -2,8 +2,9 @@ import { createResource, createSignal, For, Show } from 'solid-js';
 import { BoltIcon, PlusIcon } from '../components/Icons';
 import { ManagersOnly } from '../components/ManagersOnly';
 import { errorMessage } from '../graphql/client';
-import { createKeywordRule, fetchKeywordRules } from '../graphql/operations';
-import type { MatchType } from '../graphql/fragments';
+import { createKeywordRule, deleteKeywordRule, fetchKeywordRules, updateKeywordRule } from '../graphql/operations';
+import type { KeywordRule, MatchType } from '../graphql/fragments';
+import { canManage, useViewer } from '../lib/session';
 
 const MATCH_TYPES: { value: MatchType; label: string; hint: string }[] = [
   { value: 'CONTAINS', label: 'Contains', hint: 'the message contains a keyword anywhere' },
@@ -24,6 +25,43 @@ export function KeywordRules() {
   const [saved, setSaved] = createSignal('');
   const [busy, setBusy] = createSignal(false);
 
+  const viewer = useViewer();
+  const manages = () => !viewer()?.role || canManage(viewer()!.role);
+  /** The rule the form edits; null: the form creates one. */
+  const [editing, setEditing] = createSignal<string | null>(null);
+
+  const resetForm = () => {
+    setEditing(null);
+    setKeywords('');
+    setMatchType('CONTAINS');
+    setReply('');
+    setPriority(0);
+  };
+
+  const edit = (rule: KeywordRule) => {
+    setEditing(rule.id);
+    setKeywords(rule.keywords.join(', '));
+    setMatchType(rule.matchType);
+    setReply(rule.reply);
+    setPriority(rule.priority);
+    setError('');
+    setSaved('');
+  };
+
+  const remove = async (rule: KeywordRule) => {
+    if (!window.confirm(`Delete the rule for “${rule.keywords.join(', ')}”?`)) return;
+    setError('');
+    setSaved('');
+    try {
+      await deleteKeywordRule(rule.id);
+      mutate((current) => (current ?? []).filter((r) => r.id !== rule.id));
+      if (editing() === rule.id) resetForm();
+      setSaved('Rule deleted. The next incoming message no longer uses it.');
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
   const submit = async (e: Event) => {
     e.preventDefault();
     const list = keywords().split(',').map((k) => k.trim()).filter(Boolean);
@@ -32,12 +70,18 @@ export function KeywordRules() {
     setError('');
     setSaved('');
     try {
-      const rule = await createKeywordRule({ keywords: list, matchType: matchType(), reply: reply().trim(), priority: priority() });
-      mutate((current) => [...(current ?? []), rule]);
-      setKeywords('');
-      setReply('');
-      setPriority(0);
-      setSaved('Rule created. It applies to the next incoming message.');
+      const input = { keywords: list, matchType: matchType(), reply: reply().trim(), priority: priority() };
+      const id = editing();
+      if (id) {
+        const rule = await updateKeywordRule(id, input);
+        mutate((current) => (current ?? []).map((r) => (r.id === id ? rule : r)));
+        setSaved('Rule saved. It applies to the next incoming message.');
+      } else {
+        const rule = await createKeywordRule(input);
+        mutate((current) => [...(current ?? []), rule]);
+        setSaved('Rule created. It applies to the next incoming message.');
+      }
+      resetForm();
       void refetch();
     } catch (err) {
       setError(errorMessage(err));
@@ -71,7 +115,7 @@ export function KeywordRules() {
           <Show when={sorted().length > 0}>
             <table class="table" data-testid="rules-table">
               <thead>
-                <tr><th>Keywords</th><th>Match</th><th>Reply</th><th class="num">Priority</th><th>Status</th></tr>
+                <tr><th>Keywords</th><th>Match</th><th>Reply</th><th class="num">Priority</th><th>Status</th><Show when={manages()}><th /></Show></tr>
               </thead>
               <tbody>
                 <For each={sorted()}>
@@ -82,6 +126,12 @@ export function KeywordRules() {
                       <td class="reply-cell">{r.reply}</td>
                       <td class="num">{r.priority}</td>
                       <td><span classList={{ status: true, 'status-ok': r.enabled, 'status-off': !r.enabled }}>{r.enabled ? 'Enabled' : 'Disabled'}</span></td>
+                      <Show when={manages()}>
+                        <td class="row-actions">
+                          <button class="btn btn-ghost btn-sm" type="button" data-testid="rule-edit" onClick={() => edit(r)}>Edit</button>
+                          <button class="btn btn-ghost btn-sm" type="button" data-testid="rule-delete" onClick={() => void remove(r)}>Delete</button>
+                        </td>
+                      </Show>
                     </tr>
                   )}
                 </For>
@@ -92,7 +142,7 @@ export function KeywordRules() {
 
         <ManagersOnly title="New rule" what="create keyword rules" testid="rules-readonly">
           <form class="card form" onSubmit={submit} data-testid="rule-form">
-            <h2 class="card-title">New rule</h2>
+            <h2 class="card-title">{editing() ? 'Edit rule' : 'New rule'}</h2>
             <Show when={error()}><div class="alert alert-error" data-testid="rule-error">{error()}</div></Show>
             <Show when={saved()}><div class="alert alert-success">{saved()}</div></Show>
             <label class="field">
@@ -119,8 +169,11 @@ export function KeywordRules() {
                 onInput={(e) => setPriority(Number.parseInt(e.currentTarget.value, 10) || 0)} />
             </label>
             <button class="btn btn-primary" type="submit" data-testid="rule-submit" disabled={busy()}>
-              <PlusIcon width="16" height="16" /> {busy() ? 'Saving…' : 'Create rule'}
+              <Show when={!editing()}><PlusIcon width="16" height="16" /></Show> {busy() ? 'Saving…' : editing() ? 'Save changes' : 'Create rule'}
             </button>
+            <Show when={editing()}>
+              <button class="btn btn-secondary" type="button" data-testid="rule-cancel" onClick={resetForm}>Cancel</button>
+            </Show>
           </form>
         </ManagersOnly>
       </div>
