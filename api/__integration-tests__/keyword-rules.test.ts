@@ -4,7 +4,7 @@
  * conversations run, and blank messages never match a rule. Real Parley, Postgres and Temporal.
  */
 import pg from 'pg';
-import { createWorkspace, gql, gqlOk, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
+import { createWorkspace, gql, gqlOk, simulateInbound, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
 import { checkRegex, MAX_REGEX_STEPS } from '../../workflows/safe-regex';
 
 const DEFAULT_REPLY = "Thanks for your message! We'll get back to you shortly.";
@@ -33,15 +33,7 @@ let phones = 0;
 /** A phone number no other test of this suite writes from. */
 const newPhone = () => `+49160${String(++phones).padStart(7, '0')}`;
 
-async function inbound(ws: TestWorkspace, from: string, text: string): Promise<{ id: string; conversationId: string }> {
-  const { simulateInbound } = await gqlOk(
-    platform.url,
-    `mutation($i: SimulateInboundInput!) { simulateInbound(input: $i) { id conversationId } }`,
-    { i: { channelId: ws.channelId, from, text } },
-    ws.token,
-  );
-  return simulateInbound;
-}
+const inbound = (ws: TestWorkspace, from: string, text: string) => simulateInbound(platform.url, ws, from, text);
 
 /** The bot's reply to an inbound message once the channel has it: its text and status. */
 async function replyTo(inboundId: string, timeoutMs = 30_000): Promise<{ text: string; status: string }> {

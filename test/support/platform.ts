@@ -219,6 +219,17 @@ export async function createWorkspace(
   return { token, refreshToken: signUp.refreshToken, workspaceId: signUp.workspace.id, channelId: createChannel.id, email };
 }
 
+/** A customer message from `from` on the workspace's simulator channel, as the ingress stored it. */
+export async function simulateInbound(api: Api, ws: TestWorkspace, from: string, text: string): Promise<{ id: string; conversationId: string }> {
+  const { simulateInbound: message } = await gqlOk(
+    api,
+    `mutation($i: SimulateInboundInput!) { simulateInbound(input: $i) { id conversationId } }`,
+    { i: { channelId: ws.channelId, from, text } },
+    ws.token,
+  );
+  return message;
+}
+
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { browserSuite } from '../../test/support/browser';
-import { createWorkspace, gqlOk, query, waitFor } from '../../test/support/platform';
+import { createWorkspace, gqlOk, query, simulateInbound, waitFor } from '../../test/support/platform';
 
 const TIMEOUT = 30_000;
 const OWNER_PASSWORD = 'correct horse battery';
@@ -18,10 +18,9 @@ test('an owner edits a keyword rule and deletes it from the rules page, and the 
 async function editAndDelete(): Promise<void> {
   const workspace = await createWorkspace(suite.platform.url, [{ keywords: ['hours'], matchType: 'CONTAINS', reply: 'Open 9 to 5.' }]);
   const ask = async (text: string) => {
-    const { simulateInbound } = await gqlOk(suite.platform.url, `mutation($i: SimulateInboundInput!) { simulateInbound(input: $i) { id } }`,
-      { i: { channelId: workspace.channelId, from: '+4916200000001', text } }, workspace.token);
+    const message = await simulateInbound(suite.platform.url, workspace, '+4916200000001', text);
     return waitFor(`the reply to "${text}"`, async () => {
-      const [reply] = await query(suite.platform.databaseUrl, `select text from messages where reply_to_id = $1 and status = 'SENT'`, [simulateInbound.id]);
+      const [reply] = await query(suite.platform.databaseUrl, `select text from messages where reply_to_id = $1 and status = 'SENT'`, [message.id]);
       return reply?.text as string | undefined;
     });
   };
