@@ -17,7 +17,7 @@ import { cachedAccessTokenVerifier, TokenError, type VerifiedClaims } from './au
 import { createAuthRateLimits } from './auth/rate-limits';
 import { CSRF_HEADER, registerSecurity } from './http/security';
 import { healthRoutes } from './routes/health';
-import { codecRoutes } from './routes/codec';
+import { CODEC_COOKIE, CODEC_PATH, codecRoutes } from './routes/codec';
 import { ROLES } from '../schema/entities/membership.entity';
 
 export interface AppOptions {
@@ -66,7 +66,7 @@ export async function buildApp(deps: ApiDeps, options: AppOptions = {}): Promise
     context: async ({ request, req, reply }) => ({
       ...deps,
       auth: await authenticate(verify, request.headers.get('authorization')),
-      http: httpExchange(req, reply, config.publicUrl.startsWith('https:'), config.refreshTokenTtlDays),
+      http: httpExchange(req, reply, config.publicUrl.startsWith('https:'), config),
       limits,
     }),
   });
@@ -119,13 +119,19 @@ async function authenticate(verify: (token: string) => Promise<VerifiedClaims>, 
   }
 }
 
-function httpExchange(req: FastifyRequest, reply: FastifyReply, secure: boolean, refreshTokenTtlDays: number): HttpExchange {
+function httpExchange(req: FastifyRequest, reply: FastifyReply, secure: boolean, ttl: { refreshTokenTtlDays: number; accessTokenTtlSeconds: number }): HttpExchange {
   const cookie = { httpOnly: true, secure, sameSite: 'strict', path: GRAPHQL_PATH } as const;
+  // The Web UI on another port of the same host is the same site: a Strict cookie still reaches /codec from it.
+  const codecCookie = { ...cookie, path: CODEC_PATH } as const;
   return {
     ip: req.ip,
     refreshCookie: req.cookies[REFRESH_COOKIE],
-    setRefreshCookie: (token) => void reply.setCookie(REFRESH_COOKIE, token, { ...cookie, maxAge: refreshTokenTtlDays * 24 * 3600 }),
+    setRefreshCookie: (token) => void reply.setCookie(REFRESH_COOKIE, token, { ...cookie, maxAge: ttl.refreshTokenTtlDays * 24 * 3600 }),
     clearRefreshCookie: () => void reply.clearCookie(REFRESH_COOKIE, cookie),
+    setCodecCookie: (accessToken) =>
+      void (accessToken
+        ? reply.setCookie(CODEC_COOKIE, accessToken, { ...codecCookie, maxAge: ttl.accessTokenTtlSeconds })
+        : reply.clearCookie(CODEC_COOKIE, codecCookie)),
   };
 }
 

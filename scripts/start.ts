@@ -83,6 +83,13 @@ async function runEmbedded(): Promise<void> {
     services.push(temporal);
     childEnv.TEMPORAL_ADDRESS = temporal.address;
     if (temporal.uiUrl && !process.env.TEMPORAL_UI_URL) childEnv.TEMPORAL_UI_URL = temporal.uiUrl;
+    // The dev server has no flag for the UI's "include credentials": without it the UI's codec requests carry no cookie.
+    if (temporal.uiUrl) {
+      log(
+        `Temporal Web UI ${temporal.uiUrl}: to read encrypted payloads, sign in to the dashboard as an OWNER or ADMIN, then in the UI's ` +
+          `"Configure Codec Server" choose "Use my browser setting", enter ${publicUrlOf(process.env)}/codec and tick "Include cross-origin credentials."`,
+      );
+    }
   }
   if (stopping) return;
 

@@ -28,6 +28,8 @@ export interface HttpExchange {
   refreshCookie: string | undefined;
   setRefreshCookie(token: string): void;
   clearRefreshCookie(): void;
+  /** Hands the Temporal Web UI's codec requests this access token (an OWNER's or ADMIN's), or clears it with null. */
+  setCodecCookie(accessToken: string | null): void;
 }
 
 /** Per request: the process's dependencies, the caller and the HTTP exchange. */

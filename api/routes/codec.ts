@@ -2,7 +2,9 @@
  * POST /codec/decode and /codec/encode: the Temporal Web UI's remote codec protocol (JSON
  * `{ payloads: [{ metadata: { key: base64 }, data: base64 }] }` both ways), so the UI can show
  * the payloads activities/payload-codec.ts encrypts. Only a signed-in OWNER or ADMIN may call it
- * (`Authorization: Bearer <accessToken>`, the membership checked in Postgres), and a payload is
+ * (`Authorization: Bearer <accessToken>`, or the HttpOnly cookie sign-in and refresh set for
+ * /codec, which the UI sends with "Include cross-origin credentials"; the membership checked in
+ * Postgres either way), and a payload is
  * decoded only when its scope names a channel of the caller's workspace: another workspace's
  * payloads, payloads sealed without a scope and payloads that do not decrypt (a scope altered
  * after sealing fails the authentication tag) are returned still encrypted. Plain payloads
@@ -17,7 +19,12 @@ import { createPayloadCodec, payloadKeys, payloadScope, scopeChannelId } from '.
 import { Channel } from '../../schema/entities/channel.entity';
 import { Membership, type Role } from '../../schema/entities/membership.entity';
 
-const CODEC_ROLES: Role[] = ['OWNER', 'ADMIN'];
+/** The roles that may read a workspace's payloads through the codec. */
+export const CODEC_ROLES: readonly Role[] = ['OWNER', 'ADMIN'];
+/** Where the codec is served, and the only path its cookie is sent to. */
+export const CODEC_PATH = '/codec';
+/** The cookie holding an OWNER's or ADMIN's access token for the Web UI's codec requests (see api/app.ts). */
+export const CODEC_COOKIE = 'parley_codec';
 /** What one UI request carries at most (a history page's payloads). */
 const MAX_PAYLOADS = 1000;
 
@@ -42,7 +49,7 @@ export async function codecRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
       reply.header('access-control-allow-credentials', 'true');
       reply.header('vary', 'Origin');
     });
-    for (const url of ['/codec/decode', '/codec/encode']) {
+    for (const url of [`${CODEC_PATH}/decode`, `${CODEC_PATH}/encode`]) {
       scope.options(url, async (_request, reply) =>
         reply
           .header('access-control-allow-methods', 'POST, OPTIONS')
@@ -53,7 +60,7 @@ export async function codecRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
       );
     }
 
-    scope.post('/codec/decode', async (request, reply) => {
+    scope.post(`${CODEC_PATH}/decode`, async (request, reply) => {
       const caller = await authorize(request, reply);
       const payloads = caller && parse(request, reply);
       if (!caller || !payloads) return reply;
@@ -77,7 +84,7 @@ export async function codecRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
       return reply.send({ payloads: decoded.map(toWire) });
     });
 
-    scope.post('/codec/encode', async (request, reply) => {
+    scope.post(`${CODEC_PATH}/encode`, async (request, reply) => {
       const caller = await authorize(request, reply);
       const payloads = caller && parse(request, reply);
       if (!caller || !payloads) return reply;
@@ -87,14 +94,14 @@ export async function codecRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
 
   /** The caller when an OWNER or ADMIN of their workspace; otherwise answers 401 / 403 and returns null. */
   async function authorize(request: FastifyRequest, reply: FastifyReply): Promise<AccessClaims | null> {
-    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    if (!match) {
-      reply.code(401).send({ error: 'send Authorization: Bearer <accessToken> of an OWNER or ADMIN' });
+    const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? request.cookies[CODEC_COOKIE];
+    if (!token) {
+      reply.code(401).send({ error: 'send Authorization: Bearer <accessToken> of an OWNER or ADMIN, or sign in to the dashboard as one' });
       return null;
     }
     let claims: AccessClaims;
     try {
-      claims = await verify(match[1]);
+      claims = await verify(token);
     } catch (err) {
       reply.code(401).send({ error: err instanceof TokenError ? err.message : 'invalid access token' });
       return null;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { temporal as proto } from '@temporalio/proto';
-import { createWorkspace, gqlOk, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../support/platform';
+import { createWorkspace, CSRF_HEADERS, gqlOk, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../support/platform';
 import { TEST_ENCRYPTION_KEY, TEST_ROOT, TEST_TEMPORAL_ADDRESS } from '../support/services-env';
 import { payloadDataConverter } from '../../activities/payload-codec';
 
@@ -73,20 +73,44 @@ function historyPayloads(): WirePayload[] {
 const text = (payloads: WirePayload[]) => payloads.map((p) => Buffer.from(p.data, 'base64').toString('utf8')).join('\n');
 const encoding = (p: WirePayload) => Buffer.from(p.metadata.encoding, 'base64').toString();
 
-async function decode(token: string | undefined, payloads: WirePayload[], origin?: string): Promise<Response> {
+const UI_ORIGIN = 'http://localhost:8233';
+
+async function decode(token: string | undefined, payloads: WirePayload[], origin?: string, cookie?: string): Promise<Response> {
   return fetch(`${platform.url}/codec/decode`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-namespace': 'default', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(origin ? { origin } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      'x-namespace': 'default',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(origin ? { origin } : {}),
+      ...(cookie ? { cookie } : {}),
+    },
     body: JSON.stringify({ payloads }),
   });
 }
 
-async function member(role: 'ADMIN' | 'AGENT'): Promise<string> {
+/** Signs in through the dashboard's GraphQL call: the access token and the Set-Cookie headers the browser gets. */
+async function signIn(email: string, password: string): Promise<{ accessToken: string; cookies: string[] }> {
+  const response = await fetch(`${platform.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...CSRF_HEADERS },
+    body: JSON.stringify({ query: `mutation($i: SignInInput!) { signIn(input: $i) { accessToken } }`, variables: { i: { email, password } } }),
+  });
+  const { data } = (await response.json()) as { data: { signIn: { accessToken: string } } };
+  return { accessToken: data.signIn.accessToken, cookies: response.headers.getSetCookie() };
+}
+
+/** The `name=value` of the codec cookie a sign-in set, or undefined when it set none (or cleared it). */
+function codecCookie(cookies: string[]): string | undefined {
+  const pair = cookies.find((c) => c.startsWith('parley_codec='))?.split(';')[0];
+  return pair && pair !== 'parley_codec=' ? pair : undefined;
+}
+
+async function member(role: 'ADMIN' | 'AGENT'): Promise<{ accessToken: string; cookies: string[] }> {
   const email = `${role.toLowerCase()}-${randomBytes(4).toString('hex')}@example.com`;
   const password = `Quiet-${randomBytes(6).toString('hex')}-Harbour`;
   await gqlOk(platform.url, `mutation($i: AddMemberInput!) { addMember(input: $i) { role } }`, { i: { email, name: role, password, role } }, shop.token);
-  const { signIn } = await gqlOk(platform.url, `mutation($i: SignInInput!) { signIn(input: $i) { accessToken } }`, { i: { email, password } });
-  return signIn.accessToken;
+  return signIn(email, password);
 }
 
 test('the history straight from Temporal holds no message text or reply, and the phone number only in the workflow id and ContactKey', () => {
@@ -109,7 +133,7 @@ test('the history straight from Temporal holds no message text or reply, and the
 });
 
 test('an OWNER and an ADMIN of the workspace get the payloads decoded', async () => {
-  for (const token of [shop.token, await member('ADMIN')]) {
+  for (const token of [shop.token, (await member('ADMIN')).accessToken]) {
     const response = await decode(token, historyPayloads());
     expect(response.status).toBe(200);
     const { payloads } = (await response.json()) as { payloads: WirePayload[] };
@@ -130,7 +154,7 @@ test("another workspace's OWNER gets the payloads back still encrypted", async (
 });
 
 test('an AGENT of the workspace, a missing token and a bad one are refused', async () => {
-  const agent = await decode(await member('AGENT'), historyPayloads());
+  const agent = await decode((await member('AGENT')).accessToken, historyPayloads());
   expect(agent.status).toBe(403);
   expect(await agent.json()).toEqual({ error: 'only an OWNER or ADMIN of the workspace may decode its payloads' });
   expect((await decode(undefined, historyPayloads())).status).toBe(401);
@@ -160,6 +184,39 @@ test('the Temporal UI origin gets CORS grants for the codec; a foreign origin do
   expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
   const foreign = await decode(shop.token, [], 'https://evil.example');
   expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+});
+
+test("the Web UI's cookie decodes for the owner who signed in: HttpOnly, only for /codec, CORS with credentials for the UI origin", async () => {
+  const { cookies } = await signIn(shop.email, 'correct horse battery');
+  const attributes = cookies.find((c) => c.startsWith('parley_codec='))!.split(/;\s*/).slice(1).map((a) => a.toLowerCase());
+  expect(attributes).toEqual(expect.arrayContaining(['path=/codec', 'httponly', 'samesite=strict', 'max-age=900']));
+  const cookie = codecCookie(cookies)!;
+  const response = await decode(undefined, historyPayloads(), UI_ORIGIN, cookie);
+  expect(response.status).toBe(200);
+  expect(response.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
+  expect(response.headers.get('access-control-allow-credentials')).toBe('true');
+  const { payloads } = (await response.json()) as { payloads: WirePayload[] };
+  expect(payloads.map(encoding).filter((e) => e === 'binary/encrypted')).toEqual([]);
+  expect(text(payloads)).toContain(TEXT);
+  // A page on another site may send the request; it gets no CORS grant to read the answer.
+  const foreign = await decode(undefined, historyPayloads(), 'https://evil.example', cookie);
+  expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  expect(foreign.headers.get('access-control-allow-credentials')).toBeNull();
+});
+
+test("an AGENT's sign-in sets no codec cookie and an AGENT's token in it is refused; another workspace's owner's cookie decodes nothing", async () => {
+  const agent = await member('AGENT');
+  expect(codecCookie(agent.cookies)).toBeUndefined();
+  const refused = await decode(undefined, historyPayloads(), UI_ORIGIN, `parley_codec=${agent.accessToken}`);
+  expect(refused.status).toBe(403);
+  expect(await refused.json()).toEqual({ error: 'only an OWNER or ADMIN of the workspace may decode its payloads' });
+  const other = await createWorkspace(platform.url);
+  const otherCookie = codecCookie((await signIn(other.email, 'correct horse battery')).cookies)!;
+  const response = await decode(undefined, historyPayloads(), UI_ORIGIN, otherCookie);
+  expect(response.status).toBe(200);
+  const { payloads } = (await response.json()) as { payloads: WirePayload[] };
+  expect(payloads).toEqual(historyPayloads());
+  expect((await decode(undefined, historyPayloads(), UI_ORIGIN, 'parley_codec=not-a-token')).status).toBe(401);
 });
 
 test('the encrypted history replays against the workflow code through the same data converter', async () => {

@@ -9,6 +9,7 @@ import { addUser, createAccount, EmailTakenError, type UserView, type WorkspaceV
 import { RateLimitedError } from '../../auth/rate-limits';
 import { issueAccessToken } from '../../auth/tokens';
 import { checkRefreshToken, issueRefreshToken, revokeRefreshFamily, rotateRefreshToken } from '../../auth/refresh-tokens';
+import { CODEC_ROLES } from '../../routes/codec';
 import { ROLES, Membership, type Role } from '../../../schema/entities/membership.entity';
 import { User } from '../../../schema/entities/user.entity';
 import { Workspace } from '../../../schema/entities/workspace.entity';
@@ -144,6 +145,7 @@ builder.mutationField('refreshToken', (t) =>
           const [user, workspace] = await Promise.all([em.findOneOrFail(User, { id: userId }), em.findOneOrFail(Workspace, { id: workspaceId })]);
           const token = rotateRefreshToken(em, ctx.config, check.row, clock);
           return {
+            role: membership.role,
             payload: {
               accessToken: await issueAccessToken(ctx.config, { userId, workspaceId, role: membership.role }, clock),
               refreshToken: token,
@@ -154,9 +156,11 @@ builder.mutationField('refreshToken', (t) =>
         });
         if ('refused' in outcome) {
           ctx.http.clearRefreshCookie();
+          ctx.http.setCodecCookie(null);
           throw unauthenticated(outcome.refused);
         }
         ctx.http.setRefreshCookie(outcome.payload.refreshToken);
+        ctx.http.setCodecCookie(codecCookieToken(outcome.role, outcome.payload.accessToken));
         return outcome.payload;
       }),
   }),
@@ -169,6 +173,7 @@ builder.mutationField('signOut', (t) =>
     resolve: async (_root, args, ctx) => {
       const token = args.refreshToken ?? ctx.http.refreshCookie;
       ctx.http.clearRefreshCookie();
+      ctx.http.setCodecCookie(null);
       if (!token || token.length > 200) return false;
       return ctx.orm.em.fork().transactional(async (tx) => {
         const em = tx as EntityManager;
@@ -205,7 +210,13 @@ async function issueTokens(ctx: GraphQLContext, em: EntityManager, user: UserVie
   const { token } = issueRefreshToken(em, ctx.config, { userId: user.id, workspaceId: workspace.id }, undefined, ctx.clock);
   await em.flush();
   ctx.http.setRefreshCookie(token);
+  ctx.http.setCodecCookie(codecCookieToken(role, accessToken));
   return { accessToken, refreshToken: token, user, workspace };
+}
+
+/** The access token the codec cookie carries: an OWNER's or ADMIN's; anyone else's sign-in clears it. */
+function codecCookieToken(role: Role, accessToken: string): string | null {
+  return CODEC_ROLES.includes(role) ? accessToken : null;
 }
 
 /** Runs an auth call; a rate limit's refusal becomes RATE_LIMITED with its retry-after. */
