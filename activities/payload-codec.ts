@@ -7,7 +7,9 @@
  * bound to the ciphertext as authenticated data so it cannot be swapped; the codec endpoint
  * (api/routes/codec.ts) decodes a payload only for an OWNER or ADMIN of that channel's workspace.
  * Payloads without the encrypted encoding (histories recorded before) pass through unchanged.
+ * Failure messages and stack traces are payloads too (workflows/failure-converter.ts).
  */
+import { fileURLToPath } from 'node:url';
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, str, u8, type DataConverter, type Payload, type PayloadCodec, type SerializationContext } from '@temporalio/common';
 // A CommonJS package: under Node's ESM loader only its default export is there.
@@ -39,9 +41,15 @@ export function payloadKeys(encryptionKey: Buffer, previousKeys: Buffer[] = []):
   });
 }
 
+/** The module whose failure converter encodes failure messages and stacks; workflow bundles are built with it. */
+export const FAILURE_CONVERTER_PATH = fileURLToPath(new URL('../workflows/failure-converter.ts', import.meta.url));
+
 /** The data converter every Temporal client and worker of the platform uses. */
 export function payloadDataConverter(config: { encryptionKey: Buffer; previousEncryptionKeys?: Buffer[] }): DataConverter {
-  return { payloadCodecs: [createPayloadCodec(payloadKeys(config.encryptionKey, config.previousEncryptionKeys))] };
+  return {
+    payloadCodecs: [createPayloadCodec(payloadKeys(config.encryptionKey, config.previousEncryptionKeys))],
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+  };
 }
 
 /** Encrypts on encode; on decode, decrypts what it encrypted and passes every other payload through. */

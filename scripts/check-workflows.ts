@@ -13,8 +13,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 if (process.argv.includes('--if-stale') && workflowBundleIsFresh()) process.exit(0);
 // Loaded only when there is bundling to do: the SDK takes a second to import.
 const { bundleWorkflowCode } = await import('@temporalio/worker');
+const { FAILURE_CONVERTER_PATH } = await import('../activities/payload-codec');
 const { code } = await bundleWorkflowCode({
   workflowsPath: path.join(root, 'workflows/index.ts'),
+  // Failures the workflow code raises are encoded (and so sealed) like the workers' own.
+  failureConverterPath: FAILURE_CONVERTER_PATH,
   logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error },
 });
 fs.mkdirSync(path.join(root, 'dist'), { recursive: true });

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
-import { payloadDataConverter } from '../activities/payload-codec';
+import { FAILURE_CONVERTER_PATH, payloadDataConverter } from '../activities/payload-codec';
 import { TEST_ENCRYPTION_KEY } from '../test/support/services-env';
 import { HISTORIES_DIR, recordedHistories } from './__fixtures__/record-histories';
 
@@ -20,7 +20,7 @@ let bundle: WorkflowBundle;
 beforeAll(async () => {
   // One replay worker per history: without this each says RUNNING … STOPPED at INFO.
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  bundle = await bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, 'index.ts'), logger: new DefaultLogger('WARN') });
+  bundle = await bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, 'index.ts'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') });
 });
 
 test('there are recorded histories to replay', () => {

@@ -219,6 +219,56 @@ test("an AGENT's sign-in sets no codec cookie and an AGENT's token in it is refu
   expect((await decode(undefined, historyPayloads(), UI_ORIGIN, 'parley_codec=not-a-token')).status).toBe(401);
 });
 
+/** A conversation from `from` with the bot's reply in `status`: its messages and its history straight from Temporal. */
+async function conversationUntil(from: string, status: string): Promise<{ messages: { direction: string; status: string; failureReason: string | null }[]; history: proto.api.history.v1.IHistory }> {
+  const { simulateInbound } = await gqlOk(
+    platform.url,
+    `mutation($i: SimulateInboundInput!) { simulateInbound(input: $i) { conversationId } }`,
+    { i: { channelId: shop.channelId, from, text: TEXT } },
+    shop.token,
+  );
+  const conversation = await waitFor(`the reply ${status}`, async () => {
+    const { conversation } = await gqlOk(
+      platform.url,
+      `query($id: ID!) { conversation(id: $id) { workflowId messages { direction status failureReason } } }`,
+      { id: simulateInbound.conversationId },
+      shop.token,
+    );
+    return conversation.messages.some((m: { direction: string; status: string }) => m.direction === 'OUTBOUND' && m.status === status) && conversation;
+  });
+  return { messages: conversation.messages, history: await new Client({ connection }).workflow.getHandle(conversation.workflowId).fetchHistory() };
+}
+
+const rawHistory = (h: proto.api.history.v1.IHistory) => Buffer.from(proto.api.history.v1.History.encode(h).finish());
+
+test("a send the channel refuses: the row FAILED with the reason, which the history holds only sealed", async () => {
+  const refused = '+9990000007';
+  const { messages, history: refusedHistory } = await conversationUntil(refused, 'FAILED');
+  expect(messages[1]).toEqual({ direction: 'OUTBOUND', status: 'FAILED', failureReason: `${refused} is not on WhatsApp` });
+  expect(rawHistory(refusedHistory).includes('is not on WhatsApp')).toBe(false);
+});
+
+test("an activity attempt's failure reaches Temporal sealed: neither its message nor its stack in plain form, and the owner can decode it", async () => {
+  // The simulator's wire drops the connection after the first attempt (+9991): the retry sends it, and the
+  // retried attempt's started event keeps the failure before it.
+  const { messages, history: retried } = await conversationUntil('+9991000007', 'SENT');
+  expect(messages.map((m) => m.status)).toEqual(['DELIVERED', 'SENT']);
+  const failures = retried.events!.flatMap((e) => (e.activityTaskStartedEventAttributes?.lastFailure ? [e.activityTaskStartedEventAttributes.lastFailure] : []));
+  expect(failures.length).toBe(1);
+  for (const secret of ['socket hang up', 'simulator.channel', 'messaging.activities']) expect([secret, rawHistory(retried).includes(secret)]).toEqual([secret, false]);
+  // The SDK's placeholder stands in for the message; the real one is in the sealed attributes.
+  expect(failures.map((f) => [f.message, f.stackTrace])).toEqual([['Encoded failure', '']]);
+  const sealed = failures[0].encodedAttributes!;
+  const wire: WirePayload = {
+    metadata: Object.fromEntries(Object.entries(sealed.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    data: Buffer.from(sealed.data ?? []).toString('base64'),
+  };
+  expect(encoding(wire)).toBe('binary/encrypted');
+  const { payloads } = (await (await decode(shop.token, [wire])).json()) as { payloads: WirePayload[] };
+  expect(text(payloads)).toContain('socket hang up: the connection dropped after the message was written');
+  expect(text(payloads)).toContain('simulator.channel');
+});
+
 test('the encrypted history replays against the workflow code through the same data converter', async () => {
   // Bundled from the sources, as workflows/replay.test.ts does: a stale dist/ cannot pass it.
   const workflowsPath = path.join(TEST_ROOT, 'workflows/index.ts');
