@@ -25,8 +25,15 @@ beforeAll(async () => {
 
 afterAll(() => platform?.stop());
 
-/** A fresh client address for a test. */
-const newIp = () => `203.0.113.${1 + (randomBytes(1)[0] % 250)}`;
+let ipsHandedOut = 0;
+/** The documentation ranges (TEST-NET-1..3): headers only, no traffic goes there. */
+const TEST_NETS = ['192.0.2', '198.51.100', '203.0.113'];
+/** A client address no other test of this suite used: a random one could meet the one the per-address test exhausted. */
+const newIp = () => {
+  const n = ipsHandedOut++;
+  if (n >= TEST_NETS.length * 254) throw new Error('out of test addresses');
+  return `${TEST_NETS[Math.floor(n / 254)]}.${1 + (n % 254)}`;
+};
 
 /** A GraphQL POST with extra headers; answers status, headers and body. */
 async function post(body: object, headers: Record<string, string> = {}) {
