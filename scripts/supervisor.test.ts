@@ -1,6 +1,9 @@
 /** The supervisor against real child processes: crash causes in the log, backoff, reset, stop. */
 import { supervise, type Supervisor } from './supervisor';
 
+/** Waiters woken by each line the supervisor logs: the log is the barrier, never a timer. */
+const logged = new Set<() => void>();
+
 function run(script: string, opts: { backoffMs: number[]; stableAfterMs: number }) {
   const lines: string[] = [];
   const supervisor = supervise({
@@ -8,18 +11,28 @@ function run(script: string, opts: { backoffMs: number[]; stableAfterMs: number 
     command: process.execPath,
     args: ['-e', script],
     env: process.env,
-    log: (line) => lines.push(line),
+    log: (line) => {
+      lines.push(line);
+      logged.forEach((wake) => wake());
+    },
     ...opts,
   });
   return { lines, supervisor };
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** Resolves once `check` holds: now, or after a line the supervisor logs. */
+function until(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const wake = () => {
+      if (!check()) return;
+      clearTimeout(timer);
+      logged.delete(wake);
+      resolve();
+    };
+    const timer = setTimeout(() => (logged.delete(wake), reject(new Error(`timed out waiting for ${what}`))), timeoutMs);
+    logged.add(wake);
+    wake();
+  });
 }
 
 let current: Supervisor | undefined;

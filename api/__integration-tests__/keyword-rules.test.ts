@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { createWorkspace, gql, gqlOk, simulateInbound, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
 import { checkRegex, MAX_REGEX_STEPS } from '../../workflows/safe-regex';
+import { EVENTS_CHANNEL, type ParleyEvent } from '../../activities/events';
 
 const DEFAULT_REPLY = "Thanks for your message! We'll get back to you shortly.";
 const EVIL_TEXT = `${'a'.repeat(40)}!`;
@@ -17,14 +18,22 @@ const LIST = `{ keywordRules { ${RULE_FIELDS} } }`;
 
 let platform: PlatformProcess;
 let db: pg.Client;
+/** The platform's live events (Postgres NOTIFY, what the api relays to subscriptions), for barriers. */
+let events: pg.Client;
+const eventListeners = new Set<(event: ParleyEvent) => void>();
 
 beforeAll(async () => {
   platform = await startPlatform();
   db = new pg.Client({ connectionString: platform.databaseUrl });
   await db.connect();
+  events = new pg.Client({ connectionString: platform.databaseUrl });
+  await events.connect();
+  events.on('notification', (n) => eventListeners.forEach((listener) => listener(JSON.parse(n.payload!) as ParleyEvent)));
+  await events.query(`listen ${EVENTS_CHANNEL}`);
 });
 
 afterAll(async () => {
+  await events?.end();
   await db?.end();
   await platform?.stop();
 });
@@ -43,19 +52,29 @@ async function replyTo(inboundId: string, timeoutMs = 30_000): Promise<{ text: s
   }, timeoutMs);
 }
 
-/** Milliseconds from simulateInbound to the reply's SENT row (polled every 10 ms). */
+/** Milliseconds from simulateInbound to the reply's SENT row, checked at once and on each event of its conversation. */
 async function replyLatency(ws: TestWorkspace, text: string, expectedReply: string): Promise<number> {
   const started = performance.now();
-  const { id } = await inbound(ws, newPhone(), text);
-  for (;;) {
-    const { rows } = await db.query(`select text, status from messages where reply_to_id = $1 and status = 'SENT'`, [id]);
-    if (rows[0]) {
-      expect(rows[0].text).toBe(expectedReply);
-      return performance.now() - started;
-    }
-    if (performance.now() - started > 60_000) throw new Error(`no reply to "${text}" within 60 s`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  const { id, conversationId } = await inbound(ws, newPhone(), text);
+  const sent = async () => (await db.query(`select text from messages where reply_to_id = $1 and status = 'SENT'`, [id])).rows[0] as { text: string } | undefined;
+  const reply = await new Promise<{ text: string }>((resolve, reject) => {
+    let checking = Promise.resolve();
+    const check = () => {
+      checking = checking.then(sent).then((row) => row && done(row), reject);
+    };
+    const listener = (event: ParleyEvent) => 'conversationId' in event && event.conversationId === conversationId && check();
+    const timer = setTimeout(() => (eventListeners.delete(listener), reject(new Error(`no reply to "${text}" within 60 s`))), 60_000);
+    const done = (row: { text: string }) => {
+      clearTimeout(timer);
+      eventListeners.delete(listener);
+      resolve(row);
+    };
+    eventListeners.add(listener);
+    check();
+  });
+  const latency = performance.now() - started;
+  expect(reply.text).toBe(expectedReply);
+  return latency;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
