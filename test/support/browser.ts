@@ -72,3 +72,10 @@ export function browserSuite(): BrowserSuite {
     },
   };
 }
+
+/** Fills the dashboard's sign-in form and submits it (the caller waits for what it expects next). */
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.getByTestId('signin-email').fill(email);
+  await page.getByTestId('signin-password').fill(password);
+  await page.getByTestId('signin-submit').click();
+}

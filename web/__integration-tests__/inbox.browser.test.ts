@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { browserSuite } from '../../test/support/browser';
+import { browserSuite, signIn } from '../../test/support/browser';
 import { gql, waitFor } from '../../test/support/platform';
 
 const TIMEOUT = 60_000;
@@ -37,14 +37,11 @@ async function customerAndAgentChat(): Promise<void> {
 
   // Sign in through the UI; a wrong password shows the server's error message.
   await page.goto(suite.platform.url);
-  await page.getByTestId('signin-email').fill(email);
-  await page.getByTestId('signin-password').fill('not the password');
-  await page.getByTestId('signin-submit').click();
+  await signIn(page, email, 'not the password');
   const authError = page.getByTestId('auth-error');
   await authError.waitFor();
   expect((await authError.innerText()).trim()).not.toBe('');
-  await page.getByTestId('signin-password').fill(password);
-  await page.getByTestId('signin-submit').click();
+  await signIn(page, email, password);
 
   // The customer asks for the price from the simulator phone; the keyword rule answers.
   await page.getByTestId('phone-panel').waitFor();

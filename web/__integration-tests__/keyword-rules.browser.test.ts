@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { browserSuite } from '../../test/support/browser';
+import { browserSuite, signIn } from '../../test/support/browser';
 import { createWorkspace, gqlOk, query, simulateInbound, waitFor } from '../../test/support/platform';
 
 const TIMEOUT = 30_000;
@@ -28,9 +28,7 @@ async function editAndDelete(): Promise<void> {
 
   page = await suite.newPage(TIMEOUT);
   await page.goto(suite.platform.url);
-  await page.getByTestId('signin-email').fill(workspace.email);
-  await page.getByTestId('signin-password').fill(OWNER_PASSWORD);
-  await page.getByTestId('signin-submit').click();
+  await signIn(page, workspace.email, OWNER_PASSWORD);
   await page.getByTestId('nav-rules').click();
 
   const row = page.getByTestId('rule-row');

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { browserSuite } from '../../test/support/browser';
+import { browserSuite, signIn } from '../../test/support/browser';
 import { createWorkspace, gqlOk } from '../../test/support/platform';
 
 const TIMEOUT = 30_000;
@@ -27,9 +27,7 @@ async function sendStatuses(): Promise<void> {
 
   page = await suite.newPage(TIMEOUT);
   await page.goto(suite.platform.url);
-  await page.getByTestId('signin-email').fill(workspace.email);
-  await page.getByTestId('signin-password').fill(OWNER_PASSWORD);
-  await page.getByTestId('signin-submit').click();
+  await signIn(page, workspace.email, OWNER_PASSWORD);
   await page.getByTestId('phone-panel').waitFor();
 
   // On a wire that takes a repeated send as the same message, the dropped send is retried and arrives.

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { browserSuite } from '../../test/support/browser';
+import { browserSuite, signIn } from '../../test/support/browser';
 import { gql } from '../../test/support/platform';
 import { signJwt } from '../../test/support/jwt';
 
@@ -29,9 +29,7 @@ async function cookieSession(): Promise<void> {
 
   const index = await page.goto(suite.platform.url);
   expect(index!.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
-  await page.getByTestId('signin-email').fill(email);
-  await page.getByTestId('signin-password').fill(password);
-  await page.getByTestId('signin-submit').click();
+  await signIn(page, email, password);
   await page.getByTestId('sign-out').waitFor();
 
   // Scripts see no refresh token: not in storage, not in document.cookie.

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { browserSuite } from '../../test/support/browser';
+import { browserSuite, signIn } from '../../test/support/browser';
 import { createWorkspace, gql } from '../../test/support/platform';
 
 const TIMEOUT = 30_000;
@@ -23,7 +23,7 @@ async function settingsAndTeam(): Promise<void> {
   page = await suite.newPage(TIMEOUT);
 
   await page.goto(suite.platform.url);
-  await signIn(workspace.email, OWNER_PASSWORD);
+  await signInAs(workspace.email, OWNER_PASSWORD);
   await page.locator('[data-testid="viewer-role"][data-role="OWNER"]').waitFor();
 
   // Settings: an away message, and business hours that are closed today (UTC) — open only three days from now.
@@ -83,7 +83,7 @@ async function settingsAndTeam(): Promise<void> {
 
   // The agent signs in: settings are view only, with no save button, and the team form is not offered.
   await page.getByTestId('sign-out').click();
-  await signIn(AGENT_EMAIL, AGENT_PASSWORD);
+  await signInAs(AGENT_EMAIL, AGENT_PASSWORD);
   await page.locator('[data-testid="viewer-role"][data-role="AGENT"]').waitFor();
   await page.getByTestId('nav-settings').click();
   await page.getByTestId('settings-readonly').waitFor();
@@ -117,9 +117,7 @@ async function settingsAndTeam(): Promise<void> {
   await badge.waitFor({ state: 'detached' });
 }
 
-async function signIn(email: string, password: string): Promise<void> {
-  await page.getByTestId('signin-email').fill(email);
-  await page.getByTestId('signin-password').fill(password);
-  await page.getByTestId('signin-submit').click();
+async function signInAs(email: string, password: string): Promise<void> {
+  await signIn(page, email, password);
   await page.getByTestId('nav-inbox').waitFor();
 }
