@@ -10,8 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
-import { FAILURE_CONVERTER_PATH, payloadDataConverter } from '../activities/payload-codec';
-import { TEST_ENCRYPTION_KEY } from '../test/support/services-env';
+import { FAILURE_CONVERTER_PATH } from '../activities/payload-codec';
+import { testDataConverter } from '../test/support/services-env';
 import { HISTORIES_DIR, recordedHistories } from './__fixtures__/record-histories';
 
 const files = recordedHistories();
@@ -30,6 +30,6 @@ test('there are recorded histories to replay', () => {
 test.each(files)('replays %s without a determinism error', async (file) => {
   const history = temporal.api.history.v1.History.decode(fs.readFileSync(path.join(HISTORIES_DIR, file)));
   // Histories recorded through the payload codec decode with the key the test platforms use; older, plain ones pass through.
-  const dataConverter = payloadDataConverter({ encryptionKey: Buffer.from(TEST_ENCRYPTION_KEY, 'base64') });
+  const dataConverter = testDataConverter();
   await Worker.runReplayHistory({ workflowBundle: bundle, dataConverter }, history, file);
 });

@@ -7,8 +7,8 @@
  * SIMULATOR_TEST_NUMBERS). A killed connector mid-send is test/crash/send-crash.test.ts.
  */
 import { Client, Connection } from '@temporalio/client';
-import { createWorkspace, gql, gqlOk, query, startPlatform, type PlatformProcess, type TestWorkspace, waitFor } from '../../test/support/platform';
-import { SEND_ROW, createCloudLikeChannel, settledReply, simulateInbound, wireAttempts, type SendRow } from '../../test/support/sends';
+import { createWorkspace, gql, gqlOk, query, simulateInbound, startPlatform, type PlatformProcess, type TestWorkspace, waitFor } from '../../test/support/platform';
+import { SEND_ROW, createCloudLikeChannel, settledReply, wireAttempts, type SendRow } from '../../test/support/sends';
 import { TEST_ENCRYPTION_KEY, TEST_JWT_SECRET, TEST_TEMPORAL_ADDRESS } from '../../test/support/services-env';
 import { loadConfig } from '../config';
 import type { ActivityContext } from '../context';
@@ -33,7 +33,7 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const inbound = (channelId: string, from: string, text = 'price?') => simulateInbound(platform.url, shop.token, channelId, from, text);
+const inbound = async (channelId: string, from: string, text = 'price?') => (await simulateInbound(platform.url, { ...shop, channelId }, from, text)).id;
 const settled = (inboundId: string) => settledReply(platform.databaseUrl, inboundId);
 const wire = (idempotencyKey: string) => wireAttempts(platform.databaseUrl, idempotencyKey);
 

@@ -2,11 +2,10 @@
  * What a caller gets wrong, and what another tenant must never see: clear coded errors, nothing
  * half-written. None of it needs a worker, so the api runs in this process (test/support/app.ts).
  */
-import { createHmac } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { createWorkspace, freePort, gql, gqlOk, query, type TestWorkspace } from '../../test/support/platform';
 import { startTestApp, testApp } from '../../test/support/app';
-import { TEST_JWT_SECRET } from '../../test/support/services-env';
+import { signJwt } from '../../test/support/jwt';
 
 const api = testApp();
 let shop: TestWorkspace;
@@ -15,13 +14,6 @@ let closedPort: number;
 beforeAll(async () => {
   [shop, closedPort] = await Promise.all([createWorkspace(api), freePort()]);
 });
-
-/** An HS256 JWT made by hand, so the test does not share the server's token code. */
-function signJwt(payload: object, secret: string): string {
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(payload)}`;
-  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
-}
 
 const codes = (result: { errors?: { extensions?: { code?: string } }[] }) => result.errors?.map((e) => e.extensions?.code);
 
@@ -53,7 +45,7 @@ describe('sign-in and tokens', () => {
 
     const now = Math.floor(Date.now() / 1000);
     const claims = { sub: '00000000-0000-0000-0000-000000000000', wid: shop.workspaceId, role: 'OWNER', iss: 'parley' };
-    const expired = signJwt({ ...claims, iat: now - 3600, exp: now - 60 }, TEST_JWT_SECRET);
+    const expired = signJwt({ ...claims, iat: now - 3600, exp: now - 60 });
     const result = await gql(api, '{ channels { id } }', {}, expired);
     expect(codes(result)).toEqual(['UNAUTHENTICATED']);
     expect(result.errors![0].message).toBe('access token expired');

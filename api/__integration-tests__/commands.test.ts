@@ -4,13 +4,12 @@
  * takes effect exactly once, and mode in Postgres equals mode in the workflow.
  */
 import { Client, Connection } from '@temporalio/client';
-import { createWorkspace, gql, gqlOk, query, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
-import { CONTINUE_AS_NEW_EVENTS, TEST_ENCRYPTION_KEY, TEST_TEMPORAL_ADDRESS } from '../../test/support/services-env';
-import { payloadDataConverter } from '../../activities/payload-codec';
+import { createWorkspace, gql, gqlOk, query, simulateInbound, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
+import { CONTINUE_AS_NEW_EVENTS, TEST_TEMPORAL_ADDRESS, testDataConverter } from '../../test/support/services-env';
 import { stateQuery } from '../../workflows/conversation.workflow';
 import { deliverCommand } from '../../workflows/conversation.client';
 import { recordHistories } from '../../workflows/__fixtures__/record-histories';
-import { createCloudLikeChannel, settledReply, simulateInbound, wireAttempts } from '../../test/support/sends';
+import { createCloudLikeChannel, settledReply, wireAttempts } from '../../test/support/sends';
 
 const PRICE_REPLY = 'Our prices start at 10 EUR';
 const KILL_AFTER_RECORD = { PARLEY_TEST_FAULTS: 'kill-after-command-recorded' };
@@ -24,8 +23,7 @@ beforeAll(async () => {
   platform = await startPlatform();
   shop = await createWorkspace(platform.url, [{ keywords: ['price'], matchType: 'CONTAINS', reply: PRICE_REPLY }]);
   connection = await Connection.connect({ address: TEST_TEMPORAL_ADDRESS });
-  // The platform's data converter: its payloads are encrypted under the test key (activities/payload-codec.ts).
-  temporal = new Client({ connection, dataConverter: payloadDataConverter({ encryptionKey: Buffer.from(TEST_ENCRYPTION_KEY, 'base64') }) });
+  temporal = new Client({ connection, dataConverter: testDataConverter() });
 });
 
 afterAll(async () => {
@@ -47,15 +45,7 @@ interface Thread {
   messages: { id: string; direction: string; senderType: string; text: string; status: string }[];
 }
 
-async function inbound(from: string, text: string, ws = shop): Promise<{ id: string; conversationId: string }> {
-  const { simulateInbound } = await gqlOk(
-    platform.url,
-    `mutation($i: SimulateInboundInput!) { simulateInbound(input: $i) { id conversationId } }`,
-    { i: { channelId: ws.channelId, from, text } },
-    ws.token,
-  );
-  return simulateInbound;
-}
+const inbound = (from: string, text: string, ws = shop) => simulateInbound(platform.url, ws, from, text);
 
 async function thread(conversationId: string, ws = shop): Promise<Thread> {
   return (await gqlOk(platform.url, THREAD, { id: conversationId }, ws.token)).conversation;
@@ -264,7 +254,7 @@ describe('resendMessage', () => {
   it('sends an UNCERTAIN message again through the send states: the copy is one new attempt under its own wire id', async () => {
     // A wire that deduplicates nothing, and a number whose connection drops right after the first attempt of each key.
     const channelId = await createCloudLikeChannel(platform.url, shop.token);
-    const inboundId = await simulateInbound(platform.url, shop.token, channelId, '+9991000001', 'price?');
+    const inboundId = (await simulateInbound(platform.url, { ...shop, channelId }, '+9991000001', 'price?')).id;
     const uncertain = await settledReply(platform.databaseUrl, inboundId);
     expect(uncertain).toMatchObject({ status: 'UNCERTAIN', send_attempts: 1 });
 

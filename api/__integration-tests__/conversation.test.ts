@@ -6,8 +6,7 @@
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { recordHistories } from '../../workflows/__fixtures__/record-histories';
 import { createWorkspace, freePort, gql, gqlOk, query, startPlatform, subscribe, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
-import { CONTINUE_AS_NEW_EVENTS, TEST_TEMPORAL_ADDRESS, TEST_ENCRYPTION_KEY } from '../../test/support/services-env';
-import { payloadDataConverter } from '../../activities/payload-codec';
+import { CONTINUE_AS_NEW_EVENTS, TEST_TEMPORAL_ADDRESS, testDataConverter } from '../../test/support/services-env';
 import { inboundSignal, stateQuery, type ConversationState } from '../../workflows/conversation.workflow';
 
 const PRICE_REPLY = 'Our prices start at 10 EUR';
@@ -24,8 +23,7 @@ beforeAll(async () => {
   platform = await startPlatform({ env: { METRICS_BIND_ADDRESS: metricsAddress } });
   shop = await createWorkspace(platform.url, [{ keywords: ['price'], matchType: 'CONTAINS', reply: PRICE_REPLY }]);
   connection = await Connection.connect({ address: TEST_TEMPORAL_ADDRESS });
-  // The platform's data converter: its payloads are encrypted under the test key (activities/payload-codec.ts).
-  temporal = new Client({ connection, dataConverter: payloadDataConverter({ encryptionKey: Buffer.from(TEST_ENCRYPTION_KEY, 'base64') }) });
+  temporal = new Client({ connection, dataConverter: testDataConverter() });
 });
 
 afterAll(async () => {

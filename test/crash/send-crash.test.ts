@@ -5,8 +5,8 @@
  * same wire id and the phone shows it once; on a wire that deduplicates nothing the retry must
  * not send again: the message ends UNCERTAIN with the reason, and the wire has one attempt.
  */
-import { createWorkspace, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../support/platform';
-import { createCloudLikeChannel, replyRow, settledReply, simulateInbound, wireAttempts, type SendRow } from '../support/sends';
+import { createWorkspace, simulateInbound, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../support/platform';
+import { createCloudLikeChannel, replyRow, settledReply, wireAttempts, type SendRow } from '../support/sends';
 
 const REPLY = 'Your order is confirmed.';
 const KILL_AFTER_FIRST_SEND = { PARLEY_TEST_FAULTS: 'kill-after-channel-send:1' };
@@ -32,7 +32,7 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const inbound = (channelId: string, from: string, text: string) => simulateInbound(platform.url, shop.token, channelId, from, text);
+const inbound = async (channelId: string, from: string, text: string) => (await simulateInbound(platform.url, { ...shop, channelId }, from, text)).id;
 const reply = (inboundId: string) => replyRow(platform.databaseUrl, inboundId);
 const wire = (idempotencyKey: string) => wireAttempts(platform.databaseUrl, idempotencyKey);
 

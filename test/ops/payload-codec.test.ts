@@ -10,8 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { temporal as proto } from '@temporalio/proto';
 import { createWorkspace, CSRF_HEADERS, gqlOk, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../support/platform';
-import { TEST_ENCRYPTION_KEY, TEST_ROOT, TEST_TEMPORAL_ADDRESS } from '../support/services-env';
-import { payloadDataConverter } from '../../activities/payload-codec';
+import { TEST_ROOT, TEST_TEMPORAL_ADDRESS, testDataConverter } from '../support/services-env';
 
 const REPLY = 'Your pineapple subscription is confirmed.';
 const PHONE = '+4915100007001';
@@ -272,6 +271,6 @@ test("an activity attempt's failure reaches Temporal sealed: neither its message
 test('the encrypted history replays against the workflow code through the same data converter', async () => {
   // Bundled from the sources, as workflows/replay.test.ts does: a stale dist/ cannot pass it.
   const workflowsPath = path.join(TEST_ROOT, 'workflows/index.ts');
-  const dataConverter = payloadDataConverter({ encryptionKey: Buffer.from(TEST_ENCRYPTION_KEY, 'base64') });
+  const dataConverter = testDataConverter();
   await Worker.runReplayHistory({ workflowsPath, dataConverter }, history, 'encrypted conversation');
 });

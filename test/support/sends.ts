@@ -21,12 +21,6 @@ export async function createCloudLikeChannel(url: string, token: string): Promis
   return createChannel.id;
 }
 
-/** A customer writes to a simulator channel; returns the inbound message's id. */
-export async function simulateInbound(url: string, token: string, channelId: string, from: string, text: string): Promise<string> {
-  const { simulateInbound } = await gqlOk(url, `mutation($i: SimulateInboundInput!) { simulateInbound(input: $i) { id } }`, { i: { channelId, from, text } }, token);
-  return simulateInbound.id;
-}
-
 export async function replyRow(databaseUrl: string, inboundId: string): Promise<SendRow | undefined> {
   const [row] = await query<SendRow>(databaseUrl, `${SEND_ROW} where reply_to_id = $1`, [inboundId]);
   return row;

@@ -1,6 +1,7 @@
 /** Where the test services run; global-setup starts them, every suite reads this. */
 import path from 'node:path';
 import { readLocalSecrets } from '../../activities/local-secrets';
+import { payloadDataConverter } from '../../activities/payload-codec';
 
 export const TEST_ROOT = path.resolve(__dirname, '../..');
 /** Separate runs side by side (say, two developers' suites) each set their own dir and ports. */
@@ -28,4 +29,9 @@ export function embeddedDatabaseUrl(dataDir: string, port: number): string {
   const url = new URL(testDatabaseUrl('parley', port));
   url.password = password;
   return url.toString();
+}
+
+/** The data converter of a platform started with TEST_ENCRYPTION_KEY: its payloads are encrypted (activities/payload-codec.ts). */
+export function testDataConverter() {
+  return payloadDataConverter({ encryptionKey: Buffer.from(TEST_ENCRYPTION_KEY, 'base64') });
 }
