@@ -70,6 +70,6 @@ async function writeCopy(em: EntityManager, workspaceId: string, resend: NonNull
     idempotencyKey: resend.idempotencyKey,
     replyToId: original.replyToId,
   });
-  await em.flush();
+  // Written by the caller's flush, in its transaction.
   return { id: copy.id, senderType: copy.senderType, added: true };
 }

@@ -17,10 +17,10 @@ import proto from '@temporalio/proto';
 
 const { Payload: PayloadMessage } = proto.temporal.api.common.v1;
 
-export const ENCRYPTED_ENCODING = 'binary/encrypted';
-export const KEY_ID_METADATA = 'encryption-key-id';
+const ENCRYPTED_ENCODING = 'binary/encrypted';
+const KEY_ID_METADATA = 'encryption-key-id';
 /** `channel:<channelId>` for a conversation's payloads; empty when the SDK gave no workflow to tie it to. */
-export const SCOPE_METADATA = 'parley-scope';
+const SCOPE_METADATA = 'parley-scope';
 
 const CIPHER = 'aes-256-gcm';
 const IV_BYTES = 12;

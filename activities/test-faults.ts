@@ -14,7 +14,7 @@ export interface TestFaults {
   killAfterCommandRecorded: boolean;
 }
 
-export const NO_FAULTS: TestFaults = { killAfterChannelSend: null, killAfterCommandRecorded: false };
+const NO_FAULTS: TestFaults = { killAfterChannelSend: null, killAfterCommandRecorded: false };
 
 const KILL_AFTER_CHANNEL_SEND = /^kill-after-channel-send:([1-9]\d*)$/;
 const KILL_AFTER_COMMAND_RECORDED = 'kill-after-command-recorded';

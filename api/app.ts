@@ -13,7 +13,7 @@ import type { ApiDeps, GraphQLContext, HttpExchange } from './graphql/context';
 import { queryLimitPlugins } from './graphql/limits';
 import { rejectNulBytesPlugin } from './graphql/nul-bytes';
 import { csrfPreventionPlugin } from './graphql/csrf';
-import { cachedAccessTokenVerifier, TokenError, type VerifiedClaims } from './auth/tokens';
+import { bearerToken, cachedAccessTokenVerifier, TokenError, type VerifiedClaims } from './auth/tokens';
 import { createAuthRateLimits } from './auth/rate-limits';
 import { CSRF_HEADER, registerSecurity } from './http/security';
 import { healthRoutes } from './routes/health';
@@ -28,7 +28,7 @@ export interface AppOptions {
 
 const GRAPHQL_PATH = '/graphql';
 /** The refresh token's cookie: HttpOnly, SameSite=Strict, sent only to the GraphQL endpoint. */
-export const REFRESH_COOKIE = 'parley_refresh';
+const REFRESH_COOKIE = 'parley_refresh';
 
 export async function buildApp(deps: ApiDeps, options: AppOptions = {}): Promise<FastifyInstance> {
   const { config } = deps;
@@ -85,7 +85,7 @@ export async function buildApp(deps: ApiDeps, options: AppOptions = {}): Promise
   app.addContentTypeParser('multipart/form-data', {}, (_req, _payload, done) => done(null));
 
   await healthRoutes(app, deps);
-  await codecRoutes(app, deps);
+  await codecRoutes(app, deps, verify);
 
   if (options.webDist && fs.existsSync(path.join(options.webDist, 'index.html'))) {
     await app.register(fastifyStatic, { root: path.resolve(options.webDist), wildcard: false });
@@ -107,10 +107,10 @@ export async function buildApp(deps: ApiDeps, options: AppOptions = {}): Promise
 
 async function authenticate(verify: (token: string) => Promise<VerifiedClaims>, header: string | null): Promise<GraphQLContext['auth']> {
   if (!header) return null;
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) return { error: 'the Authorization header must be "Bearer <accessToken>"' };
+  const token = bearerToken(header);
+  if (!token) return { error: 'the Authorization header must be "Bearer <accessToken>"' };
   try {
-    const claims = await verify(match[1]);
+    const claims = await verify(token);
     // A token signed with our secret but naming a role we do not have (an old or tampered build) signs no one in.
     if (!(ROLES as readonly string[]).includes(claims.role)) return { error: 'access token has an unknown role' };
     return claims;

@@ -14,9 +14,6 @@ import { toContactKey } from './phone';
 import { signalInbound } from '../workflows/conversation.client';
 import { UnknownChannelError, WrongChannelKindError, type Ingress } from './ingress.port';
 
-export type { Ingress, InboundEnvelope, InboundResult } from './ingress.port';
-export { UnknownChannelError, WrongChannelKindError } from './ingress.port';
-
 export interface IngressDeps {
   orm: Orm;
   temporal: Client;

@@ -7,13 +7,11 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { IngressDeps } from './inbound';
-import { deliverCommand, signalInbound, type PendingInbound } from '../workflows/conversation.client';
+import { conversationRef, deliverCommand, signalInbound, type PendingInbound } from '../workflows/conversation.client';
 import { ConversationCommand } from '../schema/entities/conversation-command.entity';
 import { Conversation } from '../schema/entities/conversation.entity';
 
 const BATCH = 200;
-/** How long the sweep waits for one command's workflow before it moves on (and tries again next sweep). */
-const COMMAND_WAIT_MS = 10_000;
 
 export async function sweepOutbox(deps: IngressDeps, graceMs: number): Promise<number> {
   let total = 0;
@@ -64,9 +62,8 @@ export async function sweepCommands(deps: IngressDeps, graceMs: number): Promise
   for (const command of commands) {
     const conversation = conversations.get(command.conversationId);
     if (!conversation) continue;
-    const ref = { workspace_id: conversation.workspaceId, channel_id: conversation.channel.id, conversation_id: conversation.id, contact_key: conversation.contact.contactKey };
     try {
-      await deliverCommand(deps, ref, command, COMMAND_WAIT_MS);
+      await deliverCommand(deps, conversationRef(conversation), command);
       delivered++;
     } catch (err) {
       deps.log(`command outbox: could not deliver ${command.kind} ${command.id}; trying again on the next sweep`, err);

@@ -11,14 +11,13 @@ import { createOrm, migrate, type Orm } from './orm';
 /** The SQL that would bring a freshly migrated database to the entities; empty when they agree. */
 export interface SchemaDrift {
   up: string;
-  down: string;
 }
 
 /** The drift between the entities and the committed migrations, on a scratch database of `serverUrl`'s server. */
 export async function migrationDiff(serverUrl: string): Promise<SchemaDrift> {
   return withMigratedScratchDatabase(serverUrl, async (orm) => {
-    const { up, down } = await orm.schema.getUpdateSchemaMigrationSQL({ wrap: false });
-    return { up: up.trim(), down: down.trim() };
+    const { up } = await orm.schema.getUpdateSchemaMigrationSQL({ wrap: false });
+    return { up: up.trim() };
   });
 }
 

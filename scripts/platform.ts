@@ -20,7 +20,8 @@ import { createLive } from '../api/live';
 import { createSessionManager } from '../connector/session-manager';
 import { startOutboxSweeper } from '../connector/outbox';
 import { WORKFLOW_BUNDLE, WORKFLOWS_DIR, workflowBundleIsFresh } from './workflow-bundle';
-import { createIngress, type Ingress } from '../connector/inbound';
+import { createIngress } from '../connector/inbound';
+import type { Ingress } from '../connector/ingress.port';
 import { payloadDataConverter } from '../activities/payload-codec';
 
 export const ROLES = ['api', 'worker', 'connector'] as const;

@@ -125,9 +125,11 @@ export async function startTemporal(opts: TemporalOptions): Promise<RunningServi
       ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
       ...Object.entries(opts.dynamicConfig ?? {}).flatMap(([k, v]) => ['--dynamic-config-value', `${k}=${JSON.stringify(v)}`]),
     ];
-    if (opts.uiPort) args.push('--ui-port', String(opts.uiPort), '--ui-ip', '127.0.0.1');
-    if (opts.uiPort && opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
-    else args.push('--headless');
+    if (!opts.uiPort) args.push('--headless');
+    else {
+      args.push('--ui-port', String(opts.uiPort), '--ui-ip', '127.0.0.1');
+      if (opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
+    }
     pid = spawnDetached(null, findTemporalBinary(), args, `${dbFile}.log`);
     fs.writeFileSync(pidFile, String(pid));
   }

@@ -11,10 +11,11 @@ import type { AgentCommand, CommandResult } from './signals';
 import type { ConversationContext } from '../activities/conversation-context';
 import type { InferEntity } from '@mikro-orm/core';
 import type { ConversationCommand } from '../schema/entities/conversation-command.entity';
+import type { Conversation } from '../schema/entities/conversation.entity';
 
-export const WorkspaceIdKey = defineSearchAttributeKey('WorkspaceId', SearchAttributeType.KEYWORD);
-export const ChannelIdKey = defineSearchAttributeKey('ChannelId', SearchAttributeType.KEYWORD);
-export const ContactKeyKey = defineSearchAttributeKey('ContactKey', SearchAttributeType.KEYWORD);
+const WorkspaceIdKey = defineSearchAttributeKey('WorkspaceId', SearchAttributeType.KEYWORD);
+const ChannelIdKey = defineSearchAttributeKey('ChannelId', SearchAttributeType.KEYWORD);
+const ContactKeyKey = defineSearchAttributeKey('ContactKey', SearchAttributeType.KEYWORD);
 
 export interface ConversationRef {
   workspace_id: string;
@@ -83,7 +84,15 @@ export async function signalInbound(deps: TemporalDeps, row: PendingInbound, con
  * is one update; the workflow's applied-id set covers later runs) and returns once its effect is in
  * Postgres, or fails after `waitMs` (the command stays recorded: the outbox delivers it again).
  */
-export async function deliverCommand(deps: TemporalDeps, ref: ConversationRef, row: CommandRow, waitMs: number): Promise<CommandResult> {
+/** How long a delivery waits for the workflow to apply a command; after that the command outbox sees to it. */
+export const COMMAND_WAIT_MS = 10_000;
+
+/** The ref of a conversation loaded with its channel and contact. */
+export function conversationRef(conversation: Conversation): ConversationRef {
+  return { workspace_id: conversation.workspaceId, channel_id: conversation.channel.id, conversation_id: conversation.id, contact_key: conversation.contact.contactKey };
+}
+
+export async function deliverCommand(deps: TemporalDeps, ref: ConversationRef, row: CommandRow, waitMs = COMMAND_WAIT_MS): Promise<CommandResult> {
   const command = toAgentCommand(row);
   const startWorkflowOperation = new WithStartWorkflowOperation(conversationWorkflow, {
     ...startOptions(deps, ref),

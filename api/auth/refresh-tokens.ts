@@ -31,7 +31,7 @@ export function issueRefreshToken(
 }
 
 /** The outcome of presenting a refresh token. */
-export type RefreshCheck =
+type RefreshCheck =
   | { ok: true; row: RefreshToken }
   | { ok: false; reason: string; reused: boolean; familyId?: string };
 

@@ -90,3 +90,8 @@ export function cachedAccessTokenVerifier(settings: TokenSettings, clock: Clock 
 function secretKey(settings: TokenSettings): Uint8Array {
   return new TextEncoder().encode(settings.jwtSecret);
 }
+
+/** The token of an `Authorization: Bearer <token>` header, or null for any other header. */
+export function bearerToken(header: string | null | undefined): string | null {
+  return /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1] ?? null;
+}

@@ -29,7 +29,7 @@ import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-fi
 import { queryTooComplex } from './errors';
 
 /** The limits of one operation; the dashboard's largest documents use a fraction of each. */
-export const QUERY_LIMITS = {
+const QUERY_LIMITS = {
   tokens: 2000,
   aliases: 15,
   depth: 8,

@@ -17,7 +17,7 @@ export function rejectNulBytesPlugin(): Plugin {
 }
 
 /** The first argument path whose string value contains U+0000, or null. */
-export function fieldWithNul(document: DocumentNode, variables: Record<string, unknown>): string | null {
+function fieldWithNul(document: DocumentNode, variables: Record<string, unknown>): string | null {
   let found: string | null = null;
   visit(document, {
     Argument(node) {

@@ -7,7 +7,7 @@ import type { ObjectRef } from '@pothos/core';
 import { builder } from './builder';
 import { badInput } from './errors';
 
-export interface PageInfoView {
+interface PageInfoView {
   hasNextPage: boolean;
   endCursor: string | null;
 }
@@ -17,7 +17,7 @@ export interface ConnectionView<T> {
   pageInfo: PageInfoView;
 }
 
-export const PageInfoType = builder.objectRef<PageInfoView>('PageInfo').implement({
+const PageInfoType = builder.objectRef<PageInfoView>('PageInfo').implement({
   fields: (t) => ({ hasNextPage: t.exposeBoolean('hasNextPage'), endCursor: t.exposeString('endCursor', { nullable: true }) }),
 });
 

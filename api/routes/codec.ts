@@ -14,13 +14,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Payload } from '@temporalio/common';
 import type { ApiDeps } from '../graphql/context';
-import { cachedAccessTokenVerifier, TokenError, type AccessClaims } from '../auth/tokens';
+import { bearerToken, TokenError, type AccessClaims } from '../auth/tokens';
+import { MANAGERS } from '../graphql/context';
 import { createPayloadCodec, payloadKeys, payloadScope, scopeChannelId } from '../../activities/payload-codec';
 import { Channel } from '../../schema/entities/channel.entity';
 import { Membership, type Role } from '../../schema/entities/membership.entity';
 
 /** The roles that may read a workspace's payloads through the codec. */
-export const CODEC_ROLES: readonly Role[] = ['OWNER', 'ADMIN'];
+export const CODEC_ROLES: readonly Role[] = MANAGERS;
 /** Where the codec is served, and the only path its cookie is sent to. */
 export const CODEC_PATH = '/codec';
 /** The cookie holding an OWNER's or ADMIN's access token for the Web UI's codec requests (see api/app.ts). */
@@ -35,9 +36,9 @@ const WirePayloads = z.object({
 });
 type WirePayload = z.infer<typeof WirePayloads>['payloads'][number];
 
-export async function codecRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+/** `verify`: the api's access-token verifier (one cache, one clock for GraphQL and the codec). */
+export async function codecRoutes(app: FastifyInstance, deps: ApiDeps, verify: (token: string) => Promise<AccessClaims>): Promise<void> {
   const codec = createPayloadCodec(payloadKeys(deps.config.encryptionKey, deps.config.previousEncryptionKeys));
-  const verify = cachedAccessTokenVerifier(deps.config);
   const origins = new Set(deps.config.codecCorsOrigins);
 
   // Encapsulated: the CORS headers and the OPTIONS answers are for these two routes only.
@@ -94,7 +95,7 @@ export async function codecRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
 
   /** The caller when an OWNER or ADMIN of their workspace; otherwise answers 401 / 403 and returns null. */
   async function authorize(request: FastifyRequest, reply: FastifyReply): Promise<AccessClaims | null> {
-    const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? request.cookies[CODEC_COOKIE];
+    const token = bearerToken(request.headers.authorization) ?? request.cookies[CODEC_COOKIE];
     if (!token) {
       reply.code(401).send({ error: 'send Authorization: Bearer <accessToken> of an OWNER or ADMIN, or sign in to the dashboard as one' });
       return null;

@@ -83,7 +83,7 @@ const updateSchema = z.object({
 });
 
 /** The workspace's settings, or the defaults when it has never saved any. */
-export async function loadBotSettings(em: EntityManager, workspaceId: string): Promise<BotSettingsValues> {
+async function loadBotSettings(em: EntityManager, workspaceId: string): Promise<BotSettingsValues> {
   return botSettingsValues(await em.findOne(BotSettings, { workspaceId }));
 }
 

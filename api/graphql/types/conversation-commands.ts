@@ -22,13 +22,11 @@ import { ConversationType, findConversation } from './conversation';
 import { MessageType, loadMessage } from './message';
 import { notifyPerRow, publish } from '../../../activities/events';
 import { afterCommandRecordedFault } from '../../../activities/test-faults';
-import { deliverCommand, type CommandRow } from '../../../workflows/conversation.client';
+import { conversationRef, deliverCommand, type CommandRow } from '../../../workflows/conversation.client';
 import { agentMessageKey, resendKey } from '../../../workflows/ids';
 import type { CommandResult } from '../../../workflows/signals';
 
 const uuid = z.string().uuid('is not a valid id');
-/** How long a mutation waits for the workflow to apply its command; after that the outbox sees to it. */
-const COMMAND_WAIT_MS = 10_000;
 /** Statuses a resend is for: the send failed, or may not have reached the wire. */
 const RESENDABLE: readonly MessageStatus[] = ['FAILED', 'UNCERTAIN'];
 
@@ -213,9 +211,8 @@ async function command(
     });
   });
   afterCommandRecordedFault(ctx.config.testFaults);
-  const ref = { workspace_id: conversation.workspaceId, channel_id: conversation.channel.id, conversation_id: conversation.id, contact_key: conversation.contact.contactKey };
   try {
-    return await deliverCommand({ temporal: ctx.temporal, taskQueue: ctx.config.taskQueue }, ref, row, COMMAND_WAIT_MS);
+    return await deliverCommand({ temporal: ctx.temporal, taskQueue: ctx.config.taskQueue }, conversationRef(conversation), row);
   } catch (err) {
     // The workflow refused the command: a defect, not an outage, so the caller hears of it.
     if (err instanceof WorkflowUpdateFailedError) throw err;

@@ -9,7 +9,6 @@ export type Message = ResultOf<typeof MessageFields>;
 export type MessageStatus = Message['status'];
 
 export const ContactFields = graphql(`fragment ContactFields on Contact { id phone name blocked }`);
-export type Contact = ResultOf<typeof ContactFields>;
 
 export const ConversationFields = graphql(`
   fragment ConversationFields on Conversation {
@@ -31,7 +30,6 @@ export type ConversationChange = ResultOf<typeof ConversationChangeFields>;
 export const AuthFields = graphql(`
   fragment AuthFields on AuthPayload { accessToken user { id email name } workspace { id name } }
 `);
-export type AuthPayload = ResultOf<typeof AuthFields>;
 
 export const ChannelFields = graphql(`fragment ChannelFields on Channel { id kind name status createdAt }`);
 export type Channel = ResultOf<typeof ChannelFields>;

@@ -6,7 +6,7 @@ import { listen } from './live';
 import { type ConversationDetail, fetchConversation } from './operations';
 
 /** An open conversation: its state apart from the messages, which are kept on their own. */
-export type LiveConversationState = Omit<ConversationDetail, 'messages'>;
+type LiveConversationState = Omit<ConversationDetail, 'messages'>;
 
 /**
  * One conversation kept current: loaded when the live streams are open (and again after a

@@ -77,9 +77,7 @@ function connect(): NonNullable<typeof connection> {
   };
   const stops = [
     subscribe(MessageAdded, {}, {
-      next: (d) => {
-        for (const l of [...listeners]) if (wants(l, d.messageAdded.conversationId)) l.added?.(d.messageAdded);
-      },
+      next: (d) => announceMessage(d.messageAdded),
       open: opened('added'),
       error: failed,
     }),

@@ -21,7 +21,7 @@ export interface SettingsDraft {
 export type DraftErrors = Record<string, string>;
 
 /** Where each range sent to the API came from, so its errors (`businessHours.<i>`) land on the right row. */
-export type RangeOrder = { weekday: number; index: number }[];
+type RangeOrder = { weekday: number; index: number }[];
 
 export const MAX_REPLY = 4096;
 const DEFAULT_SLA_MINUTES = 15;

@@ -45,8 +45,8 @@ export function Settings() {
     setSaving(true);
     try {
       const result = await updateBotSettings(input);
+      // The effect on `settings` above resets the draft to what was saved.
       mutate(result);
-      form.setDraft(reconcile(draftFromSettings(result)));
       setSaved(true);
     } catch (err) {
       const fields = fieldErrors(err);
