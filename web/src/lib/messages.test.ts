@@ -16,6 +16,13 @@ test('upsertMessage inserts a new message in time order and replaces a known one
   expect(list[0].status).toBe('SENT');
 });
 
+test('a stale copy arriving after a newer one (a mutation answer after its messageUpdated) does not move the status back', () => {
+  const list = [message('copy', '01', { status: 'UNCERTAIN', failureReason: 'socket hang up', sendAttempts: 1 })];
+  const stale = upsertMessage(list, message('copy', '01', { status: 'PENDING', sendAttempts: 0 }));
+  expect(stale.map((m) => [m.status, m.failureReason, m.sendAttempts])).toEqual([['UNCERTAIN', 'socket hang up', 1]]);
+  expect(upsertMessage(stale, message('copy', '01', { status: 'UNCERTAIN', failureReason: 'socket hang up' }))[0].status).toBe('UNCERTAIN');
+});
+
 test('a fetch adds what arrived meanwhile but never moves a status back', () => {
   const live = [message('a', '01', { status: 'READ' }), message('live-only', '05')];
   const fetched = [message('a', '01', { status: 'SENT' }), message('b', '02', { status: 'PENDING' })];

@@ -8,12 +8,16 @@ export function canResend(message: Pick<Message, 'direction' | 'status'>): boole
   return message.direction === 'OUTBOUND' && (message.status === 'FAILED' || message.status === 'UNCERTAIN');
 }
 
-/** Inserts or replaces a message by id, keeping the list oldest first. */
+/**
+ * Inserts or replaces a message by id, keeping the list oldest first. The copies come from
+ * separate streams (a mutation's answer, messageAdded, messageUpdated) in any order, so a copy
+ * with an earlier status never moves a known one back.
+ */
 export function upsertMessage(list: Message[], message: Message): Message[] {
   const index = list.findIndex((m) => m.id === message.id);
   if (index !== -1) {
     const next = list.slice();
-    next[index] = { ...list[index], ...message };
+    next[index] = newerCopy(list[index], message);
     return next;
   }
   const next = [...list, message];
@@ -26,9 +30,15 @@ export function mergeMessages(current: Message[], fetched: Message[]): Message[]
   const byId = new Map(fetched.map((m) => [m.id, m]));
   for (const m of current) {
     const f = byId.get(m.id);
-    if (!f || STATUS_RANK[m.status] > STATUS_RANK[f.status]) byId.set(m.id, f ? { ...f, status: m.status, failureReason: m.failureReason } : m);
+    byId.set(m.id, f ? newerCopy(m, f) : m);
   }
   return [...byId.values()].sort(byCreatedAt);
+}
+
+/** `incoming` over `known`, except that a status (with its reason and attempts) only moves forward. */
+function newerCopy(known: Message, incoming: Message): Message {
+  if (STATUS_RANK[incoming.status] >= STATUS_RANK[known.status]) return { ...known, ...incoming };
+  return { ...known, ...incoming, status: known.status, failureReason: known.failureReason, sendAttempts: Math.max(known.sendAttempts, incoming.sendAttempts) };
 }
 
 function byCreatedAt(a: Message, b: Message): number {
