@@ -3,16 +3,16 @@
  * given one as ApiDeps.ingress): what goes in, what comes out, and the refusals it can answer with.
  * connector/inbound.ts implements it.
  */
+import type { NormalizedInbound } from './channels/inbound-message';
+
 export { InvalidPhoneError } from './phone';
 
-/** An inbound WhatsApp message as a channel received it. */
-export interface InboundEnvelope {
+/**
+ * An inbound WhatsApp message as a channel received it: the normalized message (its `type`
+ * defaults to TEXT, for the simulator) on the channel it came in on.
+ */
+export interface InboundEnvelope extends Omit<NormalizedInbound, 'type'>, Partial<Pick<NormalizedInbound, 'type'>> {
   channelId: string;
-  /** WhatsApp's message id: unique per channel. */
-  externalId: string;
-  from: string;
-  text: string;
-  name?: string | null;
 }
 
 /** Where an inbound message was stored. */

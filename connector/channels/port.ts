@@ -1,11 +1,53 @@
 /** The one port every channel adapter implements (simulator, baileys, cloud). */
+import type { InboundMediaRef } from './inbound-message';
 
-export interface OutboundText {
+/** A reply button (WhatsApp shows at most 3). */
+export interface ReplyButton {
+  id: string;
+  title: string;
+}
+
+/** A row of a list message (WhatsApp shows at most 10). */
+export interface ListRow {
+  id: string;
+  title: string;
+  description?: string;
+}
+
+/** The kinds of media a message can carry. */
+export type OutboundMediaKind = 'image' | 'video' | 'audio' | 'document' | 'sticker';
+
+/**
+ * What a send puts on the wire, besides its text. Absent: a plain text message. Media comes by
+ * URL (fetched by the channel) or as a stored blob (`blobKey`, see connector/media).
+ */
+export type OutboundContent =
+  | { kind: 'media'; media: OutboundMediaKind; url?: string; blobKey?: string; mimeType?: string; fileName?: string }
+  | { kind: 'buttons'; buttons: ReplyButton[]; footer?: string }
+  | { kind: 'list'; button: string; rows: ListRow[]; footer?: string }
+  | { kind: 'template'; name: string; language: string; variables: string[] }
+  | { kind: 'reaction'; targetExternalId: string; emoji: string };
+
+/** One outbound message as the channel sends it. */
+export interface OutboundMessage {
   /** Derived from the workflow; the same on every retry of one message. */
   idempotencyKey: string;
   /** E.164, e.g. "+4915112345678". */
   to: string;
+  /** The body; a media message's caption (may be empty); a template's rendered text, for the record. */
   text: string;
+  content?: OutboundContent;
+  /** The WhatsApp id of the message this one quotes. */
+  replyToExternalId?: string;
+  /** The conversation it belongs to (the Cloud API checks its 24-hour window). */
+  conversationId?: string;
+}
+
+/** Inbound media's bytes as the channel hands them over. */
+export interface DownloadedMedia {
+  body: NodeJS.ReadableStream | Buffer;
+  mimeType: string;
+  size?: number;
 }
 
 export interface ChannelAdapter {
@@ -21,7 +63,11 @@ export interface ChannelAdapter {
    * when it is refused for good, NotAcceptedError when the wire is known not to have taken it;
    * anything else is ambiguous (it may have gone out).
    */
-  send(message: OutboundText): Promise<{ externalId: string }>;
+  send(message: OutboundMessage): Promise<{ externalId: string }>;
+  /** Tells the wire the customer's message was read (blue ticks). Optional: the simulator has none. */
+  markRead?(message: { externalId: string; from: string }): Promise<void>;
+  /** The bytes of an inbound message's media. Optional: only channels that receive media. */
+  downloadMedia?(media: InboundMediaRef): Promise<DownloadedMedia>;
 }
 
 /** A send that no retry can fix (number not on WhatsApp, banned, text rejected). */

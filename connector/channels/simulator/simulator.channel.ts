@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { execute, type Orm } from '../../../schema/orm';
 import type { ChannelOptions } from '../../../schema/entities/channel.entity';
 import type { SimulatorDeliveryOutcome } from '../../../schema/entities/simulator-delivery.entity';
-import type { ChannelAdapter, OutboundText } from '../port';
+import type { ChannelAdapter, OutboundMessage } from '../port';
 import { NotAcceptedError, PermanentChannelError } from '../port';
 
 const MAX_TEXT = 4096;
@@ -30,7 +30,7 @@ export const SIMULATOR_TEST_NUMBERS = {
  */
 export function createSimulatorChannel(orm: Orm, channelId: string, options: ChannelOptions['simulator'] = {}): ChannelAdapter {
   const idempotentWire = simulatorWireIsIdempotent(options);
-  const record = (message: OutboundText, wireId: string, outcome: Exclude<SimulatorDeliveryOutcome, 'DUPLICATE'>) =>
+  const record = (message: OutboundMessage, wireId: string, outcome: Exclude<SimulatorDeliveryOutcome, 'DUPLICATE'>) =>
     execute(
       orm,
       `insert into simulator_deliveries (id, channel_id, wire_id, idempotency_key, to_phone, text, outcome)
@@ -39,7 +39,7 @@ export function createSimulatorChannel(orm: Orm, channelId: string, options: Cha
        ) then 'DUPLICATE' else ? end`,
       [randomUUID(), channelId, wireId, message.idempotencyKey, message.to, message.text, outcome, channelId, wireId, outcome],
     );
-  const firstAttempt = async (message: OutboundText) => {
+  const firstAttempt = async (message: OutboundMessage) => {
     const [{ n }] = await execute<{ n: number }[]>(
       orm,
       'select count(*)::int as n from simulator_deliveries where channel_id = ? and idempotency_key = ?',
@@ -50,7 +50,7 @@ export function createSimulatorChannel(orm: Orm, channelId: string, options: Cha
 
   return {
     retrySafe: idempotentWire,
-    async send(message: OutboundText) {
+    async send(message: OutboundMessage) {
       const wireId = idempotentWire ? wireIdFor(message.idempotencyKey) : `wamid.${randomUUID()}`;
       const refusal =
         message.text.length > MAX_TEXT ? new PermanentChannelError(`text longer than ${MAX_TEXT} characters`)
