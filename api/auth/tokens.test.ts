@@ -12,7 +12,6 @@ function manualClock(start = Date.UTC(2026, 11, 1, 12)): Clock & { advance(ms: n
   return { now: () => now, advance: (ms) => (now += ms) };
 }
 
-
 describe('cachedAccessTokenVerifier', () => {
   it('accepts a token it verified before and refuses it once it has expired', async () => {
     const clock = manualClock();
@@ -60,5 +59,11 @@ describe('verifyAccessToken', () => {
 
   it('refuses a token whose exp has passed, to the second, despite the skew allowance', async () => {
     await expect(verifyAccessToken(settings, signJwt({ ...base, iat: now - 100, exp: now }), clock)).rejects.toThrow(new TokenError('access token expired'));
+  });
+
+  it('refuses a validly signed token naming a role that does not exist (the codec route shares this check)', async () => {
+    await expect(verifyAccessToken(settings, signJwt({ ...base, role: 'SUPERUSER', iat: now, exp: now + 60 }), clock)).rejects.toThrow(
+      new TokenError('access token has an unknown role'),
+    );
   });
 });

@@ -4,7 +4,7 @@
  * token is used (api/app.ts), which keeps this file free of the ORM for its unit tests.
  */
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import type { Role } from '../../schema/entities/membership.entity';
+import { ROLES, type Role } from '../../schema/entities/membership.entity';
 import { systemClock, type Clock } from './clock';
 
 /** Who a verified access token speaks for (the role as claimed: callers check it is a known one). */
@@ -58,6 +58,8 @@ export async function verifyAccessToken(settings: TokenSettings, token: string, 
     // jose allows the skew on exp too; an expired token is refused to the second.
     if (payload.exp! <= now) throw new TokenError('access token expired');
     if (typeof payload.wid !== 'string' || typeof payload.role !== 'string') throw new TokenError('malformed access token');
+    // Signed with our secret but naming a role we do not have (an old or tampered build): it signs no one in.
+    if (!(ROLES as readonly string[]).includes(payload.role)) throw new TokenError('access token has an unknown role');
     return { userId: payload.sub!, workspaceId: payload.wid, role: payload.role as Role, expiresAtMs: payload.exp! * 1000 };
   } catch (err) {
     if (err instanceof TokenError) throw err;
