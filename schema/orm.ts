@@ -14,6 +14,8 @@ import { BotSettings } from './entities/bot-settings.entity';
 import { SimulatorDelivery } from './entities/simulator-delivery.entity';
 import { ConversationCommand } from './entities/conversation-command.entity';
 import { RateLimit } from './entities/rate-limit.entity';
+import { MessageReaction } from './entities/message-reaction.entity';
+import { PendingReceipt } from './entities/pending-receipt.entity';
 import { PostgresNamingStrategy } from './naming';
 import { ForwardMigrationGenerator } from './migration-generator';
 import { Migration20261123000000_spine } from './migrations/Migration20261123000000_spine';
@@ -23,9 +25,11 @@ import { Migration20261202004556_channel_status_check } from './migrations/Migra
 import { Migration20261202010000_send_states } from './migrations/Migration20261202010000_send_states';
 import { Migration20261202011221_commands } from './migrations/Migration20261202011221_commands';
 import { Migration20261202030000_rate_limits } from './migrations/Migration20261202030000_rate_limits';
+import { Migration20261202030826_message_model } from './migrations/Migration20261202030826_message_model';
+import { Migration20261202031000_message_ingress } from './migrations/Migration20261202031000_message_ingress';
 
 /** Every table, described completely: migrations are generated from these (`npm run migration:create`). */
-export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings, SimulatorDelivery, ConversationCommand, RateLimit];
+export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings, SimulatorDelivery, ConversationCommand, RateLimit, MessageReaction, PendingReceipt];
 
 /** Every committed migration, in order (`npm run migration:create` writes new ones to schema/migrations). */
 export const migrationsList = [
@@ -36,6 +40,8 @@ export const migrationsList = [
   { name: 'Migration20261202010000_send_states', class: Migration20261202010000_send_states },
   { name: 'Migration20261202011221_commands', class: Migration20261202011221_commands },
   { name: 'Migration20261202030000_rate_limits', class: Migration20261202030000_rate_limits },
+  { name: 'Migration20261202030826_message_model', class: Migration20261202030826_message_model },
+  { name: 'Migration20261202031000_message_ingress', class: Migration20261202031000_message_ingress },
 ];
 
 export type Orm = MikroORM;

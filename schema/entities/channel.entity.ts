@@ -9,6 +9,8 @@ export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];
 export interface ChannelOptions {
   /** SIMULATOR only: false makes its wire deduplicate nothing, as the Cloud API's does. */
   simulator?: { idempotentWire?: boolean };
+  /** A message typed on the business's own phone (WhatsApp Web) takes the conversation over from the bot; default true. */
+  takeOverOnPhoneReply?: boolean;
 }
 
 /** A WhatsApp number connected to a workspace; credentials are encrypted at rest (schema/crypto.ts). */

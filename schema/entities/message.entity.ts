@@ -3,6 +3,9 @@ import { workspaceKey } from './workspace.entity';
 import { Conversation } from './conversation.entity';
 import { Channel } from './channel.entity';
 import { User } from './user.entity';
+import { MESSAGE_TYPES, type InboundMediaRef } from '../../connector/channels/inbound-message';
+
+export { MESSAGE_TYPES, type MessageType } from '../../connector/channels/inbound-message';
 
 export const DIRECTIONS = ['INBOUND', 'OUTBOUND'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
@@ -15,6 +18,14 @@ export type SenderType = (typeof SENDER_TYPES)[number];
  */
 export const MESSAGE_STATUSES = ['PENDING', 'SENDING', 'SENT', 'DELIVERED', 'READ', 'FAILED', 'UNCERTAIN'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/** A message's media: where the channel can fetch it, and once stored (connector/media) its blob. */
+export interface StoredMedia extends InboundMediaRef {
+  /** Set when the bytes are in the blob store; an outbound message may carry one to send a stored file. */
+  blobKey?: string;
+  /** Outbound: media fetched by the channel from this URL. */
+  url?: string;
+}
 
 /**
  * One WhatsApp message. Inbound rows are unique per channel on the WhatsApp id (externalId);
@@ -31,8 +42,18 @@ export const Message = defineEntity({
     direction: p.enum(DIRECTIONS),
     senderType: p.enum(SENDER_TYPES),
     senderUserId: p.manyToOne(User).mapToPk().fieldName('sender_user_id').nullable().deleteRule('set null'),
+    type: p.enum(MESSAGE_TYPES).default('TEXT'),
+    /** The body or caption, or a readable summary of a message without one ("📍 location: Cafe Uno"). */
     text: p.text(),
+    media: p.json<StoredMedia>().nullable(),
+    /** Type-specific details (location, contacts, the chosen button or row, poll, order; outbound: buttons, list, template, reaction). */
+    details: p.json<Record<string, unknown>>().nullable(),
+    /** The WhatsApp id of the message it quotes. */
+    replyToExternalId: p.text().nullable(),
+    forwarded: p.boolean().default(false),
     status: p.enum(MESSAGE_STATUSES),
+    /** FAILED by the wire (a receipt): the channel's error code. */
+    failureCode: p.text().nullable(),
     /** Why a send is FAILED or UNCERTAIN, in words an agent can act on. */
     failureReason: p.text().nullable(),
     externalId: p.text().nullable(),
@@ -45,6 +66,9 @@ export const Message = defineEntity({
     /** When the last channel call started. */
     sendingAt: p.datetime().nullable(),
     sentAt: p.datetime().nullable(),
+    /** From the wire's receipts (connector/receipts.ts). */
+    deliveredAt: p.datetime().nullable(),
+    readAt: p.datetime().nullable(),
     // clock_timestamp, not now(): rows written in one transaction still sort in the order written.
     createdAt: p.datetime().defaultRaw('clock_timestamp()'),
   },

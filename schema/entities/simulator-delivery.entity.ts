@@ -1,5 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { Channel } from './channel.entity';
+import type { OutboundContent } from '../../connector/channels/port';
 
 /**
  * What an attempt did on the simulator's wire: DELIVERED (the phone shows it), DUPLICATE (its
@@ -23,6 +24,8 @@ export const SimulatorDelivery = defineEntity({
     idempotencyKey: p.text(),
     toPhone: p.text(),
     text: p.text(),
+    /** What the message carried besides its text (media, buttons, list, template, reaction): OutboundContent. */
+    content: p.json<OutboundContent>().nullable(),
     outcome: p.enum(SIMULATOR_DELIVERY_OUTCOMES),
     deliveredAt: p.datetime().defaultRaw('clock_timestamp()'),
   },
