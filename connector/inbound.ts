@@ -2,6 +2,9 @@
  * The ingress every channel uses: normalize → persist idempotently → signalWithStart the
  * conversation workflow. A row persisted but not yet signalled (the process died in between)
  * is picked up by the outbox sweep (outbox.ts); the workflow's dedupe makes a repeat harmless.
+ * A reaction attaches to its message and a message typed on the business's phone (`fromMe`) is
+ * a HUMAN outbound row: neither is signalled as an inbound message (no bot reply); the latter
+ * may take the conversation over, by a durable command the function records.
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
@@ -11,7 +14,7 @@ import type { ConversationMode } from '../workflows/routing';
 import type { ConversationContext } from '../activities/conversation-context';
 import { createContextCache, type ContextCache } from './context-cache';
 import { toContactKey } from './phone';
-import { signalInbound } from '../workflows/conversation.client';
+import { deliverCommand, signalInbound, type ConversationRef } from '../workflows/conversation.client';
 import { UnknownChannelError, WrongChannelKindError, type Ingress } from './ingress.port';
 
 export interface IngressDeps {
@@ -22,7 +25,7 @@ export interface IngressDeps {
 }
 
 interface StoredInbound {
-  result: 'NEW' | 'DUPLICATE' | 'UNKNOWN_CHANNEL' | 'WRONG_KIND';
+  result: 'NEW' | 'DUPLICATE' | 'REACTION' | 'UNKNOWN_CHANNEL' | 'WRONG_KIND';
   message_id: string;
   conversation_id: string;
   workspace_id: string;
@@ -32,6 +35,8 @@ interface StoredInbound {
   created_at: Date;
   signaled: boolean;
   settings_version: string;
+  /** A message from our own phone took the conversation over: this TAKE_OVER command is recorded, to deliver. */
+  take_over_command_id: string | null;
 }
 
 export function createIngress(deps: IngressDeps): Ingress {
@@ -40,34 +45,45 @@ export function createIngress(deps: IngressDeps): Ingress {
   return {
     async receive(envelope, expect) {
       const contactKey = toContactKey(envelope.from);
-      // One round trip, one transaction: schema/migrations/Migration20261123020000_ingress.ts.
+      const type = envelope.type ?? 'TEXT';
+      const fromMe = envelope.fromMe ?? false;
+      // One round trip, one transaction: schema/migrations/Migration20261202031000_message_ingress.ts.
       const [stored] = await execute<StoredInbound[]>(
         deps.orm,
-        'select * from parley_receive_inbound(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'select * from parley_receive_inbound(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)',
         [
           envelope.channelId, envelope.externalId, contactKey, envelope.name ?? null, envelope.text,
           conversationWorkflowId(envelope.channelId, contactKey), randomUUID(), randomUUID(), randomUUID(),
           expect?.workspaceId ?? null, expect?.kind ?? null,
+          type, json(envelope.media), json(envelope.details), envelope.replyToExternalId ?? null, envelope.forwarded ?? false,
+          envelope.sentAt ?? null, fromMe,
+          type === 'REACTION' ? (envelope.reaction?.targetExternalId ?? null) : null, envelope.reaction?.emoji ?? null,
+          fromMe ? randomUUID() : null,
         ],
       );
       if (stored.result === 'UNKNOWN_CHANNEL') throw new UnknownChannelError(`channel ${envelope.channelId} does not exist`);
       if (stored.result === 'WRONG_KIND') throw new WrongChannelKindError(`channel ${envelope.channelId} is not a ${expect?.kind} channel`);
-      if (!stored.signaled) {
+      if (stored.result === 'REACTION') {
+        return { kind: 'REACTION', messageId: stored.message_id, conversationId: stored.conversation_id, workspaceId: stored.workspace_id };
+      }
+      const ref = { workspace_id: stored.workspace_id, channel_id: envelope.channelId, conversation_id: stored.conversation_id, contact_key: contactKey };
+      if (stored.take_over_command_id) await takeOver(deps, ref, stored.take_over_command_id);
+      if (!stored.signaled && !fromMe) {
         const context = stored.new_conversation ? await startContext(deps, contexts, stored) : undefined;
         await signalInbound(deps, {
+          ...ref,
           message_id: stored.message_id,
           external_id: envelope.externalId,
           text: envelope.text,
-          workspace_id: stored.workspace_id,
-          channel_id: envelope.channelId,
-          conversation_id: stored.conversation_id,
-          contact_key: contactKey,
+          type,
+          has_media: Boolean(envelope.media),
           blocked: stored.contact_blocked,
           settings_version: stored.settings_version,
         }, context);
         marks.add(stored.message_id);
       }
       return {
+        kind: 'MESSAGE',
         messageId: stored.message_id,
         conversationId: stored.conversation_id,
         workspaceId: stored.workspace_id,
@@ -77,6 +93,23 @@ export function createIngress(deps: IngressDeps): Ingress {
     },
     close: () => marks.flush(),
   };
+}
+
+/** A JSON parameter, or null. */
+function json(value: object | null | undefined): string | null {
+  return value ? JSON.stringify(value) : null;
+}
+
+/**
+ * Delivers the TAKE_OVER the function recorded for a message typed on the business's phone. Not
+ * delivered now (Temporal unreachable, slow) is not lost: the command outbox delivers it.
+ */
+async function takeOver(deps: IngressDeps, ref: ConversationRef, commandId: string): Promise<void> {
+  try {
+    await deliverCommand(deps, ref, { id: commandId, kind: 'TAKE_OVER', messageId: null, resendNumber: null });
+  } catch (err) {
+    deps.log(`ingress: could not deliver the take-over of conversation ${ref.conversation_id} now; the command outbox will`, err);
+  }
 }
 
 /** A new conversation's routing context; without one (the read failed) its workflow reads it itself. */

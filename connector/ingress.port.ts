@@ -15,15 +15,22 @@ export interface InboundEnvelope extends Omit<NormalizedInbound, 'type'>, Partia
   channelId: string;
 }
 
-/** Where an inbound message was stored. */
-export interface InboundResult {
-  messageId: string;
-  conversationId: string;
-  workspaceId: string;
-  duplicate: boolean;
-  /** When the row was stored. */
-  createdAt: Date;
-}
+/**
+ * Where an inbound message was stored: a message (a customer's, or one typed on the business's
+ * phone: `fromMe`), or a reaction, which is no message of its own but attaches to the one it
+ * reacts to (messageId and conversationId are that message's, null while it is not stored).
+ */
+export type InboundResult =
+  | {
+      kind: 'MESSAGE';
+      messageId: string;
+      conversationId: string;
+      workspaceId: string;
+      duplicate: boolean;
+      /** When the row was stored. */
+      createdAt: Date;
+    }
+  | { kind: 'REACTION'; messageId: string | null; conversationId: string | null; workspaceId: string };
 
 /** No such channel (or not in the workspace the caller expected). */
 export class UnknownChannelError extends Error {}

@@ -10,6 +10,7 @@ import { commandUpdate, conversationWorkflow, inboundSignal, type ConversationIn
 import type { AgentCommand, CommandResult } from './signals';
 import type { ConversationContext } from '../activities/conversation-context';
 import type { InferEntity } from '@mikro-orm/core';
+import type { MessageType } from '../connector/channels/inbound-message';
 import type { ConversationCommand } from '../schema/entities/conversation-command.entity';
 import type { Conversation } from '../schema/entities/conversation.entity';
 
@@ -29,6 +30,9 @@ export interface PendingInbound {
   message_id: string;
   external_id: string;
   text: string;
+  /** Absent in rows read before messages had a type: TEXT. */
+  type?: MessageType;
+  has_media?: boolean;
   workspace_id: string;
   channel_id: string;
   conversation_id: string;
@@ -69,6 +73,8 @@ export async function signalInbound(deps: TemporalDeps, row: PendingInbound, con
     messageId: row.message_id,
     externalId: row.external_id,
     text: row.text,
+    type: row.type ?? 'TEXT',
+    hasMedia: row.has_media ?? false,
     contactBlocked: row.blocked,
     settingsVersion: row.settings_version,
   };

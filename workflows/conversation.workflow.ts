@@ -8,12 +8,17 @@ import { agentMessageKey, botReplyKey, channelTaskQueue, resendKey, slaFallbackK
 import { channelSend, quickIo } from './presets';
 import { nextDeadline } from './deadlines';
 import type { AgentCommand, CommandResult } from './signals';
+import type { MessageType } from '../connector/channels/inbound-message';
 
 /** An inbound WhatsApp message, already persisted by the ingress (connector/inbound.ts). */
 export interface InboundMessage {
   messageId: string;
   externalId: string;
   text: string;
+  /** Absent in signals sent before messages had a type: TEXT. */
+  type?: MessageType;
+  /** The message carries media (its bytes are fetched by downloadMedia, not sent here). */
+  hasMedia?: boolean;
   contactBlocked: boolean;
   /** The workspace's settings_version when the message arrived: newer than the cached one means read again. */
   settingsVersion?: string;

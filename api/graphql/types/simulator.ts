@@ -37,7 +37,8 @@ builder.mutationField('simulateInbound', (t) =>
           { channelId: input.channelId, externalId: input.messageId ?? `sim-${randomUUID()}`, from: input.from, text: input.text, name: input.name },
           { workspaceId, kind: 'SIMULATOR' },
         );
-        if (result.duplicate) return (await loadMessage(ctx.orm.em.fork(), workspaceId, result.messageId))!;
+        // A simulated message is never a reaction (its type is TEXT).
+        if (result.kind !== 'MESSAGE' || result.duplicate) return (await loadMessage(ctx.orm.em.fork(), workspaceId, result.messageId!))!;
         const message: MessageFields = {
           id: result.messageId,
           conversationId: result.conversationId,
