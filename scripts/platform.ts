@@ -21,6 +21,7 @@ import { createSessionManager } from '../connector/session-manager';
 import { startOutboxSweeper } from '../connector/outbox';
 import { WORKFLOW_BUNDLE, WORKFLOWS_DIR, workflowBundleIsFresh } from './workflow-bundle';
 import { createIngress } from '../connector/inbound';
+import { createReceiptSink } from '../connector/receipts';
 import type { Ingress } from '../connector/ingress.port';
 import { payloadDataConverter } from '../activities/payload-codec';
 
@@ -55,7 +56,7 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
   // One data converter for the client and every worker: payloads are encrypted (activities/payload-codec.ts).
   const dataConverter = payloadDataConverter(config);
   const temporal = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
-  const ctx: ActivityContext = { config, orm, temporal };
+  const ctx: ActivityContext = { config, orm, temporal, receipts: createReceiptSink(orm) };
 
   let nativeConnection: NativeConnection | undefined;
   const native = async () => (nativeConnection ??= await NativeConnection.connect({ address: config.temporalAddress }));
@@ -116,7 +117,7 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
   if (roles.includes('api')) {
     const live = createLive(orm, log);
     listeners.push((e) => live.onEvent(e));
-    const app = await buildApp({ config, orm, temporal, live, ingress: ingress! }, { webDist: path.join(ROOT, 'web/dist'), logger: { level: config.logLevel } });
+    const app = await buildApp({ config, orm, temporal, live, ingress: ingress!, receipts: ctx.receipts }, { webDist: path.join(ROOT, 'web/dist'), logger: { level: config.logLevel } });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -16,6 +16,7 @@ import { createMessagingActivities, type SendMessagesInput } from '../messaging.
 import { createPersistenceActivities } from '../persistence.activities';
 import { createOrm } from '../../schema/orm';
 import { createSimulatorChannel } from '../../connector/channels/simulator/simulator.channel';
+import { createReceiptSink } from '../../connector/receipts';
 
 const REPLY = 'Our prices start at 10 EUR';
 
@@ -118,7 +119,8 @@ describe('the activities on the platform database', () => {
   beforeAll(async () => {
     const config = loadConfig({ DATABASE_URL: platform.databaseUrl, TEMPORAL_ADDRESS: TEST_TEMPORAL_ADDRESS, JWT_SECRET: TEST_JWT_SECRET, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY });
     connection = await Connection.connect({ address: config.temporalAddress });
-    ctx = { config, orm: await createOrm(config.databaseUrl, 2), temporal: new Client({ connection }) };
+    const orm = await createOrm(config.databaseUrl, 2);
+    ctx = { config, orm, temporal: new Client({ connection }), receipts: createReceiptSink(orm) };
   });
   afterAll(async () => {
     await ctx?.orm.close();

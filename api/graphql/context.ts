@@ -7,6 +7,7 @@ import type { AuthRateLimits } from '../auth/rate-limits';
 import type { Role } from '../../schema/entities/membership.entity';
 import type { Live } from '../live';
 import type { Ingress } from '../../connector/ingress.port';
+import type { ReceiptSink } from '../../connector/channels/inbound-message';
 import { forbidden, unauthenticated } from './errors';
 
 export interface ApiDeps {
@@ -16,6 +17,8 @@ export interface ApiDeps {
   live: Live;
   /** Where simulated customer messages enter, like a connector's. */
   ingress: Ingress;
+  /** Where delivery receipts from the wire go (the Cloud API's webhook statuses): connector/receipts.ts. */
+  receipts: ReceiptSink;
   /** "Now" for tokens; tests move it instead of sleeping. */
   clock?: Clock;
 }

@@ -18,6 +18,7 @@ import { buildApp } from '../../api/app';
 import type { ApiDeps } from '../../api/graphql/context';
 import { createLive } from '../../api/live';
 import { createIngress } from '../../connector/inbound';
+import { createReceiptSink } from '../../connector/receipts';
 import { createOrm, migrate, type Orm } from '../../schema/orm';
 import { createTestDatabase } from './platform';
 import { TEST_DATA, TEST_ENCRYPTION_KEY, TEST_JWT_SECRET, TEST_TEMPORAL_ADDRESS } from './services-env';
@@ -80,7 +81,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     const ingress = createIngress({ orm, temporal, taskQueue: config.taskQueue, log });
     stops.push(() => ingress.close());
 
-    const base: ApiDeps = { config, orm, temporal, live, ingress };
+    const base: ApiDeps = { config, orm, temporal, live, ingress, receipts: createReceiptSink(orm) };
     const deps = options.swap?.(base) ?? base;
     const app = await buildApp(deps, { logger: { level: 'error' } });
     await app.listen({ host: config.host, port: 0 });
