@@ -6,7 +6,9 @@ import { UNCERTAIN_REASONS, permanentSendFailure } from './failures';
 import { afterChannelSendFault } from './test-faults';
 import { NOTIFY, eventPayload, notifyPerRow } from './events';
 import { execute } from '../schema/orm';
-import type { MessageStatus } from '../schema/entities/message.entity';
+import type { MessageStatus, MessageType, StoredMedia } from '../schema/entities/message.entity';
+import { outboundContent, type OutboundDetails, type OutboundRow } from './outbound-content';
+import { MERGED_RECEIPTS } from '../connector/receipts';
 
 /** One message of a send batch. */
 export interface OutgoingMessage {
@@ -16,6 +18,12 @@ export interface OutgoingMessage {
   text?: string;
   messageId?: string;
   replyToId?: string;
+  /** A bot message that carries more than text (media, buttons, a list, a template, a reaction): see outbound-content.ts. */
+  type?: MessageType;
+  media?: StoredMedia;
+  details?: OutboundDetails;
+  /** The WhatsApp id of the message it quotes. */
+  replyToExternalId?: string;
 }
 
 export interface SendMessagesInput {
@@ -34,10 +42,14 @@ export type MessagingActivities = ReturnType<typeof createMessagingActivities>;
 type SendOutcome = 'sent' | 'failed' | 'uncertain' | 'already';
 
 /** A row whose channel call may start now (it is SENDING, with this attempt counted). */
-interface Attempt {
+interface Attempt extends OutboundRow {
   id: string;
   text: string;
+  reply_to_external_id: string | null;
 }
+
+/** The columns of a row a send reads, for `returning`. */
+const ATTEMPT_COLUMNS = 'id, text, type, media, details, reply_to_external_id';
 
 /**
  * Sends over one channel; registered by the connector on task queue `channel:<channelId>`.
@@ -76,11 +88,19 @@ async function sendOne(ctx: ActivityContext, adapter: ChannelAdapter, afterChann
     return 'uncertain';
   }
   if (!started.attempt) return 'already';
-  const { id, text } = started.attempt;
+  const attempt = started.attempt;
+  const id = attempt.id;
 
   let externalId: string;
   try {
-    ({ externalId } = await adapter.send({ idempotencyKey: input.idempotencyKey, to: input.to, text }));
+    ({ externalId } = await adapter.send({
+      idempotencyKey: input.idempotencyKey,
+      to: input.to,
+      text: attempt.text,
+      content: outboundContent(attempt),
+      ...(attempt.reply_to_external_id ? { replyToExternalId: attempt.reply_to_external_id } : {}),
+      conversationId: input.conversationId,
+    }));
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     switch (classifySendError(err)) {
@@ -101,16 +121,25 @@ async function sendOne(ctx: ActivityContext, adapter: ChannelAdapter, afterChann
   afterChannelSend();
   await execute(
     ctx.orm,
+    // Receipts the wire sent before this mark (kept by connector/receipts.ts) are applied with it.
     // UNCERTAIN too: a retry may have given up on this attempt while it was still out, and it did go out.
-    `with sent as (
-       update messages set status = 'SENT', external_id = ?, sent_at = clock_timestamp(), failure_reason = null
-       where id = ? and status in ('SENDING', 'UNCERTAIN') returning conversation_id, text, sent_at
+    `with pending as (
+       delete from pending_receipts p where p.channel_id = ? and p.external_id = ?
+         and exists (select 1 from messages where id = ? and status in ('SENDING', 'UNCERTAIN'))
+       returning p.status, p.at, p.code, p.reason
+     ), r as (
+       select ${MERGED_RECEIPTS} from pending
+     ), sent as (
+       update messages m set status = case when r.rank > 1 then parley_receipt_status(r.rank) else 'SENT' end,
+         external_id = ?, sent_at = clock_timestamp(), delivered_at = r.delivered_at, read_at = r.read_at,
+         failure_code = case when r.rank = 2 then r.code end, failure_reason = case when r.rank = 2 then r.reason end
+       from r where m.id = ? and m.status in ('SENDING', 'UNCERTAIN') returning m.conversation_id, m.text, m.sent_at
      ), conversation as (
        update conversations c set last_message_at = sent.sent_at, last_message_text = sent.text
        from sent where c.id = sent.conversation_id and c.last_message_at < sent.sent_at
      )
      select ${NOTIFY} from sent`,
-    [externalId, id, messageUpdated(input, id)],
+    [input.channelId, externalId, id, externalId, id, messageUpdated(input, id)],
   );
   return 'sent';
 }
@@ -127,36 +156,39 @@ async function startAttempt(ctx: ActivityContext, adapter: ChannelAdapter, input
     const [inserted] = await execute<Attempt[]>(
       ctx.orm,
       `with inserted as (
-         insert into messages (id, workspace_id, conversation_id, channel_id, direction, sender_type, text, status, idempotency_key, reply_to_id, send_attempts, sending_at)
-         values (?, ?, ?, ?, 'OUTBOUND', ?, ?, 'SENDING', ?, ?, 1, clock_timestamp())
+         insert into messages (id, workspace_id, conversation_id, channel_id, direction, sender_type, type, text, media, details, reply_to_external_id,
+           status, idempotency_key, reply_to_id, send_attempts, sending_at)
+         values (?, ?, ?, ?, 'OUTBOUND', ?, ?, ?, ?::jsonb, ?::jsonb, ?, 'SENDING', ?, ?, 1, clock_timestamp())
          on conflict (idempotency_key) do nothing
-         returning id, text
+         returning ${ATTEMPT_COLUMNS}
        )
-       select id, text, ${NOTIFY} from inserted`,
+       select ${ATTEMPT_COLUMNS}, ${NOTIFY} from inserted`,
       [
-        id, input.workspaceId, input.conversationId, input.channelId, input.senderType, input.text ?? '', input.idempotencyKey, input.replyToId ?? null,
+        id, input.workspaceId, input.conversationId, input.channelId, input.senderType, input.type ?? 'TEXT', input.text ?? '',
+        input.media ? JSON.stringify(input.media) : null, input.details ? JSON.stringify(input.details) : null, input.replyToExternalId ?? null,
+        input.idempotencyKey, input.replyToId ?? null,
         eventPayload({ type: 'messageAdded', workspaceId: input.workspaceId, conversationId: input.conversationId, messageId: id }),
       ],
     );
     if (inserted) return { id: inserted.id, status: 'SENDING', attempt: inserted };
   }
   // An agent's message (written PENDING by the API), or a retry of a bot message.
-  const [row] = await execute<{ id: string; status: MessageStatus; text: string | null }[]>(
+  const [row] = await execute<(Omit<Attempt, 'text'> & { status: MessageStatus; text: string | null })[]>(
     ctx.orm,
     `with prior as (
        select id, status from messages where ${input.messageId ? 'id = ? and workspace_id = ?' : 'idempotency_key = ?'} for update
      ), started as (
        update messages m set status = 'SENDING', send_attempts = m.send_attempts + 1, sending_at = clock_timestamp()
        from prior where m.id = prior.id and (prior.status = 'PENDING' or (prior.status = 'SENDING' and ?::boolean))
-       returning m.id, m.text, m.workspace_id, m.conversation_id
+       returning m.id, m.text, m.type, m.media, m.details, m.reply_to_external_id, m.workspace_id, m.conversation_id
      )
-     select prior.id, prior.status, started.text,
+     select prior.id, prior.status, started.text, started.type, started.media, started.details, started.reply_to_external_id,
        case when started.id is not null then ${notifyPerRow('messageUpdated', { workspaceId: 'started.workspace_id', conversationId: 'started.conversation_id', messageId: 'started.id' })} end
      from prior left join started on started.id = prior.id`,
     [...(input.messageId ? [input.messageId, input.workspaceId] : [input.idempotencyKey]), adapter.retrySafe],
   );
   if (!row) throw permanentSendFailure(`message ${input.messageId ?? input.idempotencyKey} does not exist`);
-  return { id: row.id, status: row.status, attempt: row.text === null ? null : { id: row.id, text: row.text } };
+  return { id: row.id, status: row.status, attempt: row.text === null ? null : { ...row, text: row.text } };
 }
 
 /** Ends (or, for PENDING, rewinds) the attempt that is out: only a row still SENDING moves. */

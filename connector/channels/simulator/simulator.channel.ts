@@ -26,18 +26,22 @@ export const SIMULATOR_TEST_NUMBERS = {
  * wire id derived from the idempotency key, and an attempt with an id already delivered is a
  * DUPLICATE (a phone shows it once). With `idempotentWire: false` it is the Cloud API's wire: a
  * new id per attempt, so a second attempt is a second message. The dashboard's phone panel reads
- * the conversation itself.
+ * the conversation itself. Every kind of content (media, buttons, list, template, reaction) is
+ * taken and recorded with the attempt, so flows and broadcasts can be tested on it.
  */
 export function createSimulatorChannel(orm: Orm, channelId: string, options: ChannelOptions['simulator'] = {}): ChannelAdapter {
   const idempotentWire = simulatorWireIsIdempotent(options);
   const record = (message: OutboundMessage, wireId: string, outcome: Exclude<SimulatorDeliveryOutcome, 'DUPLICATE'>) =>
     execute(
       orm,
-      `insert into simulator_deliveries (id, channel_id, wire_id, idempotency_key, to_phone, text, outcome)
-       select ?, ?, ?, ?, ?, ?, case when ? = 'DELIVERED' and exists (
+      `insert into simulator_deliveries (id, channel_id, wire_id, idempotency_key, to_phone, text, content, outcome)
+       select ?, ?, ?, ?, ?, ?, ?::jsonb, case when ? = 'DELIVERED' and exists (
          select 1 from simulator_deliveries where channel_id = ? and wire_id = ? and outcome <> 'REFUSED'
        ) then 'DUPLICATE' else ? end`,
-      [randomUUID(), channelId, wireId, message.idempotencyKey, message.to, message.text, outcome, channelId, wireId, outcome],
+      [
+        randomUUID(), channelId, wireId, message.idempotencyKey, message.to, message.text, message.content ? JSON.stringify(message.content) : null,
+        outcome, channelId, wireId, outcome,
+      ],
     );
   const firstAttempt = async (message: OutboundMessage) => {
     const [{ n }] = await execute<{ n: number }[]>(
