@@ -27,7 +27,8 @@ if [ ! -x "$ROOT/node_modules/.bin/node" ] || [ ! -f "$stamp" ] || [ "$lock" -nt
   echo "bootstrap: installing npm packages"
   # `npm install` (not `npm ci`) keeps the locked versions and tolerates the lock file lacking
   # other platforms' optional packages, which npm 11 leaves out.
-  (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error)
+  # onnxruntime-node's install script would fetch CUDA files, which this machine cannot reach; its CPU build is in the package.
+  (cd "$ROOT" && ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --loglevel=error)
   touch "$stamp"
 fi
 
