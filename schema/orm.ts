@@ -16,6 +16,11 @@ import { ConversationCommand } from './entities/conversation-command.entity';
 import { RateLimit } from './entities/rate-limit.entity';
 import { MessageReaction } from './entities/message-reaction.entity';
 import { PendingReceipt } from './entities/pending-receipt.entity';
+import { KnowledgeBase } from './entities/knowledge-base.entity';
+import { Document } from './entities/document.entity';
+import { DocumentFile } from './entities/document-file.entity';
+import { Chunk } from './entities/chunk.entity';
+import { Faq } from './entities/faq.entity';
 import { PostgresNamingStrategy } from './naming';
 import { ForwardMigrationGenerator } from './migration-generator';
 import { Migration20261123000000_spine } from './migrations/Migration20261123000000_spine';
@@ -27,9 +32,10 @@ import { Migration20261202011221_commands } from './migrations/Migration20261202
 import { Migration20261202030000_rate_limits } from './migrations/Migration20261202030000_rate_limits';
 import { Migration20261202030826_message_model } from './migrations/Migration20261202030826_message_model';
 import { Migration20261202031000_message_ingress } from './migrations/Migration20261202031000_message_ingress';
+import { Migration20261202033103_knowledge } from './migrations/Migration20261202033103_knowledge';
 
 /** Every table, described completely: migrations are generated from these (`npm run migration:create`). */
-export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings, SimulatorDelivery, ConversationCommand, RateLimit, MessageReaction, PendingReceipt];
+export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings, SimulatorDelivery, ConversationCommand, RateLimit, MessageReaction, PendingReceipt, KnowledgeBase, Document, DocumentFile, Chunk, Faq];
 
 /** Every committed migration, in order (`npm run migration:create` writes new ones to schema/migrations). */
 export const migrationsList = [
@@ -42,6 +48,7 @@ export const migrationsList = [
   { name: 'Migration20261202030000_rate_limits', class: Migration20261202030000_rate_limits },
   { name: 'Migration20261202030826_message_model', class: Migration20261202030826_message_model },
   { name: 'Migration20261202031000_message_ingress', class: Migration20261202031000_message_ingress },
+  { name: 'Migration20261202033103_knowledge', class: Migration20261202033103_knowledge },
 ];
 
 export type Orm = MikroORM;
