@@ -23,9 +23,17 @@ export async function withFailureReport(name: string, scenario: () => Promise<vo
   } catch (err) {
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page()?.screenshot({ path: resolve(SCREENSHOTS, `${name}-failure.png`) }).catch(() => undefined);
-    console.error(`Browser console:\n${browserLog.join('\n')}\n\nServer output (tail):\n${platform()?.output().slice(-6000) ?? ''}`);
+    const controls = await page()?.evaluate(describeControls).catch(() => 'unavailable');
+    console.error(`Browser console:\n${browserLog.join('\n')}\n\nPage: ${page()?.url()}\nControls:\n${controls}\n\nServer output (tail):\n${platform()?.output().slice(-6000) ?? ''}`);
     throw err;
   }
+}
+
+/** Runs in the page: every form control with a test id, its value and whether it is disabled (a screenshot CI cannot show). */
+function describeControls(): string {
+  return [...document.querySelectorAll<HTMLInputElement>('input[data-testid], button[data-testid], select[data-testid], textarea[data-testid]')]
+    .map((el) => `${el.dataset.testid}${el.disabled ? ' (disabled)' : ''}${el.value ? ` = ${JSON.stringify(el.value.slice(0, 60))}` : ''}`)
+    .join('\n');
 }
 
 export interface BrowserSuite {
