@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { localSecrets, readLocalSecrets } from './local-secrets';
 import { MAIN_TASK_QUEUE } from '../workflows/ids';
-import { parseTestFaults, type TestFaults } from './test-faults';
+import { parseTestBaileysSocket, parseTestFaults, type TestFaults } from './test-faults';
+import { LEASE_TIMING } from '../connector/channels/lease';
 
 export interface Config {
   dataDir: string;
@@ -37,6 +38,10 @@ export interface Config {
   metricsBindAddress: string | null;
   /** Crash tests only (activities/test-faults.ts); refused in production. */
   testFaults: TestFaults;
+  /** Tests only: a module whose `createSocket` stands in for Baileys' makeWASocket (PARLEY_TEST_BAILEYS_SOCKET); refused in production. */
+  testBaileysSocket: string | null;
+  /** How often a connector renews the leases of the channels it holds, and how long one lasts unrenewed (connector/channels/lease.ts). */
+  channelLease: { heartbeatMs: number; ttlMs: number };
   /** NODE_ENV=production: introspection, GraphiQL and field suggestions off unless graphqlIntrospection. */
   production: boolean;
   graphqlIntrospection: boolean;
@@ -92,6 +97,8 @@ export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {
     logLevel: env.LOG_LEVEL ?? 'warn',
     metricsBindAddress: env.METRICS_BIND_ADDRESS || null,
     testFaults: parseTestFaults(env.PARLEY_TEST_FAULTS, env.NODE_ENV),
+    testBaileysSocket: parseTestBaileysSocket(env.PARLEY_TEST_BAILEYS_SOCKET, env.NODE_ENV),
+    channelLease: { heartbeatMs: int(env.CHANNEL_LEASE_HEARTBEAT_MS, LEASE_TIMING.heartbeatMs), ttlMs: int(env.CHANNEL_LEASE_TTL_MS, LEASE_TIMING.ttlMs) },
     production,
     graphqlIntrospection: env.GRAPHQL_INTROSPECTION ? env.GRAPHQL_INTROSPECTION === 'true' : !production,
     corsOrigins: orDefault(list(env.CORS_ORIGINS), [publicUrl.origin]),

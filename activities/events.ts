@@ -10,7 +10,16 @@ export type ParleyEvent =
   | { type: 'messageAdded' | 'messageUpdated'; workspaceId: string; conversationId: string; messageId: string }
   /** The conversation's own state changed: mode, unread count, SLA breach. */
   | { type: 'conversationUpdated'; workspaceId: string; conversationId: string }
-  | { type: 'channelAdded'; workspaceId: string; channelId: string };
+  | { type: 'channelAdded'; workspaceId: string; channelId: string }
+  /** A channel's status, QR, last error or settings changed (connector/channels/channel-status.ts). */
+  | { type: 'channelUpdated'; workspaceId: string; channelId: string }
+  /** Asks the connector that holds the channel's session to act (api/graphql/types/channel-session.ts). */
+  | { type: 'channelCommand'; workspaceId: string; channelId: string; command: ChannelCommand; requestId: string }
+  /** The holder's answer to a channelCommand with the same requestId. */
+  | { type: 'channelCommandReply'; workspaceId: string; requestId: string; result?: string; error?: string };
+
+/** What the API can ask of a channel's session. */
+export type ChannelCommand = { kind: 'connect' } | { kind: 'disconnect' } | { kind: 'settings' } | { kind: 'pairingCode'; phone: string };
 
 /**
  * For hot paths: `select ${NOTIFY} from …` (bound to `eventPayload(event)`) notifies in the same

@@ -46,3 +46,13 @@ export function afterChannelSendFault(faults: TestFaults): () => void {
 export function afterCommandRecordedFault(faults: TestFaults): void {
   if (faults.killAfterCommandRecorded) process.kill(process.pid, 'SIGKILL');
 }
+
+/**
+ * PARLEY_TEST_BAILEYS_SOCKET: the module path of a fake WhatsApp Web socket factory
+ * (test/support/fake-baileys-socket.ts) the connector loads instead of Baileys. Refused in production.
+ */
+export function parseTestBaileysSocket(value: string | undefined, nodeEnv: string | undefined): string | null {
+  if (!value) return null;
+  if (nodeEnv === 'production') throw new Error('PARLEY_TEST_BAILEYS_SOCKET is for tests and is refused with NODE_ENV=production');
+  return value;
+}

@@ -21,6 +21,11 @@ import { Document } from './entities/document.entity';
 import { DocumentFile } from './entities/document-file.entity';
 import { Chunk } from './entities/chunk.entity';
 import { Faq } from './entities/faq.entity';
+import { ChannelStatusChange } from './entities/channel-status-change.entity';
+import { ChannelLease } from './entities/channel-lease.entity';
+import { BaileysAuth } from './entities/baileys-auth.entity';
+import { ContactLid } from './entities/contact-lid.entity';
+import { PendingLidMessage } from './entities/pending-lid-message.entity';
 import { PostgresNamingStrategy } from './naming';
 import { ForwardMigrationGenerator } from './migration-generator';
 import { Migration20261123000000_spine } from './migrations/Migration20261123000000_spine';
@@ -33,9 +38,11 @@ import { Migration20261202030000_rate_limits } from './migrations/Migration20261
 import { Migration20261202030826_message_model } from './migrations/Migration20261202030826_message_model';
 import { Migration20261202031000_message_ingress } from './migrations/Migration20261202031000_message_ingress';
 import { Migration20261202033103_knowledge } from './migrations/Migration20261202033103_knowledge';
+import { Migration20261202030723_whatsapp_web } from './migrations/Migration20261202030723_whatsapp_web';
 
 /** Every table, described completely: migrations are generated from these (`npm run migration:create`). */
-export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings, SimulatorDelivery, ConversationCommand, RateLimit, MessageReaction, PendingReceipt, KnowledgeBase, Document, DocumentFile, Chunk, Faq];
+export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings, SimulatorDelivery, ConversationCommand, RateLimit, MessageReaction, PendingReceipt, KnowledgeBase, Document, DocumentFile, Chunk, Faq,
+  ChannelStatusChange, ChannelLease, BaileysAuth, ContactLid, PendingLidMessage];
 
 /** Every committed migration, in order (`npm run migration:create` writes new ones to schema/migrations). */
 export const migrationsList = [
@@ -49,6 +56,7 @@ export const migrationsList = [
   { name: 'Migration20261202030826_message_model', class: Migration20261202030826_message_model },
   { name: 'Migration20261202031000_message_ingress', class: Migration20261202031000_message_ingress },
   { name: 'Migration20261202033103_knowledge', class: Migration20261202033103_knowledge },
+  { name: 'Migration20261202030723_whatsapp_web', class: Migration20261202030723_whatsapp_web },
 ];
 
 export type Orm = MikroORM;

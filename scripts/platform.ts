@@ -95,10 +95,8 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
   }
 
   if (roles.includes('connector')) {
-    const sessions = createSessionManager(ctx, await native(), log);
-    listeners.push((e) => {
-      if (e.type === 'channelAdded') sessions.reconcile().catch((err) => log('connector: reconcile failed', err));
-    });
+    const sessions = createSessionManager(ctx, await native(), log, { ingress: ingress!, receipts: null });
+    listeners.push((e) => sessions.onEvent(e));
     await sessions.reconcile();
     const reconcileTimer = setInterval(() => sessions.reconcile().catch((err) => log('connector: reconcile failed', err)), 30_000);
     const stopSweeper = startOutboxSweeper(

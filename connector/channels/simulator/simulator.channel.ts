@@ -1,9 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { execute, type Orm } from '../../../schema/orm';
 import type { ChannelOptions } from '../../../schema/entities/channel.entity';
 import type { SimulatorDeliveryOutcome } from '../../../schema/entities/simulator-delivery.entity';
 import type { ChannelAdapter, OutboundMessage } from '../port';
 import { NotAcceptedError, PermanentChannelError } from '../port';
+import { wireIdFor } from '../wire-id';
 
 const MAX_TEXT = 4096;
 
@@ -78,7 +79,3 @@ export function simulatorWireIsIdempotent(options: ChannelOptions['simulator']):
   return options?.idempotentWire ?? true;
 }
 
-/** The same key gives the same id, in the form WhatsApp Web's message ids take. */
-function wireIdFor(idempotencyKey: string): string {
-  return `3EB0${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 20).toUpperCase()}`;
-}
