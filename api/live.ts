@@ -10,12 +10,20 @@ import type { Message } from '../schema/entities/message.entity';
 import type { Conversation } from '../schema/entities/conversation.entity';
 import { loadMessage } from './graphql/types/message';
 import { loadConversation } from './graphql/types/conversation';
+import { Channel } from '../schema/entities/channel.entity';
 
 type Topics = {
   [topic: `messageAdded:${string}`]: [Message];
   [topic: `messageUpdated:${string}`]: [Message];
   [topic: `conversationUpdated:${string}`]: [Conversation];
+  [topic: `channelUpdated:${string}`]: [Channel];
 };
+
+/** What the connector holding a channel answered to a command (activities/events.ts channelCommandReply). */
+export interface CommandReply {
+  result?: string;
+  error?: string;
+}
 
 type MessageKind = 'messageAdded' | 'messageUpdated';
 
@@ -23,20 +31,25 @@ export interface Live {
   onEvent(event: ParleyEvent): void;
   subscribe(kind: MessageKind, workspaceId: string, conversationId?: string | null): AsyncIterable<Message>;
   subscribe(kind: 'conversationUpdated', workspaceId: string, conversationId?: string | null): AsyncIterable<Conversation>;
+  subscribe(kind: 'channelUpdated', workspaceId: string): AsyncIterable<Channel>;
+  /** The answer to the channelCommand published with this requestId; null when none came in time. Call before publishing. */
+  awaitReply(requestId: string, timeoutMs: number): Promise<CommandReply | null>;
 }
 
 export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void): Live {
   const pubSub = createPubSub<Topics>();
   // Subscribers per workspace: an event nobody in this process listens to costs no query.
   const listening = new Map<string, number>();
+  const replies = new Map<string, (reply: CommandReply) => void>();
   const relay = <T>(topic: keyof Topics, load: Promise<T | null>) =>
     load.then((item) => item && pubSub.publish(topic, item as never)).catch((err) => log('live event failed', err));
 
-  async function* subscribe(kind: MessageKind | 'conversationUpdated', workspaceId: string, conversationId?: string | null) {
+  async function* subscribe(kind: MessageKind | 'conversationUpdated' | 'channelUpdated', workspaceId: string, conversationId?: string | null) {
     listening.set(workspaceId, (listening.get(workspaceId) ?? 0) + 1);
     try {
       for await (const item of pubSub.subscribe(`${kind}:${workspaceId}`)) {
-        const itemConversation = 'conversationId' in item ? item.conversationId : item.id;
+        // A channel event has no conversation: every channel of the workspace goes to every subscriber.
+        const itemConversation = kind === 'channelUpdated' ? null : 'conversationId' in item ? item.conversationId : item.id;
         if (!conversationId || itemConversation === conversationId) yield item;
       }
     } finally {
@@ -48,7 +61,11 @@ export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void):
 
   return {
     onEvent(event) {
+      if (event.type === 'channelCommandReply') replies.get(event.requestId)?.({ result: event.result, error: event.error });
       if (!listening.get(event.workspaceId)) return;
+      if (event.type === 'channelUpdated') {
+        relay(`channelUpdated:${event.workspaceId}`, orm.em.fork().findOne(Channel, { id: event.channelId, workspaceId: event.workspaceId }));
+      }
       // A fork per event: each is its own unit of work, and nothing is cached across events.
       if (event.type === 'messageAdded' || event.type === 'messageUpdated') {
         relay(`${event.type}:${event.workspaceId}`, loadMessage(orm.em.fork(), event.workspaceId, event.messageId));
@@ -58,5 +75,18 @@ export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void):
       }
     },
     subscribe: subscribe as Live['subscribe'],
+    awaitReply(requestId, timeoutMs) {
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          replies.delete(requestId);
+          resolve(null);
+        }, timeoutMs);
+        replies.set(requestId, (reply) => {
+          clearTimeout(timer);
+          replies.delete(requestId);
+          resolve(reply);
+        });
+      });
+    },
   };
 }

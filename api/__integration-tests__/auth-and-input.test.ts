@@ -217,7 +217,7 @@ describe('channel credentials shape', () => {
     expect((await refusal('BAILEYS', '{"token":"x"}')).message).toBe('credentials: a BAILEYS channel takes no credentials');
     const { data } = await create('BAILEYS', '{}');
     const [row] = await query(api.databaseUrl, 'select kind, status, credentials_encrypted from channels where id = $1', [data.createChannel.id]);
-    expect(row).toEqual({ kind: 'BAILEYS', status: 'PENDING', credentials_encrypted: null });
+    expect(row).toEqual({ kind: 'BAILEYS', status: 'CONNECTING', credentials_encrypted: null });
   });
 });
 

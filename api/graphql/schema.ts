@@ -3,6 +3,7 @@ import { lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from './builder';
 import './types/auth';
 import './types/channel';
+import './types/channel-session';
 import './types/contact';
 import './types/conversation';
 import './types/conversation-commands';

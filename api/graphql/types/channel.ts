@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { builder } from '../builder';
-import { MANAGERS, requireAuth } from '../context';
+import { MANAGERS, requireAuth, type GraphQLContext } from '../context';
 import { validate } from '../errors';
 import { Channel, CHANNEL_KINDS, CHANNEL_STATUSES, type ChannelKind, type ChannelOptions, type ChannelStatus } from '../../../schema/entities/channel.entity';
 import { publish } from '../../../activities/events';
 import { encryptSecret } from '../../../schema/crypto';
+import { ChannelStatusChange } from '../../../schema/entities/channel-status-change.entity';
+import { Message } from '../../../schema/entities/message.entity';
+import { channelSettings, ChannelSettingsType } from './channel-settings';
 
 export const ChannelKindEnum = builder.enumType('ChannelKind', { values: CHANNEL_KINDS });
 export const ChannelStatusEnum = builder.enumType('ChannelStatus', { values: CHANNEL_STATUSES });
@@ -19,9 +23,52 @@ export const ChannelType = builder.objectRef<Channel>('Channel').implement({
     kind: t.field({ type: ChannelKindEnum, resolve: (c) => c.kind }),
     name: t.exposeString('name'),
     status: t.field({ type: ChannelStatusEnum, resolve: (c) => c.status }),
+    lastError: t.string({ nullable: true, description: 'Why the channel last failed or stopped, in words.', resolve: (c) => c.lastError ?? null }),
+    qrCode: t.string({
+      nullable: true,
+      description: 'While QR_REQUIRED, the QR payload to scan with WhatsApp on the phone (owners and admins only: scanning it links a phone to the number).',
+      resolve: (c, _args, ctx) => (canLink(ctx) ? (c.qrCode ?? null) : null),
+    }),
+    qrImage: t.string({
+      nullable: true,
+      description: 'qrCode rendered as a PNG data: URL, for an <img>.',
+      resolve: (c, _args, ctx) => (canLink(ctx) && c.qrCode ? QRCode.toDataURL(c.qrCode, { margin: 1, width: 264 }) : null),
+    }),
+    statusHistory: t.field({
+      type: [ChannelStatusChangeType],
+      description: 'The latest status changes, newest first.',
+      args: { last: t.arg.int({ defaultValue: 20, description: 'How many (1–100).' }) },
+      resolve: (c, args, ctx) => {
+        const last = validate(z.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100'), args.last ?? 20);
+        return ctx.orm.em.fork().find(ChannelStatusChange, { channelId: c.id, workspaceId: c.workspaceId }, { orderBy: { at: 'desc' }, limit: last });
+      },
+    }),
+    messagesToday: t.int({
+      description: 'Messages in and out on this channel since midnight (UTC).',
+      resolve: (c, _args, ctx) => ctx.orm.em.fork().count(Message, { channelId: c.id, workspaceId: c.workspaceId, createdAt: { $gte: startOfUtcDay() } }),
+    }),
+    settings: t.field({ type: ChannelSettingsType, resolve: (c) => channelSettings(c.options ?? null) }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
+
+/** One step of a channel's status history. */
+const ChannelStatusChangeType = builder.objectRef<ChannelStatusChange>('ChannelStatusChange').implement({
+  description: 'A channel entered this status (with its error, if any) at this time.',
+  fields: (t) => ({
+    status: t.field({ type: ChannelStatusEnum, resolve: (s) => s.status }),
+    error: t.string({ nullable: true, resolve: (s) => s.error ?? null }),
+    at: t.expose('at', { type: 'DateTime' }),
+  }),
+});
+
+function canLink(ctx: GraphQLContext): boolean {
+  return Boolean(ctx.auth && !('error' in ctx.auth) && MANAGERS.includes(ctx.auth.role));
+}
+
+function startOfUtcDay(now = new Date()): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
 
 const SimulatorChannelInput = builder.inputType('SimulatorChannelInput', {
   fields: (t) => ({
@@ -103,14 +150,15 @@ builder.mutationField('createChannel', (t) =>
     resolve: async (_root, args, ctx) => {
       const { workspaceId } = requireAuth(ctx, MANAGERS);
       const input = validate(createChannelSchema, args.input);
-      // The simulator is connected from the start; real numbers wait for a QR scan or credentials.
-      const status: ChannelStatus = input.kind === 'SIMULATOR' ? 'CONNECTED' : 'PENDING';
+      // The simulator is connected from the start; a WhatsApp Web number starts connecting (to show its QR); a Cloud API number waits for credentials.
+      const status: ChannelStatus = input.kind === 'SIMULATOR' ? 'CONNECTED' : input.kind === 'BAILEYS' ? 'CONNECTING' : 'PENDING';
       const id = randomUUID();
       const credentialsEncrypted = input.credentials ? encryptSecret(ctx.config.encryptionKey, JSON.stringify(input.credentials), `channel:${id}`) : null;
       const options: ChannelOptions | null = input.simulator?.idempotentWire == null ? null : { simulator: { idempotentWire: input.simulator.idempotentWire } };
       return ctx.orm.em.fork().transactional(async (tx) => {
         const em = tx as EntityManager;
         const channel = em.create(Channel, { id, workspaceId, kind: input.kind, name: input.name, status, credentialsEncrypted, options });
+        em.create(ChannelStatusChange, { id: randomUUID(), workspaceId, channelId: id, status });
         await em.flush();
         await publish(em, { type: 'channelAdded', workspaceId, channelId: id });
         return channel;

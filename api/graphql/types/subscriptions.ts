@@ -6,6 +6,8 @@ import type { Message } from '../../../schema/entities/message.entity';
 import type { Conversation } from '../../../schema/entities/conversation.entity';
 import { MessageType } from './message';
 import { ConversationType } from './conversation';
+import { ChannelType } from './channel';
+import type { Channel } from '../../../schema/entities/channel.entity';
 
 /** The event a stream yields when its access token expires: the resolver turns it into UNAUTHENTICATED, and the stream ends. */
 const TOKEN_EXPIRED = Symbol('token expired');
@@ -35,6 +37,15 @@ builder.subscriptionField('conversationUpdated', (t) =>
     subscribe: (_root, args, ctx) =>
       untilTokenExpires(ctx, (workspaceId) => ctx.live.subscribe('conversationUpdated', workspaceId, args.conversationId ? String(args.conversationId) : null)),
     resolve: (conversation: Conversation | typeof TOKEN_EXPIRED) => unlessExpired(conversation),
+  }),
+);
+
+builder.subscriptionField('channelUpdated', (t) =>
+  t.field({
+    type: ChannelType,
+    description: "A channel of the caller's workspace changed: its status (with the QR code while QR_REQUIRED), last error or settings. Ends with UNAUTHENTICATED when the access token expires.",
+    subscribe: (_root, _args, ctx) => untilTokenExpires(ctx, (workspaceId) => ctx.live.subscribe('channelUpdated', workspaceId)),
+    resolve: (channel: Channel | typeof TOKEN_EXPIRED) => unlessExpired(channel),
   }),
 );
 

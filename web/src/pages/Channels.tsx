@@ -12,7 +12,10 @@ const KINDS: { value: ChannelKind; label: string; description: string; available
   { value: 'CLOUD_API', label: 'WhatsApp Cloud API', description: "Connect through Meta's official Business API.", available: false },
 ];
 const kindLabel = (k: ChannelKind) => KINDS.find((x) => x.value === k)?.label ?? k;
-const STATUS_CLASS: Record<ChannelStatus, string> = { CONNECTED: 'status-ok', PENDING: 'status-warn', DISCONNECTED: 'status-off' };
+const STATUS_CLASS: Record<ChannelStatus, string> = {
+  CONNECTED: 'status-ok', CONNECTING: 'status-warn', QR_REQUIRED: 'status-warn', RECONNECTING: 'status-warn', PENDING: 'status-warn',
+  DISCONNECTED: 'status-off', LOGGED_OUT: 'status-off', BANNED: 'status-off',
+};
 
 /** Channels: the WhatsApp numbers (or simulators) a workspace talks through. */
 export function Channels() {
