@@ -31,10 +31,17 @@ export const AuthFields = graphql(`
   fragment AuthFields on AuthPayload { accessToken user { id email name } workspace { id name } }
 `);
 
-export const ChannelFields = graphql(`fragment ChannelFields on Channel { id kind name status createdAt }`);
+export const ChannelFields = graphql(`
+  fragment ChannelFields on Channel {
+    id kind name status lastError qrImage messagesToday createdAt
+    settings { ignoreGroups ignoreBroadcasts ignoreStatus takeOverOnPhoneReply ratePerMinute }
+    statusHistory(last: 8) { status error at }
+  }
+`);
 export type Channel = ResultOf<typeof ChannelFields>;
 export type ChannelKind = Channel['kind'];
 export type ChannelStatus = Channel['status'];
+export type ChannelSettings = Channel['settings'];
 
 export const KeywordRuleFields = graphql(`fragment KeywordRuleFields on KeywordRule { id keywords matchType reply priority enabled }`);
 export type KeywordRule = ResultOf<typeof KeywordRuleFields>;

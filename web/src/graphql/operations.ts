@@ -43,6 +43,33 @@ export async function createChannel(input: VariablesOf<typeof CreateChannel>['in
   return (await gql(CreateChannel, { input })).createChannel;
 }
 
+const ConnectChannel = graphql(`mutation ConnectChannel($id: ID!) { connectChannel(channelId: $id) { ...ChannelFields } }`, [ChannelFields]);
+const DisconnectChannel = graphql(`mutation DisconnectChannel($id: ID!) { disconnectChannel(channelId: $id) { ...ChannelFields } }`, [ChannelFields]);
+const RequestPairingCode = graphql(`mutation RequestPairingCode($id: ID!, $phone: String!) { requestPairingCode(channelId: $id, phone: $phone) }`);
+const UpdateChannelSettings = graphql(`
+  mutation UpdateChannelSettings($input: UpdateChannelSettingsInput!) { updateChannelSettings(input: $input) { ...ChannelFields } }
+`, [ChannelFields]);
+
+/** Starts a WhatsApp Web channel again (after it was disconnected, logged out or banned). */
+export async function connectChannel(id: string) {
+  return (await gql(ConnectChannel, { id })).connectChannel;
+}
+
+/** Closes a WhatsApp Web channel's session; the phone stays linked. */
+export async function disconnectChannel(id: string) {
+  return (await gql(DisconnectChannel, { id })).disconnectChannel;
+}
+
+/** The code to type on the phone instead of scanning the QR. */
+export async function requestPairingCode(id: string, phone: string) {
+  return (await gql(RequestPairingCode, { id, phone })).requestPairingCode;
+}
+
+/** Changes what a channel ignores and how fast it sends. */
+export async function updateChannelSettings(input: VariablesOf<typeof UpdateChannelSettings>['input']) {
+  return (await gql(UpdateChannelSettings, { input })).updateChannelSettings;
+}
+
 const ConversationsQuery = graphql(`
   query Conversations($first: Int, $filter: ConversationFilter) {
     conversations(first: $first, filter: $filter) { edges { cursor node { ...ConversationFields } } pageInfo { hasNextPage endCursor } }

@@ -1,14 +1,16 @@
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createResource, createSignal, For, Match, onCleanup, Show, Switch } from 'solid-js';
 import { ChannelIcon, PlusIcon } from '../components/Icons';
 import { ManagersOnly } from '../components/ManagersOnly';
 import { errorMessage } from '../graphql/client';
 import { createChannel, fetchChannels } from '../graphql/operations';
-import type { ChannelKind, ChannelStatus } from '../graphql/fragments';
+import type { Channel, ChannelKind, ChannelStatus } from '../graphql/fragments';
+import { listenChannels } from '../graphql/live-channels';
+import { BaileysPanel } from './channels/BaileysPanel';
 import { relativeTime } from '../lib/format';
 
 const KINDS: { value: ChannelKind; label: string; description: string; available: boolean }[] = [
   { value: 'SIMULATOR', label: 'Simulator', description: 'Chat as a customer from the inbox. Perfect for trying rules and flows.', available: true },
-  { value: 'BAILEYS', label: 'WhatsApp (QR code)', description: 'Link a phone number by scanning a QR code.', available: false },
+  { value: 'BAILEYS', label: 'WhatsApp (QR code)', description: 'Link a phone number by scanning a QR code.', available: true },
   { value: 'CLOUD_API', label: 'WhatsApp Cloud API', description: "Connect through Meta's official Business API.", available: false },
 ];
 const kindLabel = (k: ChannelKind) => KINDS.find((x) => x.value === k)?.label ?? k;
@@ -17,9 +19,11 @@ const STATUS_CLASS: Record<ChannelStatus, string> = {
   DISCONNECTED: 'status-off', LOGGED_OUT: 'status-off', BANNED: 'status-off',
 };
 
-/** Channels: the WhatsApp numbers (or simulators) a workspace talks through. */
+/** Channels: the WhatsApp numbers (or simulators) a workspace talks through, each with its live status and its kind's panel. */
 export function Channels() {
   const [channels, { mutate, refetch }] = createResource(fetchChannels);
+  const replace = (channel: Channel) => mutate((current) => (current ?? []).map((c) => (c.id === channel.id ? channel : c)));
+  onCleanup(listenChannels({ updated: replace, sync: () => void refetch() }));
   const [kind, setKind] = createSignal<ChannelKind>('SIMULATOR');
   const [name, setName] = createSignal('');
   const [error, setError] = createSignal('');
@@ -66,9 +70,16 @@ export function Channels() {
                   <span class="channel-icon"><ChannelIcon width="18" height="18" /></span>
                   <div class="channel-text">
                     <div class="channel-name">{c.name}</div>
-                    <div class="muted small">{kindLabel(c.kind)} · added {relativeTime(c.createdAt)}</div>
+                    <div class="muted small">
+                      {kindLabel(c.kind)} · added {relativeTime(c.createdAt)} · <span data-testid="channel-messages-today">{c.messagesToday}</span> messages today
+                    </div>
+                    <Show when={c.lastError}><div class="channel-error small" data-testid="channel-last-error">{c.lastError}</div></Show>
+                    <Switch>
+                      <Match when={c.kind === 'BAILEYS'}><BaileysPanel channel={c} onChange={replace} /></Match>
+                      {/* CLOUD_API's panel (./channels/CloudApiPanel.tsx) mounts here, as a <Match> beside BAILEYS's. */}
+                    </Switch>
                   </div>
-                  <span class={`status ${STATUS_CLASS[c.status]}`}>{c.status.toLowerCase()}</span>
+                  <span class={`status ${STATUS_CLASS[c.status]}`} data-testid="channel-status">{c.status.toLowerCase().replace('_', ' ')}</span>
                 </div>
               )}
             </For>
