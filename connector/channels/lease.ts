@@ -4,6 +4,7 @@
  * upsert, renews it with every heartbeat, and lets it go when it stops; a process that dies
  * stops renewing, and another takes the channel over once the lease expires.
  */
+import { raw } from '@mikro-orm/postgresql';
 import type { Orm } from '../../schema/orm';
 import { ChannelLease } from '../../schema/entities/channel-lease.entity';
 
@@ -18,19 +19,20 @@ export interface Leases {
 
 export function createLeases(orm: Orm, ownerId: string, ttlMs: number = LEASE_TIMING.ttlMs): Leases {
   const meta = orm.getMetadata().get(ChannelLease);
-  const column = (property: 'channelId' | 'ownerId' | 'expiresAt' | 'heartbeatAt') => meta.properties[property].fieldNames[0];
-  const [channel, owner, expires, heartbeat] = (['channelId', 'ownerId', 'expiresAt', 'heartbeatAt'] as const).map(column);
+  const column = (property: 'ownerId' | 'expiresAt') => `${meta.tableName}.${meta.properties[property].fieldNames[0]}`;
+  // Taken when free, expired, or already ours; the database's clock for every process, so hosts with skewed clocks agree on expiry.
+  const takeable = `${column('ownerId')} = excluded.${meta.properties.ownerId.fieldNames[0]} or ${column('expiresAt')} < clock_timestamp()`;
   return {
     async acquire(channelId) {
-      // The database's clock for every process, so hosts with skewed clocks still agree on expiry.
-      const rows = await orm.em.fork().execute<{ owner: string }[]>(
-        `insert into ${meta.tableName} (${channel}, ${owner}, ${expires}, ${heartbeat})
-         values (?, ?, clock_timestamp() + make_interval(secs => ?), clock_timestamp())
-         on conflict (${channel}) do update set ${owner} = excluded.${owner}, ${expires} = excluded.${expires}, ${heartbeat} = excluded.${heartbeat}
-         where ${meta.tableName}.${owner} = excluded.${owner} or ${meta.tableName}.${expires} < clock_timestamp()
-         returning ${owner} as owner`,
-        [channelId, ownerId, ttlMs / 1000],
-      );
+      const rows = await orm.em
+        .fork()
+        .createQueryBuilder(ChannelLease)
+        .insert({ channelId, ownerId, expiresAt: raw('clock_timestamp() + make_interval(secs => ?)', [ttlMs / 1000]), heartbeatAt: raw('clock_timestamp()') })
+        .onConflict('channelId')
+        .merge(['ownerId', 'expiresAt', 'heartbeatAt'])
+        .where(takeable)
+        .returning('ownerId')
+        .execute('all');
       return rows.length === 1;
     },
     async release(channelId) {

@@ -8,7 +8,7 @@ import type { ConnectionState, WAMessage, WAMessageKey, WAMessageUpdate, Message
 import type { Orm } from '../../../schema/orm';
 import type { ChannelOptions, ChannelStatus } from '../../../schema/entities/channel.entity';
 import { Message } from '../../../schema/entities/message.entity';
-import type { Ingress } from '../../ingress.port';
+import { InvalidPhoneError, type Ingress } from '../../ingress.port';
 import type { DeliveryReceipt, InboundMediaRef, ReceiptSink } from '../inbound-message';
 import { NotAcceptedError, PermanentChannelError, type ChannelAdapter, type DownloadedMedia, type OutboundMessage } from '../port';
 import { recordChannelStatus, type StatusReport } from '../channel-status';
@@ -32,6 +32,8 @@ export const STABLE_AFTER_MS = 60_000;
 export const MAX_QR_ROTATIONS = 6;
 /** Messages delivered late (history, offline notifications) older than this are not answered. */
 export const HISTORY_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Waits before storing an inbound message again when the ingress failed (Postgres away): WhatsApp does not deliver it twice. */
+export const INGRESS_RETRY_MS = [1_000, 5_000, 15_000, 30_000] as const;
 /** How many of our own send ids are remembered to recognise their echoes. */
 const OWN_IDS_KEPT = 2_000;
 
@@ -188,14 +190,23 @@ export function createBaileysSession(deps: BaileysSessionDeps): BaileysSession {
 
   function queueInbound(messages: WAMessage[], live: boolean): void {
     inbound = inbound.then(async () => {
-      for (const message of messages) {
-        try {
-          await receive(message, live);
-        } catch (err) {
-          log(`channel ${channelId}: inbound message ${message.key?.id} failed`, err);
-        }
-      }
+      for (const message of messages) await receiveWithRetries(message, live);
     });
+  }
+
+  async function receiveWithRetries(message: WAMessage, live: boolean): Promise<void> {
+    for (let retry = 0; ; retry++) {
+      try {
+        return await receive(message, live);
+      } catch (err) {
+        const wait = INGRESS_RETRY_MS[retry];
+        if (wait === undefined || err instanceof InvalidPhoneError || stopped) {
+          log(`channel ${channelId}: inbound message ${message.key?.id} could not be stored`, err);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
   }
 
   async function receive(message: WAMessage, live: boolean): Promise<void> {
