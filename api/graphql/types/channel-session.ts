@@ -9,7 +9,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { builder } from '../builder';
 import { MANAGERS, requireAuth, type GraphQLContext } from '../context';
 import { badInput, notFound, validate } from '../errors';
-import { Channel } from '../../../schema/entities/channel.entity';
+import { Channel, STOPPED_CHANNEL_STATUSES } from '../../../schema/entities/channel.entity';
 import { publish, type ChannelCommand } from '../../../activities/events';
 import { recordChannelStatus } from '../../../connector/channels/channel-status';
 import { toContactKey } from '../../../connector/phone';
@@ -20,34 +20,40 @@ const PAIRING_CODE_WAIT_MS = 20_000;
 
 const channelIdSchema = z.string().uuid('is not a channel id');
 
-builder.mutationField('connectChannel', (t) =>
-  t.field({
-    type: ChannelType,
-    description: 'Starts a WhatsApp Web channel again after DISCONNECTED or LOGGED_OUT (a new QR code when it was logged out).',
-    args: { channelId: t.arg.id({ required: true }) },
-    resolve: async (_root, args, ctx) => {
-      const { channel, workspaceId } = await baileysChannel(ctx, args.channelId);
-      await recordChannelStatus(ctx.orm, workspaceId, channel.id, { status: 'CONNECTING', error: null, qrCode: null });
-      await command(ctx, workspaceId, channel.id, { kind: 'connect' });
-      return reloaded(ctx, workspaceId, channel.id);
-    },
-  }),
-);
+/** connectChannel and disconnectChannel: the status written first (so reconcile agrees), then the command to the connectors. */
+const SESSION_SWITCHES = [
+  {
+    name: 'connectChannel',
+    description: 'Starts a WhatsApp Web channel again after DISCONNECTED, LOGGED_OUT or BANNED (a new QR code when it was logged out); a running one is left as it is.',
+    status: 'CONNECTING',
+    command: { kind: 'connect' },
+    applies: (channel: Channel) => STOPPED_CHANNEL_STATUSES.includes(channel.status),
+  },
+  {
+    name: 'disconnectChannel',
+    description: "Closes a WhatsApp Web channel's session (its link to the phone stays): DISCONNECTED until connectChannel.",
+    status: 'DISCONNECTED',
+    command: { kind: 'disconnect' },
+    applies: () => true,
+  },
+] as const;
 
-builder.mutationField('disconnectChannel', (t) =>
-  t.field({
-    type: ChannelType,
-    description: 'Closes a WhatsApp Web channel\'s session (its link to the phone stays): DISCONNECTED until connectChannel.',
-    args: { channelId: t.arg.id({ required: true }) },
-    resolve: async (_root, args, ctx) => {
-      const { channel, workspaceId } = await baileysChannel(ctx, args.channelId);
-      // Written first, so no connector starts it again; then the holder closes its socket.
-      await recordChannelStatus(ctx.orm, workspaceId, channel.id, { status: 'DISCONNECTED', error: null, qrCode: null });
-      await command(ctx, workspaceId, channel.id, { kind: 'disconnect' });
-      return reloaded(ctx, workspaceId, channel.id);
-    },
-  }),
-);
+for (const change of SESSION_SWITCHES) {
+  builder.mutationField(change.name, (t) =>
+    t.field({
+      type: ChannelType,
+      description: change.description,
+      args: { channelId: t.arg.id({ required: true }) },
+      resolve: async (_root, args, ctx) => {
+        const { channel, workspaceId } = await baileysChannel(ctx, args.channelId);
+        if (!change.applies(channel)) return channel;
+        await recordChannelStatus(ctx.orm, workspaceId, channel.id, { status: change.status, error: null, qrCode: null });
+        await command(ctx, workspaceId, channel.id, change.command);
+        return reloaded(ctx, workspaceId, channel.id);
+      },
+    }),
+  );
+}
 
 builder.mutationField('requestPairingCode', (t) =>
   t.string({

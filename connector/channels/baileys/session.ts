@@ -177,15 +177,20 @@ export function createBaileysSession(deps: BaileysSessionDeps): BaileysSession {
     void onConnection({ connection: 'close', lastDisconnect: { error: err as Error, date: new Date() } });
   }
 
+  /** The session ends on its own (logged out, banned, conflict, QR not scanned, a user's disconnect). */
   async function stop(final: StatusReport): Promise<void> {
+    await closeSocket();
+    await report(final);
+    deps.onStopped();
+  }
+
+  async function closeSocket(): Promise<void> {
     stopped = true;
     clearTimeout(reconnectTimer);
     clearTimeout(stableTimer);
     const sock = socket;
     socket = null;
     await sock?.end(undefined);
-    await report(final);
-    deps.onStopped();
   }
 
   function queueInbound(messages: WAMessage[], live: boolean): void {
@@ -301,12 +306,7 @@ export function createBaileysSession(deps: BaileysSessionDeps): BaileysSession {
       await connect().catch((err) => retryAfter(err));
     },
     async close() {
-      stopped = true;
-      clearTimeout(reconnectTimer);
-      clearTimeout(stableTimer);
-      const sock = socket;
-      socket = null;
-      await sock?.end(undefined);
+      await closeSocket();
       await statusWrites;
       await inbound;
     },
