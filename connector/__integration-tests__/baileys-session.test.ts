@@ -103,6 +103,8 @@ test('QR → pairing code → 515 restart → open → a message and the bot rep
   live.close();
 
   const customerJid = `${CUSTOMER}@s.whatsapp.net`;
+  // A newly linked phone's recent chats arrive as history: not messages to answer (the next message is the barrier).
+  second.emit('messaging-history.set', { chats: [], contacts: [], messages: [inbound('OLD00001', customerJid, 'price from an hour ago?')], isLatest: true });
   second.emit('messages.upsert', { type: 'notify', messages: [inbound('IN000001', customerJid, 'what is the price?')] });
   const [reply] = await waitFor('the bot reply on the wire', async () => sends(channelId).length >= 1 && sends(channelId));
   expect(reply.args[0]).toBe(customerJid);
@@ -113,8 +115,6 @@ test('QR → pairing code → 515 restart → open → a message and the bot rep
     return row?.external_id === reply.args[2].messageId;
   });
 
-  // The echo of our own send is not recorded again; the next message (handled after it, in order) is the barrier.
-  second.emit('messages.upsert', { type: 'append', messages: [{ ...inbound(reply.args[2].messageId, customerJid, PRICE_REPLY, { fromMe: true }) }] });
   second.emit('messages.upsert', { type: 'notify', messages: [inbound('IN000002', customerJid, 'price again?')] });
   await waitFor('the second reply', async () => sends(channelId).length >= 2);
   const rows = await query(platform.databaseUrl, 'select text from messages where channel_id = $1 order by created_at', [channelId]);
@@ -129,6 +129,17 @@ test('QR → pairing code → 515 restart → open → a message and the bot rep
   expect(third.registered).toBe(true);
   third.emit('connection.update', { connection: 'open' });
   await waitForStatus(channelId, 'CONNECTED');
+  // What the customer wrote while the socket was down arrives as an offline notification ('append'): taken in and answered.
+  third.emit('messages.upsert', { type: 'append', messages: [inbound('IN000003', customerJid, 'price, while you were away?')] });
+  await waitFor('the reply to the offline message', async () => sends(channelId).length >= 3);
+  // The echo of our own send ('append', as Baileys reports our sends) is not recorded again; the next message (handled after it, in order) is the barrier.
+  const echoed = sends(channelId)[2].args[2].messageId as string;
+  third.emit('messages.upsert', { type: 'append', messages: [inbound(echoed, customerJid, PRICE_REPLY, { fromMe: true })] });
+  third.emit('messages.upsert', { type: 'notify', messages: [inbound('IN000004', customerJid, 'and the price tomorrow?')] });
+  await waitFor('the fourth reply', async () => sends(channelId).length >= 4);
+  const all = await query(platform.databaseUrl, 'select text from messages where channel_id = $1 order by created_at', [channelId]);
+  expect(all.filter((r) => r.text === PRICE_REPLY)).toHaveLength(4);
+  expect(all).toHaveLength(8);
 
   // 401 from the phone (the published close event): logged out, the auth state wiped, no reconnect.
   third.emit('connection.update', readFixture('baileys/connection-update-close-401-connection-failure.json'));
@@ -148,7 +159,8 @@ test('QR → pairing code → 515 restart → open → a message and the bot rep
   expect(history.statusHistory.map((s: { status: string }) => s.status).reverse()).toEqual([
     'CONNECTING', 'QR_REQUIRED', 'CONNECTING', 'CONNECTED', 'RECONNECTING', 'CONNECTED', 'LOGGED_OUT', 'CONNECTING',
   ]);
-  expect(history.messagesToday).toBe(4);
+  expect(history.messagesToday).toBe(8);
+  expect((await query(platform.databaseUrl, `select 1 from messages where channel_id = $1 and text = 'price from an hour ago?'`, [channelId]))).toEqual([]);
 });
 
 test('403 is BANNED and stops, 440 says another device took the session, and unscanned QR codes stop after a few rotations', async () => {

@@ -55,4 +55,8 @@ test('two connectors never both hold a channel; kill -9 of the holder hands it t
   second.emit('connection.update', { connection: 'open' });
   await waitFor('CONNECTED again', async () => (await query(api.databaseUrl, 'select status from channels where id = $1', [channelId]))[0].status === 'CONNECTED');
   expect(fake.sockets.filter((s) => s.channelId === channelId)).toHaveLength(2);
+
+  // A holder that finds its lease taken (here, by hand) closes the socket at its next heartbeat.
+  await query(api.databaseUrl, `update channel_leases set owner_id = 'another-connector', expires_at = now() + interval '1 hour' where channel_id = $1`, [channelId]);
+  await waitFor('the socket closed', async () => second.ended());
 });

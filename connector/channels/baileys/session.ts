@@ -8,6 +8,7 @@ import type { ConnectionState, WAMessage, WAMessageKey, WAMessageUpdate, Message
 import type { Orm } from '../../../schema/orm';
 import type { ChannelOptions, ChannelStatus } from '../../../schema/entities/channel.entity';
 import { Message } from '../../../schema/entities/message.entity';
+import { ChannelStatusChange } from '../../../schema/entities/channel-status-change.entity';
 import { InvalidPhoneError, type Ingress } from '../../ingress.port';
 import type { DeliveryReceipt, InboundMediaRef, ReceiptSink } from '../inbound-message';
 import { NotAcceptedError, PermanentChannelError, type ChannelAdapter, type DownloadedMedia, type OutboundMessage } from '../port';
@@ -30,8 +31,13 @@ export const RECONNECT_BACKOFF_MS = [2_000, 5_000, 15_000, 30_000, 60_000] as co
 export const STABLE_AFTER_MS = 60_000;
 /** QR codes shown without a scan before the session stops asking (status DISCONNECTED, "QR not scanned"). */
 export const MAX_QR_ROTATIONS = 6;
-/** Messages delivered late (history, offline notifications) older than this are not answered. */
+/**
+ * Messages delivered late (offline notifications, history) count only when they were sent since the
+ * channel was last connected (less this overlap: the ingress drops what it already has) and within
+ * this window; a newly linked phone's old chats are history, not messages to answer.
+ */
 export const HISTORY_WINDOW_MS = 24 * 60 * 60 * 1000;
+export const HISTORY_OVERLAP_MS = 60_000;
 /** Waits before storing an inbound message again when the ingress failed (Postgres away): WhatsApp does not deliver it twice. */
 export const INGRESS_RETRY_MS = [1_000, 5_000, 15_000, 30_000] as const;
 /** How many of our own send ids are remembered to recognise their echoes. */
@@ -86,6 +92,8 @@ export function createBaileysSession(deps: BaileysSessionDeps): BaileysSession {
   let stableTimer: NodeJS.Timeout | undefined;
   let statusWrites: Promise<void> = Promise.resolve();
   let inbound: Promise<void> = Promise.resolve();
+  /** Late messages older than this are not taken in; null: none are (the channel was never connected before this socket). */
+  let lateSince: number | null = null;
 
   const report = (next: StatusReport) => {
     status = next.status;
@@ -98,6 +106,7 @@ export function createBaileysSession(deps: BaileysSessionDeps): BaileysSession {
   async function connect(): Promise<void> {
     if (stopped) return;
     auth ??= await loadAuthState(orm, deps.encryptionKey, channelId, logger);
+    lateSince = await lastConnectedAt();
     const sock = await deps.factory({ channelId, auth: auth.state, logger });
     if (stopped) {
       await sock.end(undefined);
@@ -218,7 +227,7 @@ export function createBaileysSession(deps: BaileysSessionDeps): BaileysSession {
     const normalized = normalizeBaileysMessage(message, options);
     if (!normalized) return;
     const { message: inboundMessage, address } = normalized;
-    if (!live && inboundMessage.sentAt && Date.now() - inboundMessage.sentAt.getTime() > HISTORY_WINDOW_MS) return;
+    if (!live && !(inboundMessage.sentAt && lateSince !== null && inboundMessage.sentAt.getTime() >= lateSince)) return;
     if (inboundMessage.fromMe && (await isOurOwnSend(inboundMessage.externalId))) return;
     const phone = await phoneOf(address);
     if (!phone) {
@@ -232,6 +241,11 @@ export function createBaileysSession(deps: BaileysSessionDeps): BaileysSession {
       ...inboundMessage,
       name: inboundMessage.fromMe ? null : inboundMessage.name,
     });
+  }
+
+  async function lastConnectedAt(): Promise<number | null> {
+    const last = await orm.em.fork().findOne(ChannelStatusChange, { channelId, status: 'CONNECTED' }, { orderBy: { at: 'desc' }, fields: ['at'] });
+    return last ? Math.max(last.at.getTime() - HISTORY_OVERLAP_MS, Date.now() - HISTORY_WINDOW_MS) : null;
   }
 
   async function isOurOwnSend(externalId: string): Promise<boolean> {
