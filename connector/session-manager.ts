@@ -19,7 +19,6 @@ import { Channel, STOPPED_CHANNEL_STATUSES, type ChannelOptions } from '../schem
 import { payloadDataConverter } from '../activities/payload-codec';
 import { publish, type ParleyEvent } from '../activities/events';
 import type { ChannelAdapter } from './channels/port';
-import type { ReceiptSink } from './channels/inbound-message';
 import type { Ingress } from './ingress.port';
 import { createSimulatorChannel } from './channels/simulator/simulator.channel';
 import { createBaileysSession, type BaileysSession } from './channels/baileys/session';
@@ -28,12 +27,6 @@ import { createLeases } from './channels/lease';
 
 /** A channel as the manager reads it. */
 type ChannelRow = Pick<Channel, 'id' | 'workspaceId' | 'kind' | 'status' | 'options' | 'createdAt'>;
-
-/** Where a channel's inbound messages and receipts go. */
-export interface ChannelIo {
-  ingress: Ingress;
-  receipts: ReceiptSink | null;
-}
 
 interface Session {
   adapter: ChannelAdapter;
@@ -52,7 +45,7 @@ export interface SessionManager {
   stop(): Promise<void>;
 }
 
-export function createSessionManager(ctx: ActivityContext, connection: NativeConnection, log: (msg: string, err?: unknown) => void, io: ChannelIo): SessionManager {
+export function createSessionManager(ctx: ActivityContext, connection: NativeConnection, log: (msg: string, err?: unknown) => void, ingress: Ingress): SessionManager {
   const sessions = new Map<string, Session>();
   const starting = new Map<string, Promise<void>>();
   const ownerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -67,8 +60,8 @@ export function createSessionManager(ctx: ActivityContext, connection: NativeCon
         encryptionKey: ctx.config.encryptionKey,
         channel,
         factory: await (factory ??= socketFactory(ctx.config.testBaileysSocket)),
-        ingress: io.ingress,
-        receipts: io.receipts,
+        ingress,
+        receipts: ctx.receipts,
         log,
         onStopped: () => void drop(channel.id, true),
       }),

@@ -95,7 +95,7 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
   }
 
   if (roles.includes('connector')) {
-    const sessions = createSessionManager(ctx, await native(), log, { ingress: ingress!, receipts: null });
+    const sessions = createSessionManager(ctx, await native(), log, ingress!);
     listeners.push((e) => sessions.onEvent(e));
     await sessions.reconcile();
     const reconcileTimer = setInterval(() => sessions.reconcile().catch((err) => log('connector: reconcile failed', err)), 30_000);

@@ -211,6 +211,13 @@ test('the LID and the phone JID of one person land in one conversation; a messag
     { contact_key: '4915133333333', texts: ['first, with my number beside', 'then by LID alone'] },
   ]);
   expect(await query(platform.databaseUrl, 'select 1 from pending_lid_messages where channel_id = $1', [channelId])).toEqual([]);
+
+  // A reply typed on the business phone to the LID chat is the same person's conversation, recorded as a human's message.
+  socket.emit('messages.upsert', { type: 'notify', messages: [inbound('PHONE001', '98765@lid', 'typed on the phone', { fromMe: true })] });
+  const typed = await waitFor('the phone reply stored', async () =>
+    (await query(platform.databaseUrl, `select m.direction, m.sender_type, c.contact_key from messages m join conversations v on v.id = m.conversation_id
+      join contacts c on c.id = v.contact_id where m.channel_id = $1 and m.external_id = 'PHONE001'`, [channelId]))[0]);
+  expect(typed).toEqual({ direction: 'OUTBOUND', sender_type: 'HUMAN', contact_key: '4915122222222' });
   expect(await query(platform.databaseUrl, 'select lid, phone from contact_lids where channel_id = $1 order by lid', [channelId])).toEqual([
     { lid: '55555', phone: '+4915133333333' },
     { lid: '98765', phone: '+4915122222222' },
@@ -233,6 +240,14 @@ test('a send retried after an ambiguous error carries the same message id', asyn
     const [row] = await query(platform.databaseUrl, `select external_id, send_attempts from messages where channel_id = $1 and status = 'SENT'`, [channelId]);
     return row?.external_id === attempts[0].args[2].messageId && row.send_attempts === 2;
   });
+
+  // Receipts: delivered (messages.update), then read (message-receipt.update) on the message we sent.
+  const key = { remoteJid: `${CUSTOMER}@s.whatsapp.net`, id: attempts[0].args[2].messageId, fromMe: true };
+  const statusOf = async () => (await query(platform.databaseUrl, 'select status from messages where channel_id = $1 and external_id = $2', [channelId, key.id]))[0]?.status;
+  socket.emit('messages.update', [{ key, update: { status: 3 } }]);
+  await waitFor('DELIVERED', async () => (await statusOf()) === 'DELIVERED');
+  socket.emit('message-receipt.update', [{ key, receipt: { userJid: key.remoteJid, readTimestamp: Math.floor(Date.now() / 1000) } }]);
+  await waitFor('READ', async () => (await statusOf()) === 'READ');
 });
 
 test('the auth state is sealed in Postgres and a restart opens the session with no QR', async () => {

@@ -55,7 +55,7 @@ export interface BaileysSessionDeps {
   channel: { id: string; workspaceId: string; createdAt: Date; options?: ChannelOptions | null };
   factory: SocketFactory;
   ingress: Ingress;
-  receipts: ReceiptSink | null;
+  receipts: ReceiptSink;
   log: (msg: string, err?: unknown) => void;
   /** The session stopped itself (logged out, banned, conflict, QR not scanned): the manager lets the channel go. */
   onStopped(): void;
@@ -284,9 +284,7 @@ export function createBaileysSession(deps: BaileysSessionDeps): BaileysSession {
   }
 
   async function applyReceipts(receipts: DeliveryReceipt[]): Promise<void> {
-    if (receipts.length === 0) return;
-    if (!deps.receipts) return;
-    await deps.receipts.apply(receipts);
+    if (receipts.length) await deps.receipts.apply(receipts);
   }
 
   function receiptOfUpdate(update: WAMessageUpdate): DeliveryReceipt[] {
