@@ -1,4 +1,4 @@
-import { parseTestFaults } from './test-faults';
+import { parseTestBaileysSocket, parseTestFaults } from './test-faults';
 
 describe('PARLEY_TEST_FAULTS', () => {
   it('is off when unset', () => {
@@ -23,5 +23,16 @@ describe('PARLEY_TEST_FAULTS', () => {
   it('names an unknown fault', () => {
     expect(() => parseTestFaults('kill-after-channel-send:0', undefined)).toThrow('unknown fault "kill-after-channel-send:0"');
     expect(() => parseTestFaults('crash-sometimes', undefined)).toThrow('expected kill-after-channel-send:<n> or kill-after-command-recorded');
+  });
+});
+
+describe('PARLEY_TEST_BAILEYS_SOCKET', () => {
+  it('is off when unset, the module path otherwise', () => {
+    expect(parseTestBaileysSocket(undefined, 'production')).toBeNull();
+    expect(parseTestBaileysSocket('/repo/test/support/fake-baileys-socket.ts', 'test')).toBe('/repo/test/support/fake-baileys-socket.ts');
+  });
+
+  it('is refused in production', () => {
+    expect(() => parseTestBaileysSocket('/tmp/fake.ts', 'production')).toThrow('PARLEY_TEST_BAILEYS_SOCKET is for tests and is refused with NODE_ENV=production');
   });
 });
