@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { TEST_ROOT } from './services-env';
-import { startPlatform, type PlatformProcess } from './platform';
+import { startPlatform, type PlatformProcess, type StartOptions } from './platform';
 
 export const SCREENSHOTS = resolve(TEST_ROOT, '.data/screenshots');
 
@@ -47,14 +47,17 @@ export interface BrowserSuite {
   screenshot(page: Page, name: string): Promise<void>;
 }
 
-/** A browser test file's set-up: the platform and Chromium started before its tests, stopped after. */
-export function browserSuite(): BrowserSuite {
+/**
+ * A browser test file's set-up: the platform and Chromium started before its tests, stopped after.
+ * `platformOptions` is read when the platform starts (after the file's earlier beforeAll hooks).
+ */
+export function browserSuite(platformOptions: () => StartOptions = () => ({})): BrowserSuite {
   let platform: PlatformProcess | undefined;
   let browser: Browser | undefined;
   let page: Page | undefined;
   const browserLog: string[] = [];
   beforeAll(async () => {
-    platform = await startPlatform();
+    platform = await startPlatform(platformOptions());
     browser = await launchChromium();
   });
   afterAll(async () => {

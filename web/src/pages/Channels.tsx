@@ -14,6 +14,7 @@ const KINDS: { value: ChannelKind; label: string; description: string; available
   { value: 'CLOUD_API', label: 'WhatsApp Cloud API', description: "Connect through Meta's official Business API.", available: false },
 ];
 const kindLabel = (k: ChannelKind) => KINDS.find((x) => x.value === k)?.label ?? k;
+const STATUS_LABEL: Partial<Record<ChannelStatus, string>> = { QR_REQUIRED: 'waiting for scan', LOGGED_OUT: 'logged out' };
 const STATUS_CLASS: Record<ChannelStatus, string> = {
   CONNECTED: 'status-ok', CONNECTING: 'status-warn', QR_REQUIRED: 'status-warn', RECONNECTING: 'status-warn', PENDING: 'status-warn',
   DISCONNECTED: 'status-off', LOGGED_OUT: 'status-off', BANNED: 'status-off',
@@ -79,7 +80,7 @@ export function Channels() {
                       {/* CLOUD_API's panel (./channels/CloudApiPanel.tsx) mounts here, as a <Match> beside BAILEYS's. */}
                     </Switch>
                   </div>
-                  <span class={`status ${STATUS_CLASS[c.status]}`} data-testid="channel-status">{c.status.toLowerCase().replace('_', ' ')}</span>
+                  <span class={`status ${STATUS_CLASS[c.status]}`} data-testid="channel-status">{STATUS_LABEL[c.status] ?? c.status.toLowerCase()}</span>
                 </div>
               )}
             </For>
