@@ -34,7 +34,8 @@ export interface SendRate {
   take(): Promise<void>;
 }
 
-export function createSendRate(configured: number | undefined, addedAt: Date): SendRate {
+/** `configured` is read at each send, so a changed setting applies to the next one. */
+export function createSendRate(configured: () => number | undefined, addedAt: Date): SendRate {
   let current: { perMinute: number; queue: RateLimiterQueue } | null = null;
   const queueFor = (perMinute: number) => {
     if (current?.perMinute !== perMinute) {
@@ -44,7 +45,7 @@ export function createSendRate(configured: number | undefined, addedAt: Date): S
   };
   return {
     async take() {
-      const perMinute = sendsPerMinute(configured, addedAt);
+      const perMinute = sendsPerMinute(configured(), addedAt);
       try {
         await queueFor(perMinute).removeTokens(1);
       } catch (err) {

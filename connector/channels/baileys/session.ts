@@ -79,9 +79,9 @@ export function createBaileysSession(deps: BaileysSessionDeps): BaileysSession {
   const channelId = channel.id;
   const logger = baileysLogger(log, channelId);
   const lids = createLidDirectory(orm, deps.encryptionKey, channelId);
-  const rate = createSendRate(channel.options?.ratePerMinute, channel.createdAt);
-  const ownIds = new Set<string>();
   let options = channel.options ?? {};
+  const rate = createSendRate(() => options.ratePerMinute, channel.createdAt);
+  const ownIds = new Set<string>();
   let auth: StoredAuthState | null = null;
   let socket: BaileysSocket | null = null;
   let status: ChannelStatus | null = null;
