@@ -49,7 +49,7 @@ export function createSendRate(configured: () => number | undefined, addedAt: Da
       try {
         await queueFor(perMinute).removeTokens(1);
       } catch (err) {
-        if (err instanceof RateLimiterQueueError) throw new NotAcceptedError(`rate limited: this number sends at most ${perMinute} messages a minute; nothing was sent`);
+        if (err instanceof RateLimiterQueueError) throw new NotAcceptedError(`rate limited: this number sends at most ${perMinute} message${perMinute === 1 ? '' : 's'} a minute; nothing was sent`);
         throw err;
       }
     },
