@@ -37,6 +37,7 @@ interface Session {
 /** A channel adapter with a connection of its own, run only by the lease holder. */
 type ExclusiveChannel = ChannelAdapter & Pick<BaileysSession, 'exclusive' | 'start' | 'close'> & Partial<BaileysSession>;
 
+/** The connector's channels: which run here, and what happens to them. */
 export interface SessionManager {
   ensure(channel: ChannelRow): Promise<void>;
   reconcile(): Promise<void>;
@@ -45,6 +46,7 @@ export interface SessionManager {
   stop(): Promise<void>;
 }
 
+/** The session manager of one connector process (its lease owner id is the host, pid and a random part). */
 export function createSessionManager(ctx: ActivityContext, connection: NativeConnection, log: (msg: string, err?: unknown) => void, ingress: Ingress): SessionManager {
   const sessions = new Map<string, Session>();
   const starting = new Map<string, Promise<void>>();

@@ -11,12 +11,14 @@ import { ChannelLease } from '../../schema/entities/channel-lease.entity';
 /** Renew every 10 s, expire after 30 s: a dead owner's channels move within 30–40 s. */
 export const LEASE_TIMING = { heartbeatMs: 10_000, ttlMs: 30_000 } as const;
 
+/** One process's view of the channel leases. */
 export interface Leases {
   /** True when this process holds the channel's lease now (taken or renewed). */
   acquire(channelId: string): Promise<boolean>;
   release(channelId: string): Promise<void>;
 }
 
+/** The leases as the process `ownerId` takes, renews and releases them. */
 export function createLeases(orm: Orm, ownerId: string, ttlMs: number = LEASE_TIMING.ttlMs): Leases {
   const meta = orm.getMetadata().get(ChannelLease);
   const column = (property: 'ownerId' | 'expiresAt') => `${meta.tableName}.${meta.properties[property].fieldNames[0]}`;

@@ -11,6 +11,7 @@ export function jidUser(jid: string): string {
   return (at === -1 ? jid : jid.slice(0, at)).split(':')[0].split('_')[0];
 }
 
+/** The server part of a JID ("s.whatsapp.net", "lid", "g.us" …). */
 export function jidServer(jid: string): string {
   const at = jid.indexOf('@');
   return at === -1 ? '' : jid.slice(at + 1);

@@ -10,6 +10,7 @@ import { ContactLid } from '../../../schema/entities/contact-lid.entity';
 import { PendingLidMessage } from '../../../schema/entities/pending-lid-message.entity';
 import { decryptSecret, encryptSecret } from '../../../schema/crypto';
 
+/** A channel's LID → phone directory and the messages waiting for a mapping. */
 export interface LidDirectory {
   phoneOf(lid: string): Promise<string | null>;
   /** Records LID → phone pairs; returns the LIDs that had messages waiting. */
@@ -20,6 +21,7 @@ export interface LidDirectory {
   waiting(lid: string): Promise<{ message: WAMessage; done(): Promise<void> }[]>;
 }
 
+/** The directory of one channel; waiting messages are sealed under the channel's scope. */
 export function createLidDirectory(orm: Orm, encryptionKey: Buffer, channelId: string): LidDirectory {
   const scope = (externalId: string) => `baileys-pending:${channelId}:${externalId}`;
   return {

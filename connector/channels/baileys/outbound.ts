@@ -7,6 +7,7 @@ import type { AnyMessageContent } from '@whiskeysockets/baileys';
 import type { OutboundMessage } from '../port';
 import { PermanentChannelError } from '../port';
 
+/** The content Baileys sends for this message to `jid`; PermanentChannelError for what WhatsApp Web cannot send. */
 export function toBaileysContent(message: OutboundMessage, jid: string): AnyMessageContent {
   const content = message.content;
   if (!content) return { text: message.text };

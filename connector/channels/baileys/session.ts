@@ -49,6 +49,7 @@ const CLOSE = { loggedOut: 401, forbidden: 403, connectionReplaced: 440, restart
 /** proto.WebMessageInfo.Status → our receipt status. */
 const RECEIPT_STATUS: Record<number, DeliveryReceipt['status']> = { 0: 'FAILED', 2: 'SENT', 3: 'DELIVERED', 4: 'READ', 5: 'READ' };
 
+/** What a session is built from. */
 export interface BaileysSessionDeps {
   orm: Orm;
   encryptionKey: Buffer;
@@ -74,6 +75,7 @@ export interface BaileysSession extends ChannelAdapter {
   setOptions(options: ChannelOptions | null): void;
 }
 
+/** A channel's session, not yet started (the session manager starts it once it holds the lease). */
 export function createBaileysSession(deps: BaileysSessionDeps): BaileysSession {
   const { orm, channel, log } = deps;
   const channelId = channel.id;

@@ -18,6 +18,7 @@ export interface BaileysSocket {
   signalRepository?: { lidMapping?: { getPNForLID(lid: string): Promise<string | null> } };
 }
 
+/** What a socket is opened with: the channel, its auth state (connector/channels/baileys/auth-state.ts) and Baileys' logger. */
 export interface SocketFactoryInput {
   channelId: string;
   auth: AuthenticationState;
