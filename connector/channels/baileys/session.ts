@@ -170,7 +170,7 @@ export function createBaileysSession(deps: BaileysSessionDeps): BaileysSession {
       case CLOSE.restartRequired:
         // Sent after every pairing: the new credentials need a new socket, now.
         await report({ status: 'CONNECTING', error: null });
-        await connect();
+        await connect().catch((err) => retryAfter(err));
         return;
       default: {
         const wait = RECONNECT_BACKOFF_MS[Math.min(attempt, RECONNECT_BACKOFF_MS.length - 1)];
