@@ -276,3 +276,30 @@ test('the auth state is sealed in Postgres and a restart opens the session with 
   const history = await query(platform.databaseUrl, 'select status from channel_status_changes where channel_id = $1 order by at', [channelId]);
   expect(history.map((h) => h.status)).not.toContain('QR_REQUIRED');
 });
+
+test('channel settings: group messages come in once groups are not ignored; every setting is validated', async () => {
+  const { channelId, socket } = await openChannel('Group phone');
+  const group = { remoteJid: '120363000000000001@g.us', participant: '4915144444444@s.whatsapp.net' };
+  socket.emit('messages.upsert', { type: 'notify', messages: [inbound('GRP00001', group.remoteJid, 'ignored in the group', { participant: group.participant })] });
+  // Barrier: a 1:1 message after it is stored once the group message was handled (in order).
+  socket.emit('messages.upsert', { type: 'notify', messages: [inbound('GRP00002', `${CUSTOMER}@s.whatsapp.net`, 'a direct message')] });
+  await waitFor('the direct message', async () => (await query(platform.databaseUrl, `select 1 from messages where channel_id = $1 and external_id = 'GRP00002'`, [channelId])).length === 1);
+
+  const bad = await gql(platform.url, 'mutation($i: UpdateChannelSettingsInput!) { updateChannelSettings(input: $i) { id } }', { i: { channelId, ratePerMinute: 0 } }, ws.token);
+  expect(bad.errors?.[0]).toMatchObject({ message: 'ratePerMinute: must be at least 1', extensions: { code: 'BAD_USER_INPUT', field: 'ratePerMinute' } });
+  const { updateChannelSettings } = await gqlOk(platform.url, 'mutation($i: UpdateChannelSettingsInput!) { updateChannelSettings(input: $i) { settings { ignoreGroups ignoreStatus ratePerMinute } } }',
+    { i: { channelId, ignoreGroups: false, ratePerMinute: 12 } }, ws.token);
+  expect(updateChannelSettings.settings).toEqual({ ignoreGroups: false, ignoreStatus: true, ratePerMinute: 12 });
+
+  // The connector applies the settings on its command; a group message after it is the sender's.
+  await waitFor('the group message stored', async () => {
+    socket.emit('messages.upsert', { type: 'notify', messages: [inbound(`GRP${Date.now()}`, group.remoteJid, 'hello from the group', { participant: group.participant })] });
+    const rows = await query(platform.databaseUrl, `select 1 from messages where channel_id = $1 and text = 'hello from the group'`, [channelId]);
+    return rows.length > 0;
+  });
+  const texts = (await query(platform.databaseUrl, `select distinct text from messages where channel_id = $1 and direction = 'INBOUND' order by text`, [channelId])).map((r) => r.text);
+  expect(texts).toEqual(['a direct message', 'hello from the group']);
+  const [sender] = await query(platform.databaseUrl, `select c.contact_key from messages m join conversations v on v.id = m.conversation_id join contacts c on c.id = v.contact_id
+    where m.channel_id = $1 and m.text = 'hello from the group' limit 1`, [channelId]);
+  expect(sender.contact_key).toBe('4915144444444');
+});
