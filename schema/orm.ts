@@ -38,7 +38,7 @@ import { Migration20261202030000_rate_limits } from './migrations/Migration20261
 import { Migration20261202030826_message_model } from './migrations/Migration20261202030826_message_model';
 import { Migration20261202031000_message_ingress } from './migrations/Migration20261202031000_message_ingress';
 import { Migration20261202033103_knowledge } from './migrations/Migration20261202033103_knowledge';
-import { Migration20261202032913_whatsapp_web } from './migrations/Migration20261202032913_whatsapp_web';
+import { Migration20261202034442_whatsapp_web } from './migrations/Migration20261202034442_whatsapp_web';
 
 /** Every table, described completely: migrations are generated from these (`npm run migration:create`). */
 export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings, SimulatorDelivery, ConversationCommand, RateLimit, MessageReaction, PendingReceipt, KnowledgeBase, Document, DocumentFile, Chunk, Faq,
@@ -56,7 +56,7 @@ export const migrationsList = [
   { name: 'Migration20261202030826_message_model', class: Migration20261202030826_message_model },
   { name: 'Migration20261202031000_message_ingress', class: Migration20261202031000_message_ingress },
   { name: 'Migration20261202033103_knowledge', class: Migration20261202033103_knowledge },
-  { name: 'Migration20261202032913_whatsapp_web', class: Migration20261202032913_whatsapp_web },
+  { name: 'Migration20261202034442_whatsapp_web', class: Migration20261202034442_whatsapp_web },
 ];
 
 export type Orm = MikroORM;

@@ -1,9 +1,9 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /** Generated from the entities by `npm run migration:create`. */
-export class Migration20261202032913_whatsapp_web extends Migration {
+export class Migration20261202034442_whatsapp_web extends Migration {
 
-  override name = 'Migration20261202032913_whatsapp_web';
+  override name = 'Migration20261202034442_whatsapp_web';
 
   override up(): void | Promise<void> {
     this.addSql(`create table "pending_lid_messages" ("channel_id" uuid not null, "external_id" text not null, "lid" text not null, "sealed" text not null, "created_at" timestamptz not null default now(), primary key ("channel_id", "external_id"));`);
