@@ -71,7 +71,7 @@ MessageType.implement({
       type: 'JSON',
       nullable: true,
       description:
-        'Type-specific details: location {latitude longitude name address url}, contacts, the chosen button or row {id title}, poll, order; ' +
+        'Type-specific details: a location {latitude longitude name address url}, contacts {contacts: […]}, the chosen button or row {id title}, poll, order; ' +
         "an outbound message's buttons, list, template or reaction.",
       resolve: (m) => m.details ?? null,
     }),

@@ -94,7 +94,8 @@ builder.mutationField('simulateInbound', (t) =>
       if (input.reaction) {
         envelope.reaction = { targetExternalId: await externalIdOf(em, workspaceId, input.channelId, input.reaction.messageId, 'reaction.messageId'), emoji: input.reaction.emoji };
       }
-      if (input.location) envelope.details = { location: input.location };
+      // Flat, as the channels' normalizers write a location's details.
+      if (input.location) envelope.details = { ...input.location };
       if (input.mediaUrl) {
         const mimeType = input.mediaUrl.slice(5, input.mediaUrl.search(/[;,]/));
         const size = Buffer.byteLength(input.mediaUrl.slice(input.mediaUrl.indexOf(',') + 1), 'base64');
