@@ -33,13 +33,14 @@ export function createMediaActivities(ctx: ActivityContext, adapter: ChannelAdap
       const em = ctx.orm.em.fork();
       const message = await em.findOne(Message, { id: input.messageId, workspaceId: input.workspaceId });
       const media = message?.media;
-      if (!message || !media || media.refused || !adapter.downloadMedia) return { blobKey: null };
+      if (!message || !media || media.refused) return { blobKey: null };
       if (media.blobKey) return { blobKey: media.blobKey };
 
       const refuse = async (reason: string) => {
         await record(message, { ...media, refused: reason });
         return mediaRefused(reason);
       };
+      if (!adapter.downloadMedia) throw await refuse('this channel cannot download media');
       const maxBytes = ctx.config.media.maxBytes;
       const tooLarge = `the file is larger than ${maxBytes} bytes (MEDIA_MAX_BYTES)`;
       if ((media.size ?? 0) > maxBytes) throw await refuse(tooLarge);

@@ -92,8 +92,8 @@ interface Run {
   input: ConversationInput;
   channel: MessagingActivities;
   media: MediaActivities;
-  /** Media downloads under way: they run beside the conversation and never hold a reply up; a run ends after them. */
-  downloads: Promise<unknown>[];
+  /** Media downloads under way: they run beside the conversation and never hold a reply up. */
+  downloading: number;
   /** When the last event was handled (epoch ms): the idle deadline counts from it. */
   lastActivity: number;
 }
@@ -114,7 +114,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   state.commands ??= [];
   const channel = wf.proxyActivities<MessagingActivities>({ ...channelSend, taskQueue: channelTaskQueue(input.channelId) });
   const media = wf.proxyActivities<MediaActivities>({ ...mediaDownload, taskQueue: channelTaskQueue(input.channelId) });
-  const run: Run = { state, input, channel, media, downloads: [], lastActivity: Date.now() };
+  const run: Run = { state, input, channel, media, downloading: 0, lastActivity: Date.now() };
   let ready = false;
   let applying: Promise<unknown> = Promise.resolve();
 
@@ -137,7 +137,9 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   ready = true;
   const ended = nextDeadlineLoop ? await deadlineLoop(run) : await timerPairLoop(run);
   await wf.condition(wf.allHandlersFinished);
-  await Promise.all(run.downloads);
+  // Downloads under way end in this run, unless a message comes in meanwhile: it must not wait for them
+  // (an attempt under way still stores its file; only its retries are given up).
+  await wf.condition(() => run.downloading === 0 || state.queue.length > 0);
   // A command that came in as the conversation went idle may have queued a send: a new run makes it.
   if (ended && state.queue.length === 0) return;
   await wf.continueAsNew<typeof conversationWorkflow>({ ...input, context: undefined, state });
@@ -351,8 +353,11 @@ function takeInbound(queue: ConversationEvent[]): InboundMessage[] {
 function downloadMedia(run: Run, messages: InboundMessage[]): void {
   for (const message of messages) {
     if (!message.hasMedia || !wf.patched(MEDIA_DOWNLOAD_PATCH)) continue;
-    const download = run.media.downloadMedia({ workspaceId: run.input.workspaceId, conversationId: run.input.conversationId, messageId: message.messageId });
-    run.downloads.push(download.catch((err) => wf.log.warn('media download gave up', { messageId: message.messageId, error: String(err) })));
+    run.downloading++;
+    run.media
+      .downloadMedia({ workspaceId: run.input.workspaceId, conversationId: run.input.conversationId, messageId: message.messageId })
+      .catch((err) => wf.log.warn('media download gave up', { messageId: message.messageId, error: String(err) }))
+      .finally(() => run.downloading--);
   }
 }
 
