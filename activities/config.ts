@@ -52,6 +52,17 @@ export interface Config {
   /** Trust X-Forwarded-For / -Proto from a reverse proxy (Fastify's trustProxy): the client IP the limits key on. */
   trustProxy: boolean;
   authLimits: AuthLimits;
+  media: MediaConfig;
+}
+
+/** Where inbound media is stored (connector/media/blob-store.ts), and how big one may be. */
+export interface MediaConfig {
+  /** MEDIA_STORE: local disk is the only store today (an S3-compatible one needs a client library, none is installed). */
+  store: 'local';
+  /** The local store's folder: `<PARLEY_DATA_DIR>/media`. */
+  dir: string;
+  /** MEDIA_MAX_BYTES: a larger file is refused (64 MiB by default). */
+  maxBytes: number;
 }
 
 /** Brute-force limits on the auth mutations, kept in Postgres so every api replica counts together. */
@@ -111,7 +122,18 @@ export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {
       signUpsPerIpPerHour: int(env.AUTH_SIGNUPS_PER_IP_PER_HOUR, 30),
       refreshesPerAccountPerHour: int(env.AUTH_REFRESHES_PER_ACCOUNT_PER_HOUR, 120),
     },
+    media: {
+      store: mediaStore(env.MEDIA_STORE),
+      dir: path.join(dataDir, 'media'),
+      maxBytes: int(env.MEDIA_MAX_BYTES, 64 * 1024 * 1024),
+    },
   };
+}
+
+function mediaStore(value: string | undefined): MediaConfig['store'] {
+  if (!value || value === 'local') return 'local';
+  if (value === 's3') throw new Error('MEDIA_STORE=s3: no S3 client library is installed in this build; only MEDIA_STORE=local is available');
+  throw new Error(`MEDIA_STORE: unknown store "${value}"; expected local`);
 }
 
 function int(value: string | undefined, fallback: number): number {

@@ -16,3 +16,10 @@ export const UNCERTAIN_REASONS = {
   /** The send was given up while an attempt was out. */
   gaveUp: (reason: string) => `Gave up (${reason}) after an attempt that may have reached WhatsApp; not resent automatically.`,
 };
+
+export const MEDIA_REFUSED = 'MediaRefused';
+
+/** Inbound media that will never be stored (too large, not what its message says it is): not retried. */
+export function mediaRefused(reason: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(reason, MEDIA_REFUSED);
+}

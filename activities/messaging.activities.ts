@@ -9,6 +9,7 @@ import { execute } from '../schema/orm';
 import type { MessageStatus, MessageType, StoredMedia } from '../schema/entities/message.entity';
 import { outboundContent, type OutboundDetails, type OutboundRow } from './outbound-content';
 import { MERGED_RECEIPTS } from '../connector/receipts';
+import { createMediaActivities } from './media.activities';
 
 /** One message of a send batch. */
 export interface OutgoingMessage {
@@ -58,7 +59,7 @@ const ATTEMPT_COLUMNS = 'id, text, type, media, details, reply_to_external_id';
  * finds the row SENDING (the attempt before it died mid-call) sends again only when the adapter
  * is retry-safe (the wire takes a repeat as the same message); otherwise the message becomes
  * UNCERTAIN and is never sent again without an agent's say. SENT, FAILED and UNCERTAIN rows are
- * never sent again.
+ * never sent again. The channel's inbound media downloads (media.activities.ts) run beside them.
  */
 export function createMessagingActivities(ctx: ActivityContext, adapter: ChannelAdapter) {
   const afterChannelSend = afterChannelSendFault(ctx.config.testFaults);
@@ -78,6 +79,7 @@ export function createMessagingActivities(ctx: ActivityContext, adapter: Channel
       }
       return counts;
     },
+    ...createMediaActivities(ctx, adapter),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * buildApp: the api role's Fastify server — GraphQL (queries, mutations, SSE subscriptions) at
- * /graphql, /health, and the built dashboard at /. Tests build it the same way.
+ * /graphql, /health, a message's media at /media/:messageId, and the built dashboard at /. Tests build it the same way.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,6 +18,7 @@ import { createAuthRateLimits } from './auth/rate-limits';
 import { CSRF_HEADER, registerSecurity } from './http/security';
 import { healthRoutes } from './routes/health';
 import { CODEC_COOKIE, CODEC_PATH, codecRoutes } from './routes/codec';
+import { mediaRoutes } from './routes/media';
 
 export interface AppOptions {
   /** The built dashboard (web/dist); served at / when present. */
@@ -85,6 +86,7 @@ export async function buildApp(deps: ApiDeps, options: AppOptions = {}): Promise
 
   await healthRoutes(app, deps);
   await codecRoutes(app, deps, verify);
+  await mediaRoutes(app, deps, verify);
 
   if (options.webDist && fs.existsSync(path.join(options.webDist, 'index.html'))) {
     await app.register(fastifyStatic, { root: path.resolve(options.webDist), wildcard: false });

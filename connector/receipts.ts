@@ -49,26 +49,32 @@ export const MERGED_RECEIPTS = `
   max(code) filter (where status = 'FAILED') as code,
   max(reason) filter (where status = 'FAILED') as reason`;
 
-/** `update messages m … from r`: what a merged receipt row `r` changes, and only when it changes something. */
-const UPDATE_SET = `
-  set status = case when r.rank > parley_receipt_rank(m.status) then parley_receipt_status(r.rank) else m.status end,
-      failure_code = case when r.rank = 2 and parley_receipt_rank(m.status) < 2 then r.code else m.failure_code end,
-      failure_reason = case when r.rank = 2 and parley_receipt_rank(m.status) < 2 then r.reason else m.failure_reason end,
-      delivered_at = coalesce(m.delivered_at, r.delivered_at),
-      read_at = coalesce(m.read_at, r.read_at)`;
-const CHANGES = `(r.rank > parley_receipt_rank(m.status) or (m.delivered_at is null and r.delivered_at is not null) or (m.read_at is null and r.read_at is not null))`;
+/**
+ * The CTEs `r` (the receipts of CTE `source`, merged per message) and `updated` (the messages they
+ * move, only where they change something: a status forward, a first delivered_at / read_at).
+ */
+function applyMerged(source: string): string {
+  return `r as (
+    select channel_id, external_id, ${MERGED_RECEIPTS} from ${source} group by channel_id, external_id
+  ), updated as (
+    update messages m
+    set status = case when r.rank > parley_receipt_rank(m.status) then parley_receipt_status(r.rank) else m.status end,
+        failure_code = case when r.rank = 2 and parley_receipt_rank(m.status) < 2 then r.code else m.failure_code end,
+        failure_reason = case when r.rank = 2 and parley_receipt_rank(m.status) < 2 then r.reason else m.failure_reason end,
+        delivered_at = coalesce(m.delivered_at, r.delivered_at),
+        read_at = coalesce(m.read_at, r.read_at)
+    from r
+    where m.channel_id = r.channel_id and m.external_id = r.external_id and m.direction = 'OUTBOUND'
+      and (r.rank > parley_receipt_rank(m.status) or (m.delivered_at is null and r.delivered_at is not null) or (m.read_at is null and r.read_at is not null))
+    returning m.id, m.workspace_id, m.conversation_id
+  )`;
+}
 const UPDATED_NOTIFY = notifyPerRow('messageUpdated', { workspaceId: 'workspace_id', conversationId: 'conversation_id', messageId: 'id' });
 
 const APPLY = `
   with input as (
     select * from unnest(?::uuid[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[]) as i(channel_id, external_id, status, at, code, reason)
-  ), r as (
-    select channel_id, external_id, ${MERGED_RECEIPTS} from input group by channel_id, external_id
-  ), updated as (
-    update messages m ${UPDATE_SET}
-    from r where m.channel_id = r.channel_id and m.external_id = r.external_id and m.direction = 'OUTBOUND' and ${CHANGES}
-    returning m.id, m.workspace_id, m.conversation_id
-  ), kept as (
+  ), ${applyMerged('input')}, kept as (
     insert into pending_receipts (id, channel_id, external_id, status, at, code, reason)
     select gen_random_uuid(), i.channel_id, i.external_id, i.status, i.at, i.code, i.reason from input i
     where i.status <> 'SENT' and not exists (
@@ -89,11 +95,5 @@ const APPLY_PENDING = `
     delete from pending_receipts p using messages m
     where p.channel_id = any(?::uuid[]) and m.channel_id = p.channel_id and m.external_id = p.external_id and m.direction = 'OUTBOUND'
     returning p.*
-  ), r as (
-    select channel_id, external_id, ${MERGED_RECEIPTS} from taken group by channel_id, external_id
-  ), updated as (
-    update messages m ${UPDATE_SET}
-    from r where m.channel_id = r.channel_id and m.external_id = r.external_id and m.direction = 'OUTBOUND' and ${CHANGES}
-    returning m.id, m.workspace_id, m.conversation_id
-  )
+  ), ${applyMerged('taken')}
   select ${UPDATED_NOTIFY} from updated`;

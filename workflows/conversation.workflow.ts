@@ -5,7 +5,8 @@ import type { CommandActivities } from '../activities/commands.activities';
 import type { ConversationContext } from '../activities/conversation-context';
 import { routeInbound, slaDeadlineAfterInbound, type ConversationMode, type Route, type RuleSnapshot, type SettingsSnapshot } from './routing';
 import { agentMessageKey, botReplyKey, channelTaskQueue, resendKey, slaFallbackKey } from './ids';
-import { channelSend, quickIo } from './presets';
+import { channelSend, mediaDownload, quickIo } from './presets';
+import type { MediaActivities } from '../activities/media.activities';
 import { nextDeadline } from './deadlines';
 import type { AgentCommand, CommandResult } from './signals';
 import type { MessageType } from '../connector/channels/inbound-message';
@@ -80,6 +81,8 @@ const EVENTS_PER_RUN = 100;
 const IDLE_MS = 7 * 24 * 3600 * 1000;
 /** Runs with this marker wait on the next deadline (deadlines.ts); older histories on the SLA and idle timers. */
 const NEXT_DEADLINE_PATCH = 'next-deadline-loop';
+/** From this marker on, an inbound message with media has it downloaded (on its channel's connector). */
+const MEDIA_DOWNLOAD_PATCH = 'download-inbound-media';
 
 const db = wf.proxyLocalActivities<PersistenceActivities>(quickIo);
 const effects = wf.proxyLocalActivities<CommandActivities>(quickIo);
@@ -88,6 +91,9 @@ interface Run {
   state: ConversationState;
   input: ConversationInput;
   channel: MessagingActivities;
+  media: MediaActivities;
+  /** Media downloads under way: they run beside the conversation and never hold a reply up. */
+  downloading: number;
   /** When the last event was handled (epoch ms): the idle deadline counts from it. */
   lastActivity: number;
 }
@@ -107,7 +113,8 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   };
   state.commands ??= [];
   const channel = wf.proxyActivities<MessagingActivities>({ ...channelSend, taskQueue: channelTaskQueue(input.channelId) });
-  const run: Run = { state, input, channel, lastActivity: Date.now() };
+  const media = wf.proxyActivities<MediaActivities>({ ...mediaDownload, taskQueue: channelTaskQueue(input.channelId) });
+  const run: Run = { state, input, channel, media, downloading: 0, lastActivity: Date.now() };
   let ready = false;
   let applying: Promise<unknown> = Promise.resolve();
 
@@ -130,6 +137,9 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   ready = true;
   const ended = nextDeadlineLoop ? await deadlineLoop(run) : await timerPairLoop(run);
   await wf.condition(wf.allHandlersFinished);
+  // Downloads under way end in this run, unless a message comes in meanwhile: it must not wait for them
+  // (an attempt under way still stores its file; only its retries are given up).
+  await wf.condition(() => run.downloading === 0 || state.queue.length > 0);
   // A command that came in as the conversation went idle may have queued a send: a new run makes it.
   if (ended && state.queue.length === 0) return;
   await wf.continueAsNew<typeof conversationWorkflow>({ ...input, context: undefined, state });
@@ -240,7 +250,14 @@ async function handleNext(run: Run): Promise<number> {
   run.lastActivity = Date.now();
   const event = state.queue.shift()!;
   // Messages that queued up while a send was out are answered together, in one send.
-  const count = event.type === 'inbound' ? await replyTo(state, input, [event.message, ...takeInbound(state.queue)], channel) : (await handle(state, input, event, channel), 1);
+  if (event.type !== 'inbound') {
+    await handle(state, input, event, channel);
+    state.handled += 1;
+    return 1;
+  }
+  const messages = [event.message, ...takeInbound(state.queue)];
+  downloadMedia(run, messages);
+  const count = await replyTo(state, input, messages, channel);
   state.handled += count;
   return count;
 }
@@ -326,6 +343,22 @@ function takeInbound(queue: ConversationEvent[]): InboundMessage[] {
   const taken: InboundMessage[] = [];
   while (queue[0]?.type === 'inbound') taken.push((queue.shift() as { message: InboundMessage }).message);
   return taken;
+}
+
+/**
+ * Starts the download of each message's media, not waited for: the reply goes out beside it (the
+ * activity tasks are scheduled in the same workflow task). A download that fails for good leaves
+ * the message without stored media (the activity records why).
+ */
+function downloadMedia(run: Run, messages: InboundMessage[]): void {
+  for (const message of messages) {
+    if (!message.hasMedia || !wf.patched(MEDIA_DOWNLOAD_PATCH)) continue;
+    run.downloading++;
+    run.media
+      .downloadMedia({ workspaceId: run.input.workspaceId, conversationId: run.input.conversationId, messageId: message.messageId })
+      .catch((err) => wf.log.warn('media download gave up', { messageId: message.messageId, error: String(err) }))
+      .finally(() => run.downloading--);
+  }
 }
 
 /** Routes each message in order and sends the replies, in that order, in one activity. Returns how many it handled. */

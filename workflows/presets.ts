@@ -23,3 +23,14 @@ export const channelSend: ActivityOptions = {
   scheduleToCloseTimeout: '1 day',
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
 };
+
+/**
+ * Downloading an inbound message's media on its channel's connector (activities/media.activities.ts):
+ * a large file may take a while; retried for an hour while the channel or the store is away. A file
+ * refused for good (too large, not what it says it is) fails without retries.
+ */
+export const mediaDownload: ActivityOptions = {
+  startToCloseTimeout: '5 minutes',
+  scheduleToCloseTimeout: '1 hour',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+};

@@ -4,7 +4,7 @@ import type { GraphQLContext } from './context';
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
-  Scalars: { DateTime: { Input: Date; Output: Date | string } };
+  Scalars: { DateTime: { Input: Date; Output: Date | string }; JSON: { Input: unknown; Output: unknown } };
   DefaultFieldNullability: false;
 }>({ defaultFieldNullability: false });
 
@@ -15,6 +15,12 @@ builder.scalarType('DateTime', {
     if (Number.isNaN(date.getTime())) throw new TypeError('DateTime must be an ISO 8601 string');
     return date;
   },
+});
+
+builder.scalarType('JSON', {
+  description: 'A JSON value (an object of type-specific details).',
+  serialize: (value) => value,
+  parseValue: (value) => value,
 });
 
 builder.queryType({});

@@ -34,8 +34,9 @@ const QUERY_LIMITS = {
   aliases: 15,
   depth: 8,
   directives: 20,
-  // Armor's static estimate: the open thread (a conversation with 200 messages, through fragments) is about 11,700.
-  cost: 20000,
+  // Armor's static estimate, fragments counted as if written inline (as depth is): the open thread (a conversation
+  // with 200 messages, each with its media, quoted message and reactions) is about 25,000.
+  cost: 30000,
   /** Rows every list in the operation may return together (a page of 100 conversations × 50 messages is 5,100). */
   listRows: 5000,
 } as const;
@@ -55,7 +56,7 @@ export function queryLimitPlugins(options: { hideSuggestions: boolean }): Plugin
     maxAliasesPlugin({ n: QUERY_LIMITS.aliases, onReject: reject('aliases') }),
     maxDepthPlugin({ n: QUERY_LIMITS.depth, flattenFragments: true, onReject: reject('depth') }),
     maxDirectivesPlugin({ n: QUERY_LIMITS.directives, onReject: reject('directives') }),
-    costLimitPlugin({ maxCost: QUERY_LIMITS.cost, onReject: reject('cost') }),
+    costLimitPlugin({ maxCost: QUERY_LIMITS.cost, flattenFragments: true, onReject: reject('cost') }),
     listRowsPlugin(QUERY_LIMITS.listRows),
   ] as Plugin[];
   if (options.hideSuggestions) plugins.push(blockFieldSuggestionsPlugin() as Plugin);

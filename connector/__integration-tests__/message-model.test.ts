@@ -65,7 +65,7 @@ describe('inbound messages of every type', () => {
     const received = [
       { externalId: 'wamid.T-1', type: 'TEXT', text: 'hi there', forwarded: true },
       { externalId: 'wamid.T-2', type: 'IMAGE', text: 'our shop front', media: image, replyToExternalId: 'wamid.T-1' },
-      { externalId: 'wamid.T-3', type: 'LOCATION', text: '📍 location: Cafe Uno', details: { location: { latitude: 52.52, longitude: 13.405, name: 'Cafe Uno' } } },
+      { externalId: 'wamid.T-3', type: 'LOCATION', text: '📍 location: Cafe Uno', details: { latitude: 52.52, longitude: 13.405, name: 'Cafe Uno' } },
       { externalId: 'wamid.T-4', type: 'DOCUMENT', text: '📄 menu.pdf', media: { id: 'media-2', mimeType: 'application/pdf', fileName: 'menu.pdf' } },
       { externalId: 'wamid.T-5', type: 'BUTTON_REPLY', text: 'Yes please', details: { button: { id: 'yes', title: 'Yes please' } } },
       { externalId: 'wamid.T-6', type: 'UNSUPPORTED', text: 'Unsupported message (ephemeral)', details: { wireType: 'ephemeral' } },

@@ -25,6 +25,8 @@ export interface StoredMedia extends InboundMediaRef {
   blobKey?: string;
   /** Outbound: media fetched by the channel from this URL. */
   url?: string;
+  /** Why the bytes were not stored (too large, not what the message said they were): never fetched again. */
+  refused?: string;
 }
 
 /**

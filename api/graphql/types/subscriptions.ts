@@ -19,7 +19,7 @@ for (const kind of ['messageAdded', 'messageUpdated'] as const) {
       description:
         kind === 'messageAdded'
           ? "Every new message of the caller's workspace, or of one conversation. Ends with UNAUTHENTICATED when the access token expires: reconnect with a fresh one."
-          : "A message's status changed (PENDING → SENT …). Ends with UNAUTHENTICATED when the access token expires.",
+          : "A message changed: its status (PENDING → SENT → DELIVERED → READ …), a reaction to it, its media stored. Ends with UNAUTHENTICATED when the access token expires.",
       args: { conversationId: t.arg.id() },
       subscribe: (_root, args, ctx) =>
         untilTokenExpires(ctx, (workspaceId) => ctx.live.subscribe(kind, workspaceId, args.conversationId ? String(args.conversationId) : null)),

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { execute, type Orm } from '../../../schema/orm';
 import type { ChannelOptions } from '../../../schema/entities/channel.entity';
 import type { SimulatorDeliveryOutcome } from '../../../schema/entities/simulator-delivery.entity';
-import type { ChannelAdapter, OutboundMessage } from '../port';
+import type { ChannelAdapter, DownloadedMedia, OutboundMessage } from '../port';
+import type { InboundMediaRef } from '../inbound-message';
 import { NotAcceptedError, PermanentChannelError } from '../port';
 import { wireIdFor } from '../wire-id';
 
@@ -71,7 +72,16 @@ export function createSimulatorChannel(orm: Orm, channelId: string, options: Cha
       if (drops) throw Object.assign(new Error('socket hang up: the connection dropped after the message was written'), { code: 'ECONNRESET' });
       return { externalId: wireId };
     },
+    downloadMedia: async (media) => simulatedMedia(media),
   };
+}
+
+/** Simulated media comes with its message, as a data: URL (simulateInbound's mediaUrl): nothing is fetched from anywhere. */
+function simulatedMedia(media: InboundMediaRef): DownloadedMedia {
+  const match = /^data:([^;,]*)(;base64)?,(.*)$/s.exec(String(media.locator?.dataUrl ?? ''));
+  if (!match) throw new PermanentChannelError('the simulated media has no data: URL');
+  const body = match[2] ? Buffer.from(match[3], 'base64') : Buffer.from(decodeURIComponent(match[3]));
+  return { body, mimeType: match[1] || 'application/octet-stream', size: body.length };
 }
 
 /** The simulator's wire is idempotent unless the channel was created with `idempotentWire: false`. */

@@ -8,8 +8,9 @@ const LABELS: Record<MessageStatus, string> = {
 };
 
 /** The delivery state of an outbound message, drawn like WhatsApp; a send that took retries says how many calls. */
-export function StatusTicks(props: { status: MessageStatus; attempts?: number }) {
-  const label = () => LABELS[props.status] + ((props.attempts ?? 0) > 1 ? ` (${props.attempts} attempts)` : '');
+export function StatusTicks(props: { status: MessageStatus; attempts?: number; at?: string | null }) {
+  const label = () =>
+    LABELS[props.status] + ((props.attempts ?? 0) > 1 ? ` (${props.attempts} attempts)` : '') + (props.at ? ` ${new Date(props.at).toLocaleString()}` : '');
   return (
     <span class={`ticks ticks-${props.status.toLowerCase()}`} title={label()}
       aria-label={label()} data-testid="message-status" data-status={props.status}>

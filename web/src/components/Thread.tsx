@@ -6,11 +6,16 @@ import { conversationAction, resendMessage, sendMessage, setContactBlocked } fro
 import { clockTime, dayKey, dayLabel, slaBadge } from '../lib/format';
 import { canResend } from '../lib/messages';
 import { Avatar } from './Avatar';
-import { BlockIcon, BotIcon, ClockIcon, ExternalIcon, HandIcon, SendIcon } from './Icons';
+import { BlockIcon, BotIcon, ClockIcon, ExternalIcon, HandIcon, ReplyIcon, SendIcon } from './Icons';
 import { StatusTicks } from './StatusTicks';
+import { MessageBody } from './MessageBody';
+import { QuotedMessage } from './QuotedMessage';
+import { Reactions } from './Reactions';
 
 /** How long the agent looks at a new customer message before it counts as read. */
 const READ_AFTER_MS = 250;
+/** How long a quoted message stays marked after a click on its quote scrolled to it. */
+const HIGHLIGHT_MS = 1600;
 
 /** One conversation as the agent sees it: live bubbles, take over / release, and the reply box. */
 export function Thread(props: {
@@ -51,6 +56,16 @@ export function Thread(props: {
   }));
   const onScroll = () => {
     if (scroller) pinned = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
+  };
+
+  /** Scrolls to a message of the thread (a quoted one) and marks it for a moment. */
+  const showMessage = (id: string) => {
+    const bubble = scroller?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(id)}"]`);
+    if (!bubble) return;
+    pinned = false;
+    bubble.scrollIntoView({ behavior: 'smooth', block: 'center' });
+    bubble.classList.add('bubble-highlight');
+    setTimeout(() => bubble.classList.remove('bubble-highlight'), HIGHLIGHT_MS);
   };
 
   const switchMode = async (action: 'takeOver' | 'release') => {
@@ -174,7 +189,7 @@ export function Thread(props: {
                     <Show when={i() === 0 || dayKey(messages()[i() - 1].createdAt) !== dayKey(m.createdAt)}>
                       <div class="day-separator"><span>{dayLabel(m.createdAt)}</span></div>
                     </Show>
-                    <ThreadBubble message={m} onError={setActionError} />
+                    <ThreadBubble message={m} onError={setActionError} onOpenQuoted={showMessage} />
                   </>
                 )}
               </For>
@@ -211,7 +226,7 @@ export function Thread(props: {
   );
 }
 
-function ThreadBubble(props: { message: Message; onError: (message: string) => void }) {
+function ThreadBubble(props: { message: Message; onError: (message: string) => void; onOpenQuoted: (id: string) => void }) {
   const m = () => props.message;
   const outbound = () => m().direction === 'OUTBOUND';
   const [resending, setResending] = createSignal(false);
@@ -240,19 +255,24 @@ function ThreadBubble(props: { message: Message; onError: (message: string) => v
           </Show>
         </div>
       </Show>
-      <div class="bubble-text" data-testid="bubble-text">{m().text}</div>
+      <Show when={m().forwarded}><div class="bubble-forwarded" data-testid="bubble-forwarded"><ReplyIcon width="12" height="12" /> Forwarded</div></Show>
+      <Show when={m().replyToExternalId}><QuotedMessage quoted={m().replyTo ?? null} onOpen={props.onOpenQuoted} /></Show>
+      <MessageBody message={m()} />
       <div class="bubble-meta">
         <span>{clockTime(m().createdAt)}</span>
-        <Show when={outbound()}><StatusTicks status={m().status} attempts={m().sendAttempts} /></Show>
+        <Show when={outbound()}><StatusTicks status={m().status} attempts={m().sendAttempts} at={m().status === 'READ' ? m().readAt : m().status === 'DELIVERED' ? m().deliveredAt : null} /></Show>
       </div>
       <Show when={m().status === 'FAILED'}>
-        <div class="bubble-failure" data-testid="failure-reason">Not delivered{m().failureReason ? `: ${m().failureReason}` : ''}</div>
+        <div class="bubble-failure" data-testid="failure-reason">
+          Not delivered{m().failureReason ? `: ${m().failureReason}` : ''}{m().failureCode ? ` (code ${m().failureCode})` : ''}
+        </div>
       </Show>
       <Show when={m().status === 'UNCERTAIN'}>
         <div class="bubble-failure bubble-uncertain-reason" data-testid="uncertain-reason">
           {m().failureReason ?? 'This message may not have reached the customer.'}
         </div>
       </Show>
+      <Reactions reactions={m().reactions} />
       <Show when={canResend(m())}>
         <button type="button" class="btn btn-secondary btn-sm bubble-resend" data-testid="resend" disabled={resending()}
           title="Send it again as a new message" onClick={() => void resend()}>

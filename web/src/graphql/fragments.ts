@@ -1,12 +1,24 @@
 /** The selection sets the dashboard shares between documents, and the types its components take from them. */
 import { graphql, type ResultOf } from './graphql';
 
-export const MessageFields = graphql(`
-  fragment MessageFields on Message { id conversationId direction senderType text status failureReason sendAttempts createdAt }
+/** A quoted message, as the bubble that quotes it shows it. */
+export const QuotedMessageFields = graphql(`
+  fragment QuotedMessageFields on Message { id direction senderType type text media { url mimeType } }
 `);
+
+export const MessageFields = graphql(`
+  fragment MessageFields on Message {
+    id conversationId direction senderType type text status failureReason failureCode sendAttempts createdAt deliveredAt readAt
+    media { url mimeType fileName size unavailableReason }
+    details forwarded replyToExternalId replyTo { ...QuotedMessageFields }
+    reactions { emoji fromContact at }
+  }
+`, [QuotedMessageFields]);
 /** One message as a thread and the simulator phone show it. */
 export type Message = ResultOf<typeof MessageFields>;
 export type MessageStatus = Message['status'];
+export type MessageKind = Message['type'];
+export type QuotedMessage = ResultOf<typeof QuotedMessageFields>;
 
 export const ContactFields = graphql(`fragment ContactFields on Contact { id phone name blocked }`);
 

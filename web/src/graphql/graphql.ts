@@ -1,5 +1,6 @@
 import { initGraphQLTada, type TadaDocumentNode } from 'gql.tada';
 import type { introspection } from './graphql-env';
+import type { MessageDetails } from '../lib/message-details';
 
 /**
  * Writes a GraphQL document typed from api/graphql/schema.graphql (through the introspection in
@@ -8,7 +9,8 @@ import type { introspection } from './graphql-env';
  */
 export const graphql = initGraphQLTada<{
   introspection: introspection;
-  scalars: { DateTime: string; ID: string };
+  // JSON is only Message.details.
+  scalars: { DateTime: string; ID: string; JSON: MessageDetails };
   disableMasking: true;
 }>();
 

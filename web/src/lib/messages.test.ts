@@ -3,8 +3,9 @@ import { canResend, mergeMessages, upsertMessage } from './messages';
 
 function message(id: string, at: string, overrides: Partial<Message> = {}): Message {
   return {
-    id, conversationId: 'c1', direction: 'OUTBOUND', senderType: 'BOT', text: id, status: 'SENT', failureReason: null, sendAttempts: 1,
-    createdAt: `2026-11-30T10:00:${at}Z`, ...overrides,
+    id, conversationId: 'c1', direction: 'OUTBOUND', senderType: 'BOT', type: 'TEXT', text: id, status: 'SENT', failureReason: null, failureCode: null,
+    sendAttempts: 1, createdAt: `2026-11-30T10:00:${at}Z`, deliveredAt: null, readAt: null, media: null, details: null, forwarded: false,
+    replyToExternalId: null, replyTo: null, reactions: [], ...overrides,
   };
 }
 
@@ -55,4 +56,10 @@ test.each([
   ['INBOUND', 'FAILED', false],
 ] as const)('a %s %s message can be resent: %s', (direction, status, expected) => {
   expect(canResend({ direction, status })).toBe(expected);
+});
+
+test('a DELIVERED receipt after a FAILED one wins (it arrived); a stale SENT copy does not undo FAILED', () => {
+  const failed = [message('r', '01', { status: 'FAILED', failureReason: 'Message undeliverable', failureCode: '131026' })];
+  expect(upsertMessage(failed, message('r', '01', { status: 'SENT' }))[0]).toMatchObject({ status: 'FAILED', failureCode: '131026' });
+  expect(upsertMessage(failed, message('r', '01', { status: 'DELIVERED' }))[0].status).toBe('DELIVERED');
 });

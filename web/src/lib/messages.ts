@@ -1,7 +1,8 @@
 import type { Message, MessageStatus } from '../graphql/fragments';
 
-// Statuses only move forward; FAILED and UNCERTAIN (it may have reached the wire, nobody can know) are final.
-const STATUS_RANK: Record<MessageStatus, number> = { PENDING: 0, SENDING: 1, SENT: 2, DELIVERED: 3, READ: 4, FAILED: 5, UNCERTAIN: 5 };
+// Statuses only move forward, as the server moves them (connector/receipts.ts): a DELIVERED or READ receipt is
+// proof the message arrived, even after a FAILED one; UNCERTAIN (it may have reached the wire, nobody can know) is final.
+const STATUS_RANK: Record<MessageStatus, number> = { PENDING: 0, SENDING: 1, SENT: 2, FAILED: 3, DELIVERED: 4, READ: 5, UNCERTAIN: 5 };
 
 /** A message that did not certainly reach the customer, which an agent may send again (as a new message). */
 export function canResend(message: Pick<Message, 'direction' | 'status'>): boolean {
@@ -38,7 +39,10 @@ export function mergeMessages(current: Message[], fetched: Message[]): Message[]
 /** `incoming` over `known`, except that a status (with its reason and attempts) only moves forward. */
 function newerCopy(known: Message, incoming: Message): Message {
   if (STATUS_RANK[incoming.status] >= STATUS_RANK[known.status]) return { ...known, ...incoming };
-  return { ...known, ...incoming, status: known.status, failureReason: known.failureReason, sendAttempts: Math.max(known.sendAttempts, incoming.sendAttempts) };
+  return {
+    ...known, ...incoming,
+    status: known.status, failureReason: known.failureReason, failureCode: known.failureCode, sendAttempts: Math.max(known.sendAttempts, incoming.sendAttempts),
+  };
 }
 
 function byCreatedAt(a: Message, b: Message): number {
