@@ -21,8 +21,9 @@ import { publish, type ParleyEvent } from '../activities/events';
 import type { ChannelAdapter } from './channels/port';
 import type { Ingress } from './ingress.port';
 import { createSimulatorChannel } from './channels/simulator/simulator.channel';
-import { createBaileysSession, type BaileysSession } from './channels/baileys/session';
-import { socketFactory, type SocketFactory } from './channels/baileys/socket';
+// Types only: Baileys (~70 MB resident) is loaded the first time this process holds a WhatsApp Web channel.
+import type { BaileysSession } from './channels/baileys/session';
+import type { SocketFactory } from './channels/baileys/socket';
 import { createLeases } from './channels/lease';
 
 /** A channel as the manager reads it. */
@@ -56,8 +57,9 @@ export function createSessionManager(ctx: ActivityContext, connection: NativeCon
   let stopping = false;
 
   const exclusiveChannels: ExclusiveChannels = {
-    baileys: async (channel) =>
-      createBaileysSession({
+    baileys: async (channel) => {
+      const [{ createBaileysSession }, { socketFactory }] = await Promise.all([import('./channels/baileys/session'), import('./channels/baileys/socket')]);
+      return createBaileysSession({
         orm: ctx.orm,
         encryptionKey: ctx.config.encryptionKey,
         channel,
@@ -66,7 +68,8 @@ export function createSessionManager(ctx: ActivityContext, connection: NativeCon
         receipts: ctx.receipts,
         log,
         onStopped: () => void drop(channel.id, true),
-      }),
+      });
+    },
   };
 
   async function start(channel: ChannelRow): Promise<void> {
