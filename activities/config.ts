@@ -57,12 +57,25 @@ export interface Config {
 
 /** Where inbound media is stored (connector/media/blob-store.ts), and how big one may be. */
 export interface MediaConfig {
-  /** MEDIA_STORE: local disk is the only store today (an S3-compatible one needs a client library, none is installed). */
-  store: 'local';
+  /** MEDIA_STORE: `local` (the default) or `s3`. */
+  store: 'local' | 's3';
   /** The local store's folder: `<PARLEY_DATA_DIR>/media`. */
   dir: string;
+  /** MEDIA_STORE=s3: the bucket and how to reach it. */
+  s3: S3Config | null;
   /** MEDIA_MAX_BYTES: a larger file is refused (64 MiB by default). */
   maxBytes: number;
+}
+
+/** An S3-compatible store: S3_ENDPOINT (omit for AWS), S3_REGION, S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_FORCE_PATH_STYLE. */
+export interface S3Config {
+  endpoint?: string;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Path-style URLs (`<endpoint>/<bucket>/<key>`): on by default when an endpoint is given, as MinIO and most S3-compatible servers want. */
+  forcePathStyle: boolean;
 }
 
 /** Brute-force limits on the auth mutations, kept in Postgres so every api replica counts together. */
@@ -125,6 +138,7 @@ export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {
     media: {
       store: mediaStore(env.MEDIA_STORE),
       dir: path.join(dataDir, 'media'),
+      s3: mediaStore(env.MEDIA_STORE) === 's3' ? s3Config(env) : null,
       maxBytes: int(env.MEDIA_MAX_BYTES, 64 * 1024 * 1024),
     },
   };
@@ -132,8 +146,23 @@ export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {
 
 function mediaStore(value: string | undefined): MediaConfig['store'] {
   if (!value || value === 'local') return 'local';
-  if (value === 's3') throw new Error('MEDIA_STORE=s3: no S3 client library is installed in this build; only MEDIA_STORE=local is available');
-  throw new Error(`MEDIA_STORE: unknown store "${value}"; expected local`);
+  if (value === 's3') return 's3';
+  throw new Error(`MEDIA_STORE: unknown store "${value}"; expected local or s3`);
+}
+
+function s3Config(env: NodeJS.ProcessEnv): S3Config {
+  const missing = ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'].filter((name) => !env[name]);
+  if (missing.length) throw new Error(`MEDIA_STORE=s3 needs ${missing.join(', ')}`);
+  const endpoint = env.S3_ENDPOINT || undefined;
+  if (endpoint && !/^https?:\/\//.test(endpoint)) throw new Error(`S3_ENDPOINT: "${endpoint}" is not an http(s) URL`);
+  return {
+    endpoint,
+    region: env.S3_REGION || 'us-east-1',
+    bucket: env.S3_BUCKET!,
+    accessKeyId: env.S3_ACCESS_KEY_ID!,
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY!,
+    forcePathStyle: env.S3_FORCE_PATH_STYLE ? env.S3_FORCE_PATH_STYLE === 'true' : Boolean(endpoint),
+  };
 }
 
 function int(value: string | undefined, fallback: number): number {

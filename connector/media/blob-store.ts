@@ -1,8 +1,7 @@
 /**
  * The blob store port: where inbound media's bytes live, by key (`<workspaceId>/<messageId>`),
- * behind one interface so a deployment can swap the local disk for another store. Only the local
- * disk adapter exists today (local-disk.store.ts); MEDIA_STORE=s3 is refused at start (no S3
- * client library is installed).
+ * behind one interface so a deployment can swap the local disk (local-disk.store.ts, the default)
+ * for an S3-compatible service (s3.store.ts, MEDIA_STORE=s3).
  */
 import type { Readable } from 'node:stream';
 import type { MediaConfig } from '../../activities/config';
@@ -25,7 +24,20 @@ export function createBlobStore(config: MediaConfig): BlobStore {
   switch (config.store) {
     case 'local':
       return createLocalDiskStore(config.dir);
+    case 's3':
+      return lazily(async () => (await import('./s3.store')).createS3Store(config.s3!));
   }
+}
+
+/** A store whose module loads on first use: the AWS SDK costs memory a local-disk deployment should not pay. */
+function lazily(load: () => Promise<BlobStore>): BlobStore {
+  let store: Promise<BlobStore> | null = null;
+  const loaded = () => (store ??= load());
+  return {
+    put: async (...args) => (await loaded()).put(...args),
+    get: async (...args) => (await loaded()).get(...args),
+    delete: async (...args) => (await loaded()).delete(...args),
+  };
 }
 
 /** A message's blob key: one per message, so a retried download writes the same blob. */
