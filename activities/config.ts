@@ -53,6 +53,7 @@ export interface Config {
   trustProxy: boolean;
   authLimits: AuthLimits;
   media: MediaConfig;
+  knowledge: KnowledgeLimits;
 }
 
 /** Where inbound media is stored (connector/media/blob-store.ts), and how big one may be. */
@@ -76,6 +77,16 @@ export interface S3Config {
   secretAccessKey: string;
   /** Path-style URLs (`<endpoint>/<bucket>/<key>`): on by default when an endpoint is given, as MinIO and most S3-compatible servers want. */
   forcePathStyle: boolean;
+}
+
+/** What a knowledge source may be: the upload size cap and the URL fetch's limits and SSRF guard. */
+export interface KnowledgeLimits {
+  /** KNOWLEDGE_MAX_UPLOAD_BYTES: an uploaded file or a fetched page, at most (25 MB). */
+  maxUploadBytes: number;
+  /** URL_FETCH_TIMEOUT_MS: a page fetch (every redirect hop included) ends after this. */
+  urlFetchTimeoutMs: number;
+  /** ALLOW_PRIVATE_URLS=true lets URLs reach loopback, link-local and private addresses (tests, a trusted LAN). */
+  allowPrivateUrls: boolean;
 }
 
 /** Brute-force limits on the auth mutations, kept in Postgres so every api replica counts together. */
@@ -140,6 +151,11 @@ export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {
       dir: path.join(dataDir, 'media'),
       s3: mediaStore(env.MEDIA_STORE) === 's3' ? s3Config(env) : null,
       maxBytes: int(env.MEDIA_MAX_BYTES, 64 * 1024 * 1024),
+    },
+    knowledge: {
+      maxUploadBytes: int(env.KNOWLEDGE_MAX_UPLOAD_BYTES, 25 * 1024 * 1024),
+      urlFetchTimeoutMs: int(env.URL_FETCH_TIMEOUT_MS, 15_000),
+      allowPrivateUrls: env.ALLOW_PRIVATE_URLS === 'true',
     },
   };
 }

@@ -16,7 +16,9 @@ export type ParleyEvent =
   /** Asks the connector that holds the channel's session to act (api/graphql/types/channel-session.ts). */
   | { type: 'channelCommand'; workspaceId: string; channelId: string; command: ChannelCommand; requestId: string }
   /** The holder's answer to a channelCommand with the same requestId. */
-  | { type: 'channelCommandReply'; workspaceId: string; requestId: string; result?: string; error?: string };
+  | { type: 'channelCommandReply'; workspaceId: string; requestId: string; result?: string; error?: string }
+  /** A document's status or progress changed (documentIngestionWorkflow). */
+  | { type: 'documentUpdated'; workspaceId: string; documentId: string };
 
 /** What the API can ask of a channel's session. */
 export type ChannelCommand = { kind: 'connect' } | { kind: 'disconnect' } | { kind: 'settings' } | { kind: 'pairingCode'; phone: string };

@@ -7,6 +7,7 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { createYoga, type Plugin } from 'graphql-yoga';
+import { createFetch } from '@whatwg-node/fetch';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { schema } from './graphql/schema';
 import type { ApiDeps, GraphQLContext, HttpExchange } from './graphql/context';
@@ -53,6 +54,9 @@ export async function buildApp(deps: ApiDeps, options: AppOptions = {}): Promise
       error: (...args) => app.log.error(args.map((a) => (a instanceof Error ? a.stack : String(a))).join(' ')),
     },
     maskedErrors: true,
+    // A multipart upload stops at the cap while it streams in (413), never buffered whole first;
+    // one file per request (addDocument's).
+    fetchAPI: createFetch({ formDataLimits: { fileSize: config.knowledge.maxUploadBytes, files: 1, fieldSize: 2 * 1024 * 1024 } }),
     // CORS is @fastify/cors's (registerSecurity): Yoga's own would reflect any origin.
     cors: false,
     graphiql: introspection ? { title: 'Parley GraphQL', headers: JSON.stringify({ [CSRF_HEADER]: '1' }) } : false,

@@ -11,12 +11,15 @@ import type { Conversation } from '../schema/entities/conversation.entity';
 import { loadMessage } from './graphql/types/message';
 import { loadConversation } from './graphql/types/conversation';
 import { Channel } from '../schema/entities/channel.entity';
+import { loadDocument } from './graphql/types/document';
+import type { Document } from '../schema/entities/document.entity';
 
 type Topics = {
   [topic: `messageAdded:${string}`]: [Message];
   [topic: `messageUpdated:${string}`]: [Message];
   [topic: `conversationUpdated:${string}`]: [Conversation];
   [topic: `channelUpdated:${string}`]: [Channel];
+  [topic: `documentUpdated:${string}`]: [Document];
 };
 
 /** What the connector holding a channel answered to a command (activities/events.ts channelCommandReply). */
@@ -34,6 +37,8 @@ export interface Live {
   subscribe(kind: 'channelUpdated', workspaceId: string): AsyncIterable<Channel>;
   /** The answer to the channelCommand published with this requestId; null when none came in time. Call before publishing. */
   awaitReply(requestId: string, timeoutMs: number): Promise<CommandReply | null>;
+  /** A workspace's document changes, or one knowledge base's. */
+  subscribeDocuments(workspaceId: string, knowledgeBaseId?: string | null): AsyncIterable<Document>;
 }
 
 export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void): Live {
@@ -44,18 +49,29 @@ export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void):
   const relay = <T>(topic: keyof Topics, load: Promise<T | null>) =>
     load.then((item) => item && pubSub.publish(topic, item as never)).catch((err) => log('live event failed', err));
 
-  async function* subscribe(kind: MessageKind | 'conversationUpdated' | 'channelUpdated', workspaceId: string, conversationId?: string | null) {
+  /** Counts the stream's subscriber for its workspace while it is open. */
+  async function* counted<T>(workspaceId: string, items: AsyncIterable<T>): AsyncGenerator<T> {
     listening.set(workspaceId, (listening.get(workspaceId) ?? 0) + 1);
     try {
-      for await (const item of pubSub.subscribe(`${kind}:${workspaceId}`)) {
-        // A channel event has no conversation: every channel of the workspace goes to every subscriber.
-        const itemConversation = kind === 'channelUpdated' ? null : 'conversationId' in item ? item.conversationId : item.id;
-        if (!conversationId || itemConversation === conversationId) yield item;
-      }
+      yield* items;
     } finally {
       const left = (listening.get(workspaceId) ?? 1) - 1;
       if (left > 0) listening.set(workspaceId, left);
       else listening.delete(workspaceId);
+    }
+  }
+
+  async function* subscribe(kind: MessageKind | 'conversationUpdated' | 'channelUpdated', workspaceId: string, conversationId?: string | null) {
+    for await (const item of counted(workspaceId, pubSub.subscribe(`${kind}:${workspaceId}`))) {
+      // A channel event has no conversation: every channel of the workspace goes to every subscriber.
+      const itemConversation = kind === 'channelUpdated' ? null : 'conversationId' in item ? item.conversationId : item.id;
+      if (!conversationId || itemConversation === conversationId) yield item;
+    }
+  }
+
+  async function* subscribeDocuments(workspaceId: string, knowledgeBaseId?: string | null) {
+    for await (const document of counted(workspaceId, pubSub.subscribe(`documentUpdated:${workspaceId}`))) {
+      if (!knowledgeBaseId || document.knowledgeBaseId === knowledgeBaseId) yield document;
     }
   }
 
@@ -73,8 +89,12 @@ export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void):
       if (event.type === 'conversationUpdated') {
         relay(`conversationUpdated:${event.workspaceId}`, loadConversation(orm.em.fork(), event.workspaceId, event.conversationId));
       }
+      if (event.type === 'documentUpdated') {
+        relay(`documentUpdated:${event.workspaceId}`, loadDocument(orm.em.fork(), event.workspaceId, event.documentId));
+      }
     },
     subscribe: subscribe as Live['subscribe'],
+    subscribeDocuments,
     awaitReply(requestId, timeoutMs) {
       return new Promise((resolve) => {
         const timer = setTimeout(() => {

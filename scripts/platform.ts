@@ -12,6 +12,7 @@ import type { Config } from '../activities/config';
 import type { ActivityContext } from '../activities/context';
 import { createPersistenceActivities } from '../activities/persistence.activities';
 import { createCommandActivities } from '../activities/commands.activities';
+import { createKnowledgeActivities } from '../activities/knowledge/knowledge.activities';
 import { listenEvents, type EventListener } from '../activities/event-listener';
 import type { ParleyEvent } from '../activities/events';
 import { createOrm, migrate, type Orm } from '../schema/orm';
@@ -56,7 +57,8 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
   // One data converter for the client and every worker: payloads are encrypted (activities/payload-codec.ts).
   const dataConverter = payloadDataConverter(config);
   const temporal = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
-  const ctx: ActivityContext = { config, orm, temporal, receipts: createReceiptSink(orm) };
+  // The Embedder and VectorIndex adapters (issue 10, activities/knowledge/embedders, vector-index) plug in here.
+  const ctx: ActivityContext = { config, orm, temporal, receipts: createReceiptSink(orm), knowledge: { embedder: null, vectorIndex: null } };
 
   let nativeConnection: NativeConnection | undefined;
   const native = async () => (nativeConnection ??= await NativeConnection.connect({ address: config.temporalAddress }));
@@ -82,7 +84,7 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
       taskQueue: config.taskQueue,
       dataConverter,
       ...workflowCode(),
-      activities: { ...createPersistenceActivities(ctx), ...createCommandActivities(ctx) },
+      activities: { ...createPersistenceActivities(ctx), ...createCommandActivities(ctx), ...createKnowledgeActivities(ctx) },
       // Bounded, so memory stays flat however many conversations there are; an evicted one replays.
       maxCachedWorkflows: config.workerMaxCachedWorkflows,
     });

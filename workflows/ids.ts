@@ -30,3 +30,13 @@ export function slaFallbackKey(inboundMessageId: string): string {
 export function resendKey(messageId: string, resendNumber: number): string {
   return `resend:${messageId}:${resendNumber}`;
 }
+
+/** One ingestion of one document revision: a re-index is a new revision, so a new workflow. */
+export function documentIngestionWorkflowId(documentId: string, revision: number): string {
+  return `ingest:${documentId}:${revision}`;
+}
+
+/** Removes a deleted document's vectors from the vector index. */
+export function documentRemovalWorkflowId(documentId: string): string {
+  return `unindex:${documentId}`;
+}

@@ -1,2 +1,3 @@
 /** Every workflow the `parley` task queue runs (the worker bundles this file). */
 export { conversationWorkflow } from './conversation.workflow';
+export { documentIngestionWorkflow, documentRemovalWorkflow } from './document-ingestion.workflow';

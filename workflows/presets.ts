@@ -34,3 +34,28 @@ export const mediaDownload: ActivityOptions = {
   scheduleToCloseTimeout: '1 hour',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 };
+
+/**
+ * Reading a document and storing its chunks: a 25 MB PDF takes a while, so the activity
+ * heartbeats and a dead worker is noticed within the heartbeat timeout, not the deadline. A
+ * document that cannot be read fails at once (nonRetryable); an unreachable URL is tried again.
+ */
+export const documentExtraction: ActivityOptions = {
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '15 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 4 },
+};
+
+/** One batch of chunks through the embedder into the vector index; an embeddings endpoint that is down is retried for a while. */
+export const embeddingBatch: ActivityOptions = {
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
+};
+
+/** Removing vectors from the index (Qdrant may be briefly away): retried for up to a day. */
+export const vectorRemoval: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '1 day',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+};

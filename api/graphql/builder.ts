@@ -4,7 +4,7 @@ import type { GraphQLContext } from './context';
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
-  Scalars: { DateTime: { Input: Date; Output: Date | string }; JSON: { Input: unknown; Output: unknown } };
+  Scalars: { DateTime: { Input: Date; Output: Date | string }; JSON: { Input: unknown; Output: unknown }; File: { Input: File; Output: never } };
   DefaultFieldNullability: false;
 }>({ defaultFieldNullability: false });
 
@@ -21,6 +21,18 @@ builder.scalarType('JSON', {
   description: 'A JSON value (an object of type-specific details).',
   serialize: (value) => value,
   parseValue: (value) => value,
+});
+
+/** A file of a GraphQL multipart request (graphql-multipart-request-spec), which Yoga parses into a File. */
+builder.scalarType('File', {
+  description: 'An uploaded file (GraphQL multipart request).',
+  serialize: () => {
+    throw new TypeError('File is an input-only scalar');
+  },
+  parseValue: (value) => {
+    if (!(value instanceof Object) || typeof (value as File).arrayBuffer !== 'function') throw new TypeError('File must be an uploaded file (a multipart request)');
+    return value as File;
+  },
 });
 
 builder.queryType({});

@@ -11,6 +11,10 @@ import './types/message';
 import './types/keyword-rule';
 import './types/bot-settings';
 import './types/simulator';
+import './types/knowledge-base';
+import './types/document';
+import './types/add-document';
+import './types/faq';
 import './types/subscriptions';
 
 export const schema = builder.toSchema();

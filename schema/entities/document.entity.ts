@@ -28,8 +28,8 @@ export const Document = defineEntity({
     url: p.text().nullable(),
     /** FILE: the id of its bytes in document_files. */
     fileKey: p.uuid().nullable(),
-    /** TEXT: the pasted text. */
-    text: p.text().nullable(),
+    /** TEXT: the pasted text (lazy: loaded only by ingestion). */
+    text: p.text().nullable().lazy(),
     status: p.enum(DOCUMENT_STATUSES).default('PENDING'),
     /** FAILED: why, in words the owner can act on. */
     error: p.text().nullable(),

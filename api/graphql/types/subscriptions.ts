@@ -8,6 +8,8 @@ import { MessageType } from './message';
 import { ConversationType } from './conversation';
 import { ChannelType } from './channel';
 import type { Channel } from '../../../schema/entities/channel.entity';
+import { DocumentType } from './document';
+import type { Document } from '../../../schema/entities/document.entity';
 
 /** The event a stream yields when its access token expires: the resolver turns it into UNAUTHENTICATED, and the stream ends. */
 const TOKEN_EXPIRED = Symbol('token expired');
@@ -46,6 +48,17 @@ builder.subscriptionField('channelUpdated', (t) =>
     description: "A channel of the caller's workspace changed: its status (with the QR code while QR_REQUIRED), last error or settings. Ends with UNAUTHENTICATED when the access token expires.",
     subscribe: (_root, _args, ctx) => untilTokenExpires(ctx, (workspaceId) => ctx.live.subscribe('channelUpdated', workspaceId)),
     resolve: (channel: Channel | typeof TOKEN_EXPIRED) => unlessExpired(channel),
+  }),
+);
+
+builder.subscriptionField('documentUpdated', (t) =>
+  t.field({
+    type: DocumentType,
+    description: "A document's indexing status or progress changed (of the workspace, or of one knowledge base). Ends with UNAUTHENTICATED when the access token expires.",
+    args: { knowledgeBaseId: t.arg.id() },
+    subscribe: (_root, args, ctx) =>
+      untilTokenExpires(ctx, (workspaceId) => ctx.live.subscribeDocuments(workspaceId, args.knowledgeBaseId ? String(args.knowledgeBaseId) : null)),
+    resolve: (document: Document | typeof TOKEN_EXPIRED) => unlessExpired(document),
   }),
 );
 

@@ -1,0 +1,59 @@
+/**
+ * documentIngestionWorkflow, id `ingest:<documentId>:<revision>` (ids.ts): one ingestion of one
+ * revision of a document — extract and chunk → embed in batches → index → INDEXED, or FAILED with
+ * a readable error. Extraction and chunking are one activity: the extracted text of a 25 MB file
+ * would not fit in the workflow's history, so it goes straight from the file to the chunks table.
+ * documentRemovalWorkflow, id `unindex:<documentId>`: a deleted document's vectors removed.
+ */
+import * as wf from '@temporalio/workflow';
+import type { KnowledgeActivities, RevisionRef } from '../activities/knowledge/knowledge.activities';
+import { documentExtraction, embeddingBatch, quickIo, vectorRemoval } from './presets';
+
+export type DocumentIngestionInput = RevisionRef;
+/** SUPERSEDED: the document was re-indexed or deleted before this revision finished. */
+export type IngestionOutcome = 'INDEXED' | 'FAILED' | 'SUPERSEDED';
+
+const rows = wf.proxyLocalActivities<KnowledgeActivities>(quickIo);
+const extraction = wf.proxyActivities<KnowledgeActivities>(documentExtraction);
+const embedding = wf.proxyActivities<KnowledgeActivities>(embeddingBatch);
+const removal = wf.proxyActivities<KnowledgeActivities>(vectorRemoval);
+
+/** Failure types of the knowledge activities (activities/knowledge/knowledge.activities.ts). */
+const REVISION_SUPERSEDED = 'RevisionSuperseded';
+
+/** Ingests one document revision; the document's row shows its status and progress throughout. */
+export async function documentIngestionWorkflow(input: DocumentIngestionInput): Promise<IngestionOutcome> {
+  if (!(await rows.startDocumentIngestion(input))) return 'SUPERSEDED';
+  let embeddingModel: string | null = null;
+  try {
+    const stored = await extraction.storeDocumentChunks(input);
+    embeddingModel = stored.embeddingModel;
+    if (embeddingModel) {
+      let after = -1;
+      while (after < stored.chunkCount - 1) {
+        const last = await embedding.embedDocumentChunks({ ...input, afterOrdinal: after, embeddingModel });
+        if (last === null) break;
+        after = last;
+      }
+    }
+    return (await rows.finishDocumentIngestion({ ...input, ...stored })) ? 'INDEXED' : 'SUPERSEDED';
+  } catch (err) {
+    if (!(err instanceof wf.ActivityFailure)) throw err;
+    const cause = err.cause;
+    if (cause instanceof wf.ApplicationFailure && cause.type === REVISION_SUPERSEDED) return 'SUPERSEDED';
+    await rows.failDocumentIngestion({ ...input, embeddingModel, error: readable(err) });
+    return 'FAILED';
+  }
+}
+
+/** Removes a deleted document's vectors (its rows are gone already). */
+export async function documentRemovalWorkflow(input: { workspaceId: string; documentId: string; embeddingModels: string[] }): Promise<void> {
+  await removal.removeDocumentVectors(input);
+}
+
+/** The innermost failure's message: what the activity said, not Temporal's wrapping. */
+function readable(err: wf.ActivityFailure): string {
+  let failure: Error = err;
+  while (failure.cause instanceof Error) failure = failure.cause;
+  return failure.message || 'the document could not be indexed';
+}
