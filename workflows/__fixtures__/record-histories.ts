@@ -1,5 +1,5 @@
 /**
- * `RECORD_HISTORIES=1` in an integration suite keeps every conversation run it drove as a fixture
+ * `RECORD_HISTORIES=1` in an integration suite keeps every conversation (or ingestion) run it drove as a fixture
  * for workflows/replay.test.ts, in a new folder per recording (`histories/<date>T<hhmm>-<suite>`): older
  * recordings stay, so the histories of every earlier workflow version keep being replayed.
  */
@@ -10,13 +10,13 @@ import { temporal as temporalProto } from '@temporalio/proto';
 
 export const HISTORIES_DIR = path.resolve(__dirname, 'histories');
 
-/** Writes the histories of every conversationWorkflow run the server knows into a new folder; returns it. */
-export async function recordHistories(temporal: Client, suite: string): Promise<string> {
+/** Writes the histories of every run of the workflow type (conversationWorkflow by default) the server knows into a new folder; returns it. */
+export async function recordHistories(temporal: Client, suite: string, workflowType = 'conversationWorkflow'): Promise<string> {
   // Named by the minute, never overwritten: a second recording on the same day keeps the first.
   const dir = path.join(HISTORIES_DIR, `${new Date().toISOString().slice(0, 16).replace(':', '')}-${suite}`);
   fs.mkdirSync(dir, { recursive: false });
   let n = 0;
-  for await (const run of temporal.workflow.list({ query: `WorkflowType = 'conversationWorkflow'` })) {
+  for await (const run of temporal.workflow.list({ query: `WorkflowType = '${workflowType}'` })) {
     // Binary protobuf: the SDK's JSON reader trips over the two protobufjs copies npm installs.
     const history = await temporal.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
     const file = `${String(++n).padStart(2, '0')}.${run.workflowId.replace(/[^\w-]/g, '_')}.binpb`;

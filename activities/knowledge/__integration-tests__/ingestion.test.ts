@@ -8,6 +8,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createWorkspace, gql, gqlOk, query, startPlatform, subscribe, waitFor, type PlatformProcess, type TestWorkspace } from '../../../test/support/platform';
+import { Client, Connection } from '@temporalio/client';
+import { recordHistories } from '../../../workflows/__fixtures__/record-histories';
+import { TEST_TEMPORAL_ADDRESS, testDataConverter } from '../../../test/support/services-env';
 import { ADD_DOCUMENT, chunksOf, createKnowledgeBase, DOCUMENT_FIELDS, fixture, uploadDocument, waitForDocument } from '../../../test/support/knowledge';
 
 /** The upload cap this suite runs with, so "too large" needs no 25 MB body. */
@@ -31,6 +34,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (process.env.RECORD_HISTORIES) {
+    const connection = await Connection.connect({ address: TEST_TEMPORAL_ADDRESS });
+    await recordHistories(new Client({ connection, dataConverter: testDataConverter() }), 'ingestion', 'documentIngestionWorkflow');
+    await connection.close();
+  }
   await new Promise((resolve) => pages?.close(resolve));
   await platform?.stop();
 });
