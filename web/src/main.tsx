@@ -6,6 +6,7 @@ import { navigate, path } from './lib/router';
 import { Channels } from './pages/Channels';
 import { Inbox } from './pages/Inbox';
 import { KeywordRules } from './pages/KeywordRules';
+import { Knowledge } from './pages/Knowledge/Knowledge';
 import { Settings } from './pages/Settings/Settings';
 import { SignIn } from './pages/SignIn';
 import { Team } from './pages/Team';
@@ -34,6 +35,7 @@ function App() {
               <Inbox conversationId={inboxId() ? decodeURIComponent(inboxId()!) : null} />
             </Match>
             <Match when={path() === '/rules'}><KeywordRules /></Match>
+            <Match when={path() === '/knowledge'}><Knowledge /></Match>
             <Match when={path() === '/channels'}><Channels /></Match>
             <Match when={path() === '/team'}><Team /></Match>
             <Match when={path() === '/settings'}><Settings /></Match>

@@ -127,3 +127,13 @@ export const ReplyIcon = (p: IconProps) => base(p, <>
   <path d="m9 14-5-5 5-5" />
   <path d="M4 9h10.5a5.5 5.5 0 0 1 0 11H11" />
 </>);
+
+export const BookIcon = (p: IconProps) => base(p, <>
+  <path d="M4 19.5A2.5 2.5 0 0 1 6.5 17H20V3H6.5A2.5 2.5 0 0 0 4 5.5z" />
+  <path d="M4 19.5A2.5 2.5 0 0 0 6.5 22H20v-5" />
+</>);
+
+export const UploadIcon = (p: IconProps) => base(p, <>
+  <path d="M12 16V4M6 10l6-6 6 6" />
+  <path d="M4 20h16" />
+</>);
