@@ -17,10 +17,11 @@ export async function startDocumentIngestion(temporal: Client, taskQueue: string
     });
 }
 
-/** Starts the removal of a deleted document's vectors. */
-export async function startDocumentRemoval(temporal: Client, taskQueue: string, input: { workspaceId: string; documentId: string; embeddingModels: string[] }): Promise<void> {
+/** Starts the removal of a deleted document's vectors (those of its live model, and of the current embedder's). */
+export async function startDocumentRemoval(temporal: Client, taskQueue: string, document: { workspaceId: string; id: string; embeddingModel?: string | null }): Promise<void> {
+  const input = { workspaceId: document.workspaceId, documentId: document.id, embeddingModels: document.embeddingModel ? [document.embeddingModel] : [] };
   await temporal.workflow
-    .start(documentRemovalWorkflow, { workflowId: documentRemovalWorkflowId(input.documentId), taskQueue, args: [input] })
+    .start(documentRemovalWorkflow, { workflowId: documentRemovalWorkflowId(document.id), taskQueue, args: [input] })
     .catch((err: Error) => {
       if (err.name !== 'WorkflowExecutionAlreadyStartedError') throw err;
     });

@@ -194,6 +194,17 @@ describe('re-index and delete', () => {
     const again = await gql(platform.url, `mutation($id: ID!) { deleteDocument(id: $id) }`, { id }, shop.token);
     expect(again.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   });
+
+  it('deleting a knowledge base removes its documents, chunks, files and FAQs', async () => {
+    const doomed = await createKnowledgeBase(platform.url, shop.token, 'Old catalogue');
+    const upload = await uploadDocument(platform.url, shop.token, doomed, 'prices.csv', fixture('prices.csv'));
+    await waitForDocument(platform.databaseUrl, upload.data.addDocument.id, ['INDEXED']);
+    await gqlOk(platform.url, `mutation($i: CreateFaqInput!) { createFaq(input: $i) { id } }`, { i: { knowledgeBaseId: doomed, question: 'Q', answer: 'A' } }, shop.token);
+    expect(await gqlOk(platform.url, `mutation($id: ID!) { deleteKnowledgeBase(id: $id) }`, { id: doomed }, shop.token)).toEqual({ deleteKnowledgeBase: true });
+    expect(await query(platform.databaseUrl, `select (select count(*) from documents where knowledge_base_id = $1)::int as documents, (select count(*) from chunks where knowledge_base_id = $1)::int as chunks, (select count(*) from document_files where document_id = $2)::int as files, (select count(*) from faqs where knowledge_base_id = $1)::int as faqs`, [doomed, upload.data.addDocument.id])).toEqual([{ documents: 0, chunks: 0, files: 0, faqs: 0 }]);
+    const { knowledgeBases } = await gqlOk(platform.url, `{ knowledgeBases { id } }`, {}, shop.token);
+    expect(knowledgeBases.map((b: { id: string }) => b.id)).not.toContain(doomed);
+  });
 });
 
 describe('FAQs', () => {

@@ -88,7 +88,7 @@ builder.mutationField('deleteDocument', (t) =>
       const document = await loadDocument(em, workspaceId, String(args.id));
       if (!document || !(await em.nativeDelete(Document, { id: document.id, workspaceId }))) throw notFound('document');
       // After the rows: an embedding step still running sees the document gone and removes what it wrote.
-      await startDocumentRemoval(ctx.temporal, ctx.config.taskQueue, { workspaceId, documentId: document.id, embeddingModels: document.embeddingModel ? [document.embeddingModel] : [] });
+      await startDocumentRemoval(ctx.temporal, ctx.config.taskQueue, document);
       return true;
     },
   }),

@@ -101,11 +101,9 @@ builder.mutationField('deleteKnowledgeBase', (t) =>
       const { workspaceId } = requireAuth(ctx, MANAGERS);
       const em = ctx.orm.em.fork();
       const kb = await findKnowledgeBase(em, workspaceId, String(args.id));
-      const documents = await em.find(Document, { workspaceId, knowledgeBaseId: kb.id }, { fields: ['id', 'embeddingModel'] });
+      const documents = await em.find(Document, { workspaceId, knowledgeBaseId: kb.id }, { fields: ['id', 'workspaceId', 'embeddingModel'] });
       await em.nativeDelete(KnowledgeBase, { id: kb.id, workspaceId });
-      for (const document of documents) {
-        await startDocumentRemoval(ctx.temporal, ctx.config.taskQueue, { workspaceId, documentId: document.id, embeddingModels: document.embeddingModel ? [document.embeddingModel] : [] });
-      }
+      for (const document of documents) await startDocumentRemoval(ctx.temporal, ctx.config.taskQueue, document);
       return true;
     },
   }),
