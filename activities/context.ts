@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from './config';
 import type { Orm } from '../schema/orm';
 import type { ReceiptSink } from '../connector/channels/inbound-message';
+import type { Knowledge } from './knowledge';
 
 export interface ActivityContext {
   config: Config;
@@ -10,4 +11,6 @@ export interface ActivityContext {
   temporal: Client;
   /** Where the connector's channels hand delivery receipts (connector/receipts.ts). */
   receipts: ReceiptSink;
+  /** Embedder, vector index and retriever (activities/knowledge/index.ts); absent in processes that run no knowledge activities. */
+  knowledge?: Knowledge;
 }

@@ -22,6 +22,7 @@ import { startOutboxSweeper } from '../connector/outbox';
 import { WORKFLOW_BUNDLE, WORKFLOWS_DIR, workflowBundleIsFresh } from './workflow-bundle';
 import { createIngress } from '../connector/inbound';
 import { createReceiptSink } from '../connector/receipts';
+import { createKnowledge } from '../activities/knowledge';
 import type { Ingress } from '../connector/ingress.port';
 import { payloadDataConverter } from '../activities/payload-codec';
 
@@ -57,6 +58,11 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
   const dataConverter = payloadDataConverter(config);
   const temporal = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
   const ctx: ActivityContext = { config, orm, temporal, receipts: createReceiptSink(orm) };
+  if (roles.includes('worker') || roles.includes('api')) {
+    ctx.knowledge = await createKnowledge(config, orm);
+    const knowledge = ctx.knowledge;
+    stops.push(() => knowledge.close());
+  }
 
   let nativeConnection: NativeConnection | undefined;
   const native = async () => (nativeConnection ??= await NativeConnection.connect({ address: config.temporalAddress }));

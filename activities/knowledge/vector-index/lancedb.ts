@@ -1,0 +1,97 @@
+/**
+ * The embedded VectorIndex: LanceDB on local disk under <dataDir>/vectors, a table per embedding
+ * model and width, so vectors of two models never meet in one search.
+ */
+import * as lancedb from '@lancedb/lancedb';
+import { Field, FixedSizeList, Float32, Schema, Utf8 } from 'apache-arrow';
+import type { VectorIndex, VectorRecord } from '../ports';
+import { vectorTableName } from './table-name';
+
+/** LanceDB's cosine distance is 1 − cosine similarity; the port's score is the similarity. */
+const DISTANCE = 'cosine' as const;
+
+/** A SQL string literal for LanceDB's filter syntax (DataFusion): quotes doubled. */
+export function sqlLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+function schemaOf(dimensions: number): Schema {
+  return new Schema([
+    new Field('id', new Utf8(), false),
+    new Field('workspace_id', new Utf8(), false),
+    new Field('knowledge_base_id', new Utf8(), false),
+    new Field('document_id', new Utf8(), true),
+    new Field('vector', new FixedSizeList(dimensions, new Field('item', new Float32(), true)), false),
+  ]);
+}
+
+/** A VectorIndex on a LanceDB directory; close() releases it. */
+export async function openLanceDbIndex(directory: string): Promise<VectorIndex & { close(): Promise<void> }> {
+  const db = await lancedb.connect(directory);
+  // One open per table and process: concurrent activities share it instead of racing to create it.
+  const tables = new Map<string, Promise<lancedb.Table>>();
+
+  const table = (model: string, dimensions: number): Promise<lancedb.Table> => {
+    const name = vectorTableName(model, dimensions);
+    let opened = tables.get(name);
+    if (!opened) {
+      opened = db.createEmptyTable(name, schemaOf(dimensions), { existOk: true });
+      opened.catch(() => tables.delete(name));
+      tables.set(name, opened);
+    }
+    return opened;
+  };
+
+  const existing = async (model: string, dimensions: number | null): Promise<lancedb.Table[]> => {
+    if (dimensions !== null) return [await table(model, dimensions)];
+    // delete() knows no width: every table of the model.
+    const prefix = vectorTableName(model, 0).replace(/0$/, '');
+    const names = (await db.tableNames()).filter((n) => n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length)));
+    return Promise.all(names.map((n) => db.openTable(n)));
+  };
+
+  return {
+    async upsert(model, records: VectorRecord[]) {
+      if (records.length === 0) return;
+      const t = await table(model, records[0].vector.length);
+      const rows = records.map((r) => ({
+        id: r.id,
+        workspace_id: r.workspaceId,
+        knowledge_base_id: r.knowledgeBaseId,
+        document_id: r.documentId,
+        vector: r.vector,
+      }));
+      await t.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
+    },
+
+    async delete(model, filter) {
+      const clauses = [`workspace_id = ${sqlLiteral(filter.workspaceId)}`];
+      if (filter.documentId) clauses.push(`document_id = ${sqlLiteral(filter.documentId)}`);
+      if (filter.ids) {
+        if (filter.ids.length === 0) return;
+        clauses.push(`id IN (${filter.ids.map(sqlLiteral).join(', ')})`);
+      }
+      if (!filter.documentId && !filter.ids) throw new Error('vector delete needs a documentId or ids: refusing to delete a whole workspace');
+      for (const t of await existing(model, null)) await t.delete(clauses.join(' AND '));
+    },
+
+    async search(model, query) {
+      if (query.knowledgeBaseIds.length === 0) return [];
+      const t = await table(model, query.vector.length);
+      const where = `workspace_id = ${sqlLiteral(query.workspaceId)} AND knowledge_base_id IN (${query.knowledgeBaseIds.map(sqlLiteral).join(', ')})`;
+      const rows = (await t
+        .vectorSearch(query.vector)
+        .distanceType(DISTANCE)
+        .where(where)
+        .select(['id'])
+        .limit(query.limit)
+        .toArray()) as Array<{ id: string; _distance: number }>;
+      return rows.map((r) => ({ id: r.id, score: 1 - r._distance }));
+    },
+
+    async close() {
+      for (const opened of tables.values()) (await opened.catch(() => null))?.close();
+      db.close();
+    },
+  };
+}
