@@ -160,7 +160,7 @@ export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {
 }
 
 /** The bootstrap builds the model in the checkout, whatever PARLEY_DATA_DIR a process runs with. */
-const DEFAULT_MODELS_DIR = fileURLToPath(new URL('../.data/models', import.meta.url));
+export const DEFAULT_MODELS_DIR = fileURLToPath(new URL('../.data/models', import.meta.url));
 
 function knowledgeConfig(env: Env): KnowledgeConfig {
   const qdrantUrl = env.QDRANT_URL || null;

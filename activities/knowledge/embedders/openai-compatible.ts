@@ -3,6 +3,7 @@
  * configured per workspace as AiSettings.embeddings. Replaces the local model when configured.
  */
 import OpenAI from 'openai';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Embedder } from '../ports';
 
 /** Where and what to embed with (AiSettings.embeddings). */
@@ -49,7 +50,8 @@ export function createOpenAiCompatibleEmbedder(config: OpenAiCompatibleEmbedding
         }
         for (const item of ordered) {
           if (item.embedding.length !== config.dimensions) {
-            throw new Error(`embeddings endpoint returned ${item.embedding.length} dimensions, configured ${config.dimensions}`);
+            // A configuration error: retrying cannot mend it.
+            throw ApplicationFailure.nonRetryable(`embeddings endpoint returned ${item.embedding.length} dimensions, configured ${config.dimensions}`);
           }
           vectors.push(item.embedding);
         }

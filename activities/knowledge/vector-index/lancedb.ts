@@ -9,6 +9,11 @@ import { vectorTableName } from './table-name';
 
 /** LanceDB's cosine distance is 1 − cosine similarity; the port's score is the similarity. */
 const DISTANCE = 'cosine' as const;
+/**
+ * How stale a search may be, in seconds, when another process (the worker, beside an api role)
+ * wrote the table: a just-indexed document is found within this. Local disk: the check is cheap.
+ */
+const READ_CONSISTENCY_SECONDS = 1;
 
 /** A SQL string literal for LanceDB's filter syntax (DataFusion): quotes doubled. */
 export function sqlLiteral(value: string): string {
@@ -27,27 +32,30 @@ function schemaOf(dimensions: number): Schema {
 
 /** A VectorIndex on a LanceDB directory; close() releases it. */
 export async function openLanceDbIndex(directory: string): Promise<VectorIndex & { close(): Promise<void> }> {
-  const db = await lancedb.connect(directory);
+  const db = await lancedb.connect(directory, { readConsistencyInterval: READ_CONSISTENCY_SECONDS });
   // One open per table and process: concurrent activities share it instead of racing to create it.
   const tables = new Map<string, Promise<lancedb.Table>>();
 
-  const table = (model: string, dimensions: number): Promise<lancedb.Table> => {
-    const name = vectorTableName(model, dimensions);
+  // Every read and write of a table goes through this one handle: a second handle would not see
+  // the first one's writes (LanceDB reads a table at the version its handle last saw).
+  const cached = (name: string, open: () => Promise<lancedb.Table>): Promise<lancedb.Table> => {
     let opened = tables.get(name);
     if (!opened) {
-      opened = db.createEmptyTable(name, schemaOf(dimensions), { existOk: true });
+      opened = open();
       opened.catch(() => tables.delete(name));
       tables.set(name, opened);
     }
     return opened;
   };
-
-  const existing = async (model: string, dimensions: number | null): Promise<lancedb.Table[]> => {
-    if (dimensions !== null) return [await table(model, dimensions)];
-    // delete() knows no width: every table of the model.
+  const table = (model: string, dimensions: number): Promise<lancedb.Table> => {
+    const name = vectorTableName(model, dimensions);
+    return cached(name, () => db.createEmptyTable(name, schemaOf(dimensions), { existOk: true }));
+  };
+  // delete() knows no width: every table of the model.
+  const tablesOf = async (model: string): Promise<lancedb.Table[]> => {
     const prefix = vectorTableName(model, 0).replace(/0$/, '');
     const names = (await db.tableNames()).filter((n) => n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length)));
-    return Promise.all(names.map((n) => db.openTable(n)));
+    return Promise.all(names.map((n) => cached(n, () => db.openTable(n))));
   };
 
   return {
@@ -72,7 +80,7 @@ export async function openLanceDbIndex(directory: string): Promise<VectorIndex &
         clauses.push(`id IN (${filter.ids.map(sqlLiteral).join(', ')})`);
       }
       if (!filter.documentId && !filter.ids) throw new Error('vector delete needs a documentId or ids: refusing to delete a whole workspace');
-      for (const t of await existing(model, null)) await t.delete(clauses.join(' AND '));
+      for (const t of await tablesOf(model)) await t.delete(clauses.join(' AND '));
     },
 
     async search(model, query) {
@@ -83,7 +91,7 @@ export async function openLanceDbIndex(directory: string): Promise<VectorIndex &
         .vectorSearch(query.vector)
         .distanceType(DISTANCE)
         .where(where)
-        .select(['id'])
+        .select(['id', '_distance'])
         .limit(query.limit)
         .toArray()) as Array<{ id: string; _distance: number }>;
       return rows.map((r) => ({ id: r.id, score: 1 - r._distance }));
