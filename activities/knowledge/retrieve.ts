@@ -30,9 +30,14 @@ interface PassageRow {
   text: Chunk['text'];
 }
 
-// websearch_to_tsquery ANDs every word, and a customer's question rarely has all its words in
-// one passage: the terms are ORed instead and ts_rank orders by how many (and how often) match.
-const QUERY = `replace(websearch_to_tsquery('${TEXT_SEARCH_CONFIG}', ?)::text, ' & ', ' | ')::tsquery`;
+// The question's words ORed, ranked by ts_rank: websearch_to_tsquery would AND every word, and a
+// customer's question rarely has all its words in one passage. English stop words (those the
+// english_stem dictionary drops) are left out, or "the", "my", "can" would rank every passage; the
+// columns themselves stay 'simple', so other languages' words still match (measured on
+// test/fixtures/retrieval: hybrid recall@5 0.80 → 0.87 with them left out).
+const QUERY = `(select coalesce(string_agg(quote_literal(w), ' | '), '')::tsquery
+   from unnest(tsvector_to_array(to_tsvector('${TEXT_SEARCH_CONFIG}', ?))) as w
+  where ts_lexize('english_stem', w) <> '{}')`;
 
 const FULL_TEXT_SQL = `
 with q as (select ${QUERY} as query)

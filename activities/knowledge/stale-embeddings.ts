@@ -3,7 +3,7 @@
  * vectors were made by another model (or by none). Vectors of two models never mix (a table per
  * model), so until re-indexed such a document is found by full-text only.
  */
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/core';
 import { Document } from '../../schema/entities/document.entity';
 import { Faq } from '../../schema/entities/faq.entity';
 
