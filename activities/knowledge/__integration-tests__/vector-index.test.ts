@@ -7,8 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { VectorIndex, VectorRecord } from '../ports';
-import { openLanceDbIndex } from '../vector-index/lancedb';
+import { LANCEDB_INDEX_MIN_ROWS, openLanceDbIndex, type LanceDbIndex } from '../vector-index/lancedb';
 import { createQdrantIndex } from '../vector-index/qdrant';
+import { vectorTableName } from '../vector-index/table-name';
+import * as lancedb from '@lancedb/lancedb';
 
 const DIMENSIONS = 8;
 
@@ -115,3 +117,38 @@ if (process.env.QDRANT_URL) {
 } else {
   console.log('VectorIndex contract: Qdrant block not registered (QDRANT_URL is not set); only LanceDB ran.');
 }
+
+describe('LanceDB once indexed (IVF-PQ from LANCEDB_INDEX_MIN_ROWS rows on)', () => {
+  const WIDTH = 32;
+  const unit = (v: number[]) => v.map((x) => x / Math.hypot(...v));
+  const random = () => unit(Array.from({ length: WIDTH }, () => Math.random() * 2 - 1));
+  let index: LanceDbIndex;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'parley-lancedb-indexed-'));
+  afterAll(async () => {
+    await index?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('still filtered by workspace and knowledge base, and still finds the exact match first', async () => {
+    index = await openLanceDbIndex(dir);
+    const [ws, other, kb, kbOther] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const records: VectorRecord[] = Array.from({ length: LANCEDB_INDEX_MIN_ROWS }, (_, i) => ({
+      id: randomUUID(), workspaceId: i % 2 ? ws : other, knowledgeBaseId: i % 4 < 2 ? kb : kbOther, documentId: randomUUID(), vector: random(),
+    }));
+    await index.upsert('indexed-model', records);
+    await index.maintain('indexed-model', WIDTH);
+    const db = await lancedb.connect(dir);
+    const indexes = await (await db.openTable(vectorTableName('indexed-model', WIDTH))).listIndices();
+    expect(indexes.map((i) => i.columns[0]).sort()).toEqual(['document_id', 'knowledge_base_id', 'vector', 'workspace_id']);
+    db.close();
+    const target = records.find((r) => r.workspaceId === ws && r.knowledgeBaseId === kb)!;
+    const hits = await index.search('indexed-model', { workspaceId: ws, knowledgeBaseIds: [kb], vector: target.vector, limit: 10 });
+    expect(hits[0]).toEqual({ id: target.id, score: expect.closeTo(1, 2) });
+    const allowed = new Set(records.filter((r) => r.workspaceId === ws && r.knowledgeBaseId === kb).map((r) => r.id));
+    expect(hits.every((h) => allowed.has(h.id))).toBe(true);
+    // Another tenant's vector is not found even when it is the query itself.
+    const foreign = records.find((r) => r.workspaceId === other)!;
+    const crossed = await index.search('indexed-model', { workspaceId: ws, knowledgeBaseIds: [kb, kbOther], vector: foreign.vector, limit: 10 });
+    expect(crossed.map((h) => h.id)).not.toContain(foreign.id);
+  });
+});

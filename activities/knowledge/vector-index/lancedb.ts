@@ -14,6 +14,16 @@ const DISTANCE = 'cosine' as const;
  * wrote the table: a just-indexed document is found within this. Local disk: the check is cheap.
  */
 const READ_CONSISTENCY_SECONDS = 1;
+/**
+ * Below this many rows a search is exact (brute force takes a few ms); from it on the table gets
+ * an IVF-PQ vector index and scalar indexes on the filtered columns, or a search over 100k
+ * vectors scans ~150 MB (bench/retrieval).
+ */
+export const LANCEDB_INDEX_MIN_ROWS = 10_000;
+/** Every upsert adds a fragment and a version: compact (and fold new rows into the index) this often. */
+const MAINTAIN_EVERY_WRITES = 20;
+/** Candidates the IVF-PQ search re-ranks with the full vectors, per result: PQ distances are coarse. */
+const REFINE_FACTOR = 10;
 
 /** A SQL string literal for LanceDB's filter syntax (DataFusion): quotes doubled. */
 export function sqlLiteral(value: string): string {
@@ -30,11 +40,39 @@ function schemaOf(dimensions: number): Schema {
   ]);
 }
 
-/** A VectorIndex on a LanceDB directory; close() releases it. */
-export async function openLanceDbIndex(directory: string): Promise<VectorIndex & { close(): Promise<void> }> {
+/** A LanceDB VectorIndex; maintain() compacts and indexes now (otherwise upserts schedule it). */
+export interface LanceDbIndex extends VectorIndex {
+  maintain(model: string, dimensions: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Compacts the table, then, once it is large enough, gives it its vector and filter indexes. */
+async function maintainTable(t: lancedb.Table): Promise<void> {
+  await t.optimize();
+  const indexed = new Set((await t.listIndices()).flatMap((i) => i.columns));
+  if ((await t.countRows()) < LANCEDB_INDEX_MIN_ROWS) return;
+  for (const column of ['workspace_id', 'knowledge_base_id', 'document_id']) {
+    if (!indexed.has(column)) await t.createIndex(column, { config: lancedb.Index.btree() });
+  }
+  if (!indexed.has('vector')) await t.createIndex('vector', { config: lancedb.Index.ivfPq({ distanceType: DISTANCE }) });
+}
+
+/** A VectorIndex on a LanceDB directory; close() waits for maintenance and releases it. */
+export async function openLanceDbIndex(directory: string): Promise<LanceDbIndex> {
   const db = await lancedb.connect(directory, { readConsistencyInterval: READ_CONSISTENCY_SECONDS });
   // One open per table and process: concurrent activities share it instead of racing to create it.
   const tables = new Map<string, Promise<lancedb.Table>>();
+  // Maintenance per table, one at a time, off the upsert's path.
+  const maintenance = new Map<string, { writes: number; running: Promise<void> }>();
+  const scheduleMaintenance = (name: string, t: lancedb.Table, force: boolean): Promise<void> => {
+    const state = maintenance.get(name) ?? { writes: 0, running: Promise.resolve() };
+    maintenance.set(name, state);
+    state.writes++;
+    if (!force && state.writes < MAINTAIN_EVERY_WRITES) return state.running;
+    state.writes = 0;
+    state.running = state.running.then(() => maintainTable(t)).catch((error) => console.warn(`vectors: maintenance of ${name} failed`, error));
+    return state.running;
+  };
 
   // Every read and write of a table goes through this one handle: a second handle would not see
   // the first one's writes (LanceDB reads a table at the version its handle last saw).
@@ -70,6 +108,11 @@ export async function openLanceDbIndex(directory: string): Promise<VectorIndex &
         vector: r.vector,
       }));
       await t.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
+      void scheduleMaintenance(vectorTableName(model, records[0].vector.length), t, false);
+    },
+
+    async maintain(model, dimensions) {
+      await scheduleMaintenance(vectorTableName(model, dimensions), await table(model, dimensions), true);
     },
 
     async delete(model, filter) {
@@ -91,6 +134,7 @@ export async function openLanceDbIndex(directory: string): Promise<VectorIndex &
         .vectorSearch(query.vector)
         .distanceType(DISTANCE)
         .where(where)
+        .refineFactor(REFINE_FACTOR)
         .select(['id', '_distance'])
         .limit(query.limit)
         .toArray()) as Array<{ id: string; _distance: number }>;
@@ -98,6 +142,7 @@ export async function openLanceDbIndex(directory: string): Promise<VectorIndex &
     },
 
     async close() {
+      for (const state of maintenance.values()) await state.running;
       for (const opened of tables.values()) (await opened.catch(() => null))?.close();
       db.close();
     },
