@@ -44,3 +44,20 @@ describe('loadConfig, security settings', () => {
     expect(loadConfig({ ...services, NODE_ENV: 'production', PARLEY_DATA_DIR: dir, JWT_SECRET: '' }).jwtSecret).toHaveLength(44);
   });
 });
+
+describe('knowledge settings', () => {
+  const base = { ...services, JWT_SECRET: 's', ENCRYPTION_KEY: 'a2V5', PARLEY_DATA_DIR: dataDir() };
+
+  test('LanceDB and the local model by default; Qdrant when QDRANT_URL is set, or asked for', () => {
+    expect(loadConfig({ ...base }).knowledge).toMatchObject({ vectorIndex: 'lancedb', qdrantUrl: null, localEmbeddings: true });
+    expect(loadConfig({ ...base, QDRANT_URL: 'http://qdrant:6333', QDRANT_API_KEY: 'k' }).knowledge).toMatchObject({ vectorIndex: 'qdrant', qdrantUrl: 'http://qdrant:6333', qdrantApiKey: 'k' });
+    expect(loadConfig({ ...base, QDRANT_URL: 'http://qdrant:6333', VECTOR_INDEX: 'lancedb' }).knowledge.vectorIndex).toBe('lancedb');
+    expect(loadConfig({ ...base, EMBEDDINGS: 'off', PARLEY_MODELS_DIR: '/models' }).knowledge).toMatchObject({ localEmbeddings: false, modelsDir: '/models' });
+  });
+
+  test('an index or embedder that does not exist, or Qdrant without a URL, is refused at start', () => {
+    expect(() => loadConfig({ ...base, VECTOR_INDEX: 'pinecone' })).toThrow('VECTOR_INDEX must be lancedb or qdrant, got "pinecone"');
+    expect(() => loadConfig({ ...base, VECTOR_INDEX: 'qdrant' })).toThrow('VECTOR_INDEX=qdrant needs QDRANT_URL');
+    expect(() => loadConfig({ ...base, EMBEDDINGS: 'remote' })).toThrow('EMBEDDINGS must be local or off, got "remote"');
+  });
+});

@@ -3,6 +3,7 @@
  * Embedded mode (`npm start` without DATABASE_URL / TEMPORAL_ADDRESS) fills in the local services.
  */
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { localSecrets, readLocalSecrets } from './local-secrets';
 import { MAIN_TASK_QUEUE } from '../workflows/ids';
 import { parseTestBaileysSocket, parseTestFaults, type TestFaults } from './test-faults';
@@ -53,7 +54,7 @@ export interface Config {
   trustProxy: boolean;
   authLimits: AuthLimits;
   media: MediaConfig;
-  knowledge: KnowledgeLimits;
+  knowledge: KnowledgeConfig;
 }
 
 /** Where inbound media is stored (connector/media/blob-store.ts), and how big one may be. */
@@ -87,6 +88,18 @@ export interface KnowledgeLimits {
   urlFetchTimeoutMs: number;
   /** ALLOW_PRIVATE_URLS=true lets URLs reach loopback, link-local and private addresses (tests, a trusted LAN). */
   allowPrivateUrls: boolean;
+}
+
+/** Where vectors live and what embeds by default (activities/knowledge/index.ts builds them), and what a source may be. */
+export interface KnowledgeConfig extends KnowledgeLimits {
+  /** VECTOR_INDEX: lancedb (on disk under <dataDir>/vectors, the default) or qdrant (QDRANT_URL's default when set). */
+  vectorIndex: 'lancedb' | 'qdrant';
+  qdrantUrl: string | null;
+  qdrantApiKey: string | null;
+  /** EMBEDDINGS=off: no default embedder, retrieval is full-text only unless a workspace configures an endpoint. */
+  localEmbeddings: boolean;
+  /** PARLEY_MODELS_DIR: where the bootstrap built the local model (<checkout>/.data/models by default). */
+  modelsDir: string;
 }
 
 /** Brute-force limits on the auth mutations, kept in Postgres so every api replica counts together. */
@@ -152,11 +165,29 @@ export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {
       s3: mediaStore(env.MEDIA_STORE) === 's3' ? s3Config(env) : null,
       maxBytes: int(env.MEDIA_MAX_BYTES, 64 * 1024 * 1024),
     },
-    knowledge: {
-      maxUploadBytes: int(env.KNOWLEDGE_MAX_UPLOAD_BYTES, 25 * 1024 * 1024),
-      urlFetchTimeoutMs: int(env.URL_FETCH_TIMEOUT_MS, 15_000),
-      allowPrivateUrls: env.ALLOW_PRIVATE_URLS === 'true',
-    },
+    knowledge: knowledgeConfig(env),
+  };
+}
+
+/** The bootstrap builds the model in the checkout, whatever PARLEY_DATA_DIR a process runs with. */
+export const DEFAULT_MODELS_DIR = fileURLToPath(new URL('../.data/models', import.meta.url));
+
+function knowledgeConfig(env: Env): KnowledgeConfig {
+  const qdrantUrl = env.QDRANT_URL || null;
+  const vectorIndex = env.VECTOR_INDEX || (qdrantUrl ? 'qdrant' : 'lancedb');
+  if (vectorIndex !== 'lancedb' && vectorIndex !== 'qdrant') throw new Error(`VECTOR_INDEX must be lancedb or qdrant, got "${vectorIndex}"`);
+  if (vectorIndex === 'qdrant' && !qdrantUrl) throw new Error('VECTOR_INDEX=qdrant needs QDRANT_URL');
+  const embeddings = env.EMBEDDINGS ?? 'local';
+  if (embeddings !== 'local' && embeddings !== 'off') throw new Error(`EMBEDDINGS must be local or off, got "${embeddings}"`);
+  return {
+    maxUploadBytes: int(env.KNOWLEDGE_MAX_UPLOAD_BYTES, 25 * 1024 * 1024),
+    urlFetchTimeoutMs: int(env.URL_FETCH_TIMEOUT_MS, 15_000),
+    allowPrivateUrls: env.ALLOW_PRIVATE_URLS === 'true',
+    vectorIndex,
+    qdrantUrl,
+    qdrantApiKey: env.QDRANT_API_KEY || null,
+    localEmbeddings: embeddings === 'local',
+    modelsDir: env.PARLEY_MODELS_DIR ? path.resolve(env.PARLEY_MODELS_DIR) : DEFAULT_MODELS_DIR,
   };
 }
 

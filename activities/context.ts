@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from './config';
 import type { Orm } from '../schema/orm';
 import type { ReceiptSink } from '../connector/channels/inbound-message';
-import type { Embedder, VectorIndex } from './knowledge/ports';
+import type { Knowledge } from './knowledge';
 
 export interface ActivityContext {
   config: Config;
@@ -11,12 +11,9 @@ export interface ActivityContext {
   temporal: Client;
   /** Where the connector's channels hand delivery receipts (connector/receipts.ts). */
   receipts: ReceiptSink;
-  /** Absent: no embedder and no vector index (full-text only). */
-  knowledge?: KnowledgeServices;
+  /** Embedder, vector index and retriever (activities/knowledge/index.ts); absent in processes that run no knowledge activities. */
+  knowledge?: Knowledge;
 }
 
-/** How chunks become searchable vectors; both null: retrieval is full-text only and ingestion skips the embed step. */
-export interface KnowledgeServices {
-  embedder: Embedder | null;
-  vectorIndex: VectorIndex | null;
-}
+/** What ingestion needs of the knowledge services: how chunks become vectors, and where they go (null: full-text only). */
+export type KnowledgeServices = Pick<Knowledge, 'embedder' | 'vectorIndex'>;

