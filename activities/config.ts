@@ -55,6 +55,8 @@ export interface Config {
   authLimits: AuthLimits;
   media: MediaConfig;
   knowledge: KnowledgeConfig;
+  /** Meta's Graph API, which Cloud API channels send through (a fake server in tests). */
+  graphApi: { baseUrl: string; version: string; timeoutMs: number };
 }
 
 /** Where inbound media is stored (connector/media/blob-store.ts), and how big one may be. */
@@ -166,6 +168,12 @@ export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {
       maxBytes: int(env.MEDIA_MAX_BYTES, 64 * 1024 * 1024),
     },
     knowledge: knowledgeConfig(env),
+    graphApi: {
+      baseUrl: env.GRAPH_API_URL || 'https://graph.facebook.com',
+      version: env.GRAPH_API_VERSION || 'v23.0',
+      // Under the send activity's 15 s start-to-close, so a hung call ends as UNCERTAIN, not as a lost attempt.
+      timeoutMs: int(env.GRAPH_API_TIMEOUT_MS, 10_000),
+    },
   };
 }
 

@@ -20,6 +20,7 @@ import { CSRF_HEADER, registerSecurity } from './http/security';
 import { healthRoutes } from './routes/health';
 import { CODEC_COOKIE, CODEC_PATH, codecRoutes } from './routes/codec';
 import { mediaRoutes } from './routes/media';
+import { whatsappWebhookRoutes } from './routes/whatsapp-webhook';
 
 export interface AppOptions {
   /** The built dashboard (web/dist); served at / when present. */
@@ -91,6 +92,7 @@ export async function buildApp(deps: ApiDeps, options: AppOptions = {}): Promise
   await healthRoutes(app, deps);
   await codecRoutes(app, deps, verify);
   await mediaRoutes(app, deps, verify);
+  await whatsappWebhookRoutes(app, deps);
 
   if (options.webDist && fs.existsSync(path.join(options.webDist, 'index.html'))) {
     await app.register(fastifyStatic, { root: path.resolve(options.webDist), wildcard: false });

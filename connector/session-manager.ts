@@ -28,6 +28,8 @@ import { createLeases } from './channels/lease';
 
 /** A channel as the manager reads it. */
 type ChannelRow = Pick<Channel, 'id' | 'workspaceId' | 'kind' | 'status' | 'options' | 'createdAt'>;
+import { createCloudApiChannel } from './channels/cloud-api/cloud-api.channel';
+import { createCloudCredentialStore } from './channels/cloud-api/credentials';
 
 interface Session {
   adapter: ChannelAdapter;
@@ -194,8 +196,9 @@ async function adapterFor(
       return createSimulatorChannel(ctx.orm, channelId, options?.simulator);
     case 'BAILEYS':
       return leased.build.baileys(leased.channel);
+    case 'CLOUD_API':
+      return createCloudApiChannel({ orm: ctx.orm, graph: ctx.config.graphApi, credentials: createCloudCredentialStore(ctx.orm, ctx.config.encryptionKey) }, channelId, options?.cloudApi?.ratePerSecond);
     default:
-      // CLOUD_API comes with its own adapter; its sends wait in Temporal until then.
       return null;
   }
 }

@@ -26,6 +26,8 @@ import { ChannelLease } from './entities/channel-lease.entity';
 import { BaileysAuth } from './entities/baileys-auth.entity';
 import { ContactLid } from './entities/contact-lid.entity';
 import { PendingLidMessage } from './entities/pending-lid-message.entity';
+import { WebhookInbox } from './entities/webhook-inbox.entity';
+import { MessageTemplate } from './entities/message-template.entity';
 import { PostgresNamingStrategy } from './naming';
 import { ForwardMigrationGenerator } from './migration-generator';
 import { Migration20261123000000_spine } from './migrations/Migration20261123000000_spine';
@@ -39,10 +41,11 @@ import { Migration20261202030826_message_model } from './migrations/Migration202
 import { Migration20261202031000_message_ingress } from './migrations/Migration20261202031000_message_ingress';
 import { Migration20261202033103_knowledge } from './migrations/Migration20261202033103_knowledge';
 import { Migration20261202034442_whatsapp_web } from './migrations/Migration20261202034442_whatsapp_web';
+import { Migration20261202031010_cloud_api } from './migrations/Migration20261202031010_cloud_api';
 
 /** Every table, described completely: migrations are generated from these (`npm run migration:create`). */
 export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings, SimulatorDelivery, ConversationCommand, RateLimit, MessageReaction, PendingReceipt, KnowledgeBase, Document, DocumentFile, Chunk, Faq,
-  ChannelStatusChange, ChannelLease, BaileysAuth, ContactLid, PendingLidMessage];
+  ChannelStatusChange, ChannelLease, BaileysAuth, ContactLid, PendingLidMessage, WebhookInbox, MessageTemplate];
 
 /** Every committed migration, in order (`npm run migration:create` writes new ones to schema/migrations). */
 export const migrationsList = [
@@ -57,6 +60,7 @@ export const migrationsList = [
   { name: 'Migration20261202031000_message_ingress', class: Migration20261202031000_message_ingress },
   { name: 'Migration20261202033103_knowledge', class: Migration20261202033103_knowledge },
   { name: 'Migration20261202034442_whatsapp_web', class: Migration20261202034442_whatsapp_web },
+  { name: 'Migration20261202031010_cloud_api', class: Migration20261202031010_cloud_api },
 ];
 
 export type Orm = MikroORM;

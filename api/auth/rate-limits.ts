@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Orm } from '../../schema/orm';
 import type { AuthLimits } from '../../activities/config';
+import { RATE_LIMIT_TABLE, rateLimitStore } from '../../schema/rate-limit-store';
 
 /** Refused by a limit; `retryAfterSeconds` says when the caller may try again. */
 export class RateLimitedError extends Error {
@@ -32,7 +33,6 @@ export interface AuthRateLimits {
   refresh(userId: string): Promise<void>;
 }
 
-const TABLE = 'rate_limits';
 /** Backoff: the n-th lock of an account within this long lasts 2^(n-1) failure windows … */
 const LOCK_MEMORY_SECONDS = 24 * 3600;
 /** … but never longer than this. */
@@ -40,10 +40,10 @@ const MAX_LOCK_SECONDS = 24 * 3600;
 
 /** The auth limits over the platform's own connection pool and the committed `rate_limits` table. */
 export function createAuthRateLimits(orm: Orm, limits: AuthLimits): AuthRateLimits {
-  const storeClient = mikroOrmClient(orm);
+  const storeClient = rateLimitStore(orm);
   // One of them sweeps expired rows (of every limit: they share the table) every five minutes.
   const limiter = (keyPrefix: string, points: number, duration: number, clearExpiredByTimeout = false) =>
-    new RateLimiterPostgres({ storeClient, storeType: 'pool', tableName: TABLE, tableCreated: true, clearExpiredByTimeout, keyPrefix, points, duration });
+    new RateLimiterPostgres({ storeClient, storeType: 'pool', tableName: RATE_LIMIT_TABLE, tableCreated: true, clearExpiredByTimeout, keyPrefix, points, duration });
   const ipCalls = limiter('auth-ip', limits.authCallsPerIpPerMinute, 60, true);
   const ipSignUps = limiter('signup-ip', limits.signUpsPerIpPerHour, 3600);
   const signInFailures = limiter('signin-fail', limits.signInFailuresPerAccount, limits.signInFailureWindowSeconds);
@@ -90,23 +90,4 @@ function accountKey(email: string): string {
 
 function seconds(res: RateLimiterRes): number {
   return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-}
-
-/**
- * The `pg`-pool-shaped client RateLimiterPostgres expects, over MikroORM's connection: its
- * `$n` placeholders become MikroORM's `?` (a placeholder may repeat, so values are re-listed).
- */
-function mikroOrmClient(orm: Orm) {
-  return {
-    async query(q: { text: string; values?: unknown[] }): Promise<{ rows: unknown[]; rowCount: number }> {
-      const values: unknown[] = [];
-      const sql = q.text.replace(/\$(\d+)/g, (_, n: string) => {
-        values.push(q.values![Number(n) - 1]);
-        return '?';
-      });
-      const result = await orm.em.getConnection().execute(sql, values);
-      const rows = Array.isArray(result) ? result : [];
-      return { rows, rowCount: Array.isArray(result) ? result.length : ((result as { affectedRows?: number }).affectedRows ?? 0) };
-    },
-  };
 }

@@ -26,6 +26,8 @@ export interface ChannelOptions {
   takeOverOnPhoneReply?: boolean;
   /** Sends per minute at most (connector/channels/send-rate.ts has the defaults and the warm-up ramp). */
   ratePerMinute?: number;
+  /** CLOUD_API only: the send rate limit (Meta's standard throughput is 80 messages/s). */
+  cloudApi?: { ratePerSecond?: number };
 }
 
 /** A WhatsApp number connected to a workspace; credentials are encrypted at rest (schema/crypto.ts). */

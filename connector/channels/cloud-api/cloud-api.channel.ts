@@ -1,0 +1,85 @@
+/**
+ * The Cloud API channel: sends over Meta's Graph API with the channel's access token. The wire
+ * deduplicates nothing (retrySafe false): an ambiguous failure leaves the message UNCERTAIN.
+ * Stateless HTTP, so any connector may serve its task queue; no lease.
+ */
+import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Orm } from '../../../schema/orm';
+import { RATE_LIMIT_TABLE, rateLimitStore } from '../../../schema/rate-limit-store';
+import type { ChannelAdapter, OutboundMessage } from '../port';
+import { NotAcceptedError, PermanentChannelError } from '../port';
+import type { CloudChannel, CloudCredentialStore } from './credentials';
+import { callGraph, fetchGraphBytes, type GraphApi } from './graph-api';
+import { graphMessageBody } from './outbound';
+import { lastInboundAt, OUTSIDE_WINDOW_REASON, windowAllows } from './service-window';
+
+/** Meta's standard throughput per business number. */
+export const DEFAULT_RATE_PER_SECOND = 80;
+
+export interface CloudApiChannelDeps {
+  orm: Orm;
+  graph: GraphApi;
+  credentials: CloudCredentialStore;
+}
+
+/** The Cloud API adapter for one channel. */
+export function createCloudApiChannel(deps: CloudApiChannelDeps, channelId: string, ratePerSecond = DEFAULT_RATE_PER_SECOND): ChannelAdapter {
+  // Counted in Postgres, so every connector serving this channel's queue shares the one budget.
+  const limiter = new RateLimiterPostgres({
+    storeClient: rateLimitStore(deps.orm),
+    storeType: 'pool',
+    tableName: RATE_LIMIT_TABLE,
+    tableCreated: true,
+    keyPrefix: 'cloud-send',
+    points: ratePerSecond,
+    duration: 1,
+  });
+  const channel = () => connected(deps.credentials, channelId);
+
+  return {
+    retrySafe: false,
+    async send(message: OutboundMessage) {
+      const { credentials } = await channel();
+      // Checked before the call: Graph would refuse it with 131047, after a round trip.
+      if (message.conversationId && !windowAllows(message.content, await lastInboundAt(deps.orm, message.conversationId), new Date())) {
+        throw new PermanentChannelError(OUTSIDE_WINDOW_REASON);
+      }
+      const body = graphMessageBody(message);
+      await take(limiter, channelId, ratePerSecond);
+      const answer = await callGraph<{ messages?: { id: string }[] }>(deps.graph, credentials.accessToken, 'POST', `${credentials.phoneNumberId}/messages`, body);
+      const externalId = answer.messages?.[0]?.id;
+      // It was taken (HTTP 2xx) but we cannot tell which message it is: ambiguous, never resent.
+      if (!externalId) throw new Error('the Graph API took the message but returned no message id');
+      return { externalId };
+    },
+    async markRead({ externalId }) {
+      const { credentials } = await channel();
+      await callGraph(deps.graph, credentials.accessToken, 'POST', `${credentials.phoneNumberId}/messages`, { messaging_product: 'whatsapp', status: 'read', message_id: externalId });
+    },
+    async downloadMedia(media) {
+      const { credentials } = await channel();
+      const info = await callGraph<{ url?: string; mime_type?: string; file_size?: number }>(deps.graph, credentials.accessToken, 'GET', encodeURIComponent(media.id));
+      if (!info.url) throw new PermanentChannelError(`the Graph API has no URL for media ${media.id}`);
+      const file = await fetchGraphBytes(deps.graph, credentials.accessToken, info.url);
+      return { body: file.body, mimeType: info.mime_type ?? media.mimeType ?? file.mimeType, size: info.file_size ?? file.body.length };
+    },
+  };
+}
+
+/** The channel with its credentials, or a permanent failure saying what is missing. */
+async function connected(store: CloudCredentialStore, channelId: string): Promise<CloudChannel & { credentials: NonNullable<CloudChannel['credentials']> }> {
+  const channel = await store.get(channelId);
+  if (!channel) throw new PermanentChannelError(`channel ${channelId} does not exist`);
+  if (!channel.credentials) throw new PermanentChannelError('the Cloud API channel has no credentials yet: add them on the Channels page');
+  return channel as CloudChannel & { credentials: NonNullable<CloudChannel['credentials']> };
+}
+
+/** One message of the channel's per-second budget; over it, nothing was sent and the activity retries. */
+async function take(limiter: RateLimiterPostgres, channelId: string, ratePerSecond: number): Promise<void> {
+  try {
+    await limiter.consume(channelId);
+  } catch (err) {
+    if (err instanceof RateLimiterRes) throw new NotAcceptedError(`the channel's rate limit of ${ratePerSecond} messages/s is reached; nothing was sent`);
+    throw err;
+  }
+}
