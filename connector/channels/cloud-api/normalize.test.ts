@@ -1,4 +1,6 @@
-import { fixtureBytes, fixtureNames } from '../../../test/support/fixtures';
+import fs from 'node:fs';
+import path from 'node:path';
+import { FIXTURES, fixtureFiles } from '../../../test/support/fixtures';
 import type { DeliveryReceipt, NormalizedInbound } from '../inbound-message';
 import { normalize, SUMMARIES } from './normalize';
 import { cloudWebhook } from './webhook-schema';
@@ -49,7 +51,7 @@ const EXPECTED: Record<string, { messages?: Partial<NormalizedInbound>[]; receip
 };
 
 describe('every published Cloud API payload', () => {
-  const names = fixtureNames('cloud-api');
+  const names = fixtureFiles('cloud-api');
 
   it('has an expected shape here (a new fixture must be described)', () => {
     expect(names.length).toBeGreaterThan(10);
@@ -57,7 +59,7 @@ describe('every published Cloud API payload', () => {
   });
 
   it.each(names)('%s normalizes to the expected messages and receipts', (name) => {
-    const body = cloudWebhook.parse(JSON.parse(fixtureBytes('cloud-api', name).toString('utf8')));
+    const body = cloudWebhook.parse(JSON.parse(cloudFixture(name).toString('utf8')));
     const out = normalize(body, CHANNEL);
     const expected = EXPECTED[name];
     expect(out.messages).toHaveLength(expected.messages?.length ?? 0);
@@ -123,7 +125,7 @@ describe('the types no fixture shows', () => {
   });
 
   it('profile names come from value.contacts and are given per sender', () => {
-    const body = cloudWebhook.parse(JSON.parse(fixtureBytes('cloud-api', 'meta-text.json').toString('utf8')));
+    const body = cloudWebhook.parse(JSON.parse(cloudFixture('meta-text.json').toString('utf8')));
     expect(normalize(body, CHANNEL).profiles).toEqual([{ phone: '+16505551234', name: 'Sheena Nelson' }]);
   });
 
@@ -135,3 +137,8 @@ describe('the types no fixture shows', () => {
     expect(normalize(body, CHANNEL).receipts).toMatchObject([{ externalId: 'w1', status: 'READ' }]);
   });
 });
+
+/** A Cloud API fixture's exact bytes. */
+function cloudFixture(name: string): Buffer {
+  return fs.readFileSync(path.join(FIXTURES, 'cloud-api', name));
+}

@@ -1,4 +1,6 @@
-import { fixtureBytes } from '../../../test/support/fixtures';
+import fs from 'node:fs';
+import path from 'node:path';
+import { FIXTURES } from '../../../test/support/fixtures';
 import { signBody, verifySignature } from './signature';
 
 // fixtures/cloud-api/NOTES.md §2.
@@ -12,13 +14,13 @@ describe('X-Hub-Signature-256', () => {
   });
 
   it('matches the regression vector over the exact bytes of meta-text.json', () => {
-    const bytes = fixtureBytes('cloud-api', 'meta-text.json');
+    const bytes = cloudFixture('meta-text.json');
     expect(bytes.length).toBe(985);
     expect(verifySignature(bytes, META_TEXT, 'test-app-secret')).toBe(true);
   });
 
   it('fails for the same JSON re-serialized before hashing', () => {
-    const bytes = fixtureBytes('cloud-api', 'meta-text.json');
+    const bytes = cloudFixture('meta-text.json');
     const reserialized = Buffer.from(JSON.stringify(JSON.parse(bytes.toString('utf8'))));
     expect(verifySignature(reserialized, META_TEXT, 'test-app-secret')).toBe(false);
   });
@@ -49,3 +51,8 @@ describe('X-Hub-Signature-256', () => {
     expect(verifySignature(Buffer.from('test'), 'sha256=' + PUBLISHED.slice(7).toUpperCase(), 'secret')).toBe(true);
   });
 });
+
+/** A Cloud API fixture's exact bytes. */
+function cloudFixture(name: string): Buffer {
+  return fs.readFileSync(path.join(FIXTURES, 'cloud-api', name));
+}
