@@ -16,6 +16,7 @@ import './types/document';
 import './types/add-document';
 import './types/faq';
 import './types/subscriptions';
+import './types/cloud-channel';
 
 export const schema = builder.toSchema();
 

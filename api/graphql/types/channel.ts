@@ -11,6 +11,8 @@ import { encryptSecret } from '../../../schema/crypto';
 import { ChannelStatusChange } from '../../../schema/entities/channel-status-change.entity';
 import { Message } from '../../../schema/entities/message.entity';
 import { channelSettings, ChannelSettingsType } from './channel-settings';
+import { cloudCredentials, credentialsScope, type CloudCredentials } from '../../../connector/channels/cloud-api/credentials';
+import { connectCloudChannel } from '../../../connector/channels/cloud-api/connect';
 
 export const ChannelKindEnum = builder.enumType('ChannelKind', { values: CHANNEL_KINDS });
 export const ChannelStatusEnum = builder.enumType('ChannelStatus', { values: CHANNEL_STATUSES });
@@ -87,11 +89,9 @@ const CreateChannelInput = builder.inputType('CreateChannelInput', {
   }),
 });
 
-const secret = z.string().trim().min(1, 'is required').max(1024, 'is longer than 1024 characters');
-
 /** The credentials each kind of channel takes, when given; a kind without any takes none or `{}`. */
 const CREDENTIALS: Record<ChannelKind, z.ZodType<Record<string, string>>> = {
-  CLOUD_API: z.strictObject({ phoneNumberId: secret, businessAccountId: secret, accessToken: secret, appSecret: secret, verifyToken: secret }),
+  CLOUD_API: cloudCredentials,
   // A WhatsApp Web session is paired by QR code or pairing code, not given credentials.
   BAILEYS: z.strictObject({}),
   SIMULATOR: z.strictObject({}),
@@ -117,7 +117,7 @@ const createChannelSchema = z
   });
 
 /** The credentials as the kind needs them (null when it needs none), or why they are not. */
-function parseCredentials(kind: ChannelKind, text: string | null | undefined): Record<string, string> | null | string {
+export function parseCredentials(kind: ChannelKind, text: string | null | undefined): Record<string, string> | null | string {
   // A Cloud API number may be added first and given its credentials later.
   if (text === null || text === undefined) return null;
   let json: unknown;
@@ -153,16 +153,21 @@ builder.mutationField('createChannel', (t) =>
       // The simulator is connected from the start; a WhatsApp Web number starts connecting (to show its QR); a Cloud API number waits for credentials.
       const status: ChannelStatus = input.kind === 'SIMULATOR' ? 'CONNECTED' : input.kind === 'BAILEYS' ? 'CONNECTING' : 'PENDING';
       const id = randomUUID();
-      const credentialsEncrypted = input.credentials ? encryptSecret(ctx.config.encryptionKey, JSON.stringify(input.credentials), `channel:${id}`) : null;
+      const credentialsEncrypted = input.credentials ? encryptSecret(ctx.config.encryptionKey, JSON.stringify(input.credentials), credentialsScope(id)) : null;
       const options: ChannelOptions | null = input.simulator?.idempotentWire == null ? null : { simulator: { idempotentWire: input.simulator.idempotentWire } };
-      return ctx.orm.em.fork().transactional(async (tx) => {
+      const channel = await ctx.orm.em.fork().transactional(async (tx) => {
         const em = tx as EntityManager;
-        const channel = em.create(Channel, { id, workspaceId, kind: input.kind, name: input.name, status, credentialsEncrypted, options });
+        const created = em.create(Channel, { id, workspaceId, kind: input.kind, name: input.name, status, credentialsEncrypted, options });
         em.create(ChannelStatusChange, { id: randomUUID(), workspaceId, channelId: id, status });
         await em.flush();
         await publish(em, { type: 'channelAdded', workspaceId, channelId: id });
-        return channel;
+        return created;
       });
+      if (input.kind === 'CLOUD_API' && input.credentials) {
+        await connectCloudChannel(ctx.orm, ctx.config.graphApi, id, input.credentials as CloudCredentials);
+        return ctx.orm.em.fork().findOneOrFail(Channel, { id, workspaceId });
+      }
+      return channel;
     },
   }),
 );

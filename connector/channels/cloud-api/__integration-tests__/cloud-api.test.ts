@@ -1,0 +1,230 @@
+/**
+ * The Cloud API channel end to end: Parley spawned as a real process, Meta's side played by a
+ * fake Graph API server (test/support/fake-graph-api.ts) that records every request it gets, and
+ * webhooks signed as Meta signs them.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createWorkspace, gql, gqlOk, query, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../../../../test/support/platform';
+import { startFakeGraphApi, type FakeGraphApi } from '../../../../test/support/fake-graph-api';
+import { postWebhook, textWebhook } from '../../../../test/support/cloud-api';
+import { FIXTURES } from '../../../../test/support/fixtures';
+import { settledReply } from '../../../../test/support/sends';
+import { OUTSIDE_WINDOW_REASON } from '../service-window';
+
+const PRICE_REPLY = 'Our prices start at 10 EUR';
+const TOKEN = 'EAAG-test-access-token';
+const PHONE_NUMBER_ID = '106540352242922';
+const WABA = '102290129340398';
+// The secret of the regression vector over meta-text.json (fixtures/cloud-api/NOTES.md §2).
+const APP_SECRET = 'test-app-secret';
+const VERIFY_TOKEN = 'meatyhamhock';
+const GRAPH_TIMEOUT_MS = 2000;
+
+let graph: FakeGraphApi;
+let platform: PlatformProcess;
+let shop: TestWorkspace;
+let channelId: string;
+
+const credentials = (extra: Record<string, string> = {}) =>
+  JSON.stringify({ phoneNumberId: PHONE_NUMBER_ID, businessAccountId: WABA, accessToken: TOKEN, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, ...extra });
+const CREATE = `mutation($i: CreateChannelInput!) { createChannel(input: $i) { id kind status webhookUrl verifyToken } }`;
+
+beforeAll(async () => {
+  graph = await startFakeGraphApi();
+  graph.addPhoneNumber(PHONE_NUMBER_ID, TOKEN);
+  platform = await startPlatform({ env: { GRAPH_API_URL: graph.url, GRAPH_API_VERSION: 'v23.0', GRAPH_API_TIMEOUT_MS: String(GRAPH_TIMEOUT_MS), PUBLIC_URL: 'https://parley.example' } });
+  shop = await createWorkspace(platform.url, [{ keywords: ['price'], matchType: 'CONTAINS', reply: PRICE_REPLY }]);
+  const { createChannel } = await gqlOk(platform.url, CREATE, { i: { kind: 'CLOUD_API', name: 'Cloud', credentials: credentials() } }, shop.token);
+  channelId = createChannel.id;
+});
+
+afterAll(async () => {
+  await platform?.stop();
+  await graph?.close();
+});
+
+const inbound = (from: string, text: string, id?: string) => postWebhook(platform.url, channelId, textWebhook({ phoneNumberId: PHONE_NUMBER_ID, from, text, id }), APP_SECRET);
+
+async function inboundRow(externalId: string) {
+  return waitFor(`inbound ${externalId} stored`, async () => (await query(platform.databaseUrl, 'select id, conversation_id, text from messages where external_id = $1', [externalId]))[0]);
+}
+
+describe('a Cloud API channel', () => {
+  it('is CONNECTED when its credentials work against the Graph API, and shows its webhook URL and verify token to its owner', async () => {
+    const { channels } = await gqlOk(platform.url, `{ channels { id kind status webhookUrl verifyToken } }`, {}, shop.token);
+    expect(channels.find((c: { id: string }) => c.id === channelId)).toEqual({
+      id: channelId, kind: 'CLOUD_API', status: 'CONNECTED', webhookUrl: `https://parley.example/webhooks/whatsapp/${channelId}`, verifyToken: VERIFY_TOKEN,
+    });
+    expect(graph.requests.some((r) => r.method === 'GET' && r.path === `/v23.0/${PHONE_NUMBER_ID}` && r.authorization === `Bearer ${TOKEN}`)).toBe(true);
+  });
+
+  it('stays PENDING with a refused token, and connects once updateChannelCredentials gives a working one', async () => {
+    const { createChannel } = await gqlOk(platform.url, CREATE, { i: { kind: 'CLOUD_API', name: 'Bad token', credentials: credentials({ accessToken: 'wrong' }) } }, shop.token);
+    expect(createChannel.status).toBe('PENDING');
+    const UPDATE = `mutation($i: UpdateChannelCredentialsInput!) { updateChannelCredentials(input: $i) { id status } }`;
+    const bad = await gql(platform.url, UPDATE, { i: { channelId: createChannel.id, credentials: '{"phoneNumberId": "1"}' } }, shop.token);
+    expect(bad.errors?.[0]).toMatchObject({ message: 'credentials: businessAccountId: Invalid input: expected string, received undefined', extensions: { code: 'BAD_USER_INPUT', field: 'credentials' } });
+    const { updateChannelCredentials } = await gqlOk(platform.url, UPDATE, { i: { channelId: createChannel.id, credentials: credentials() } }, shop.token);
+    expect(updateChannelCredentials).toEqual({ id: createChannel.id, status: 'CONNECTED' });
+  });
+
+  it('answers Meta\'s verification with the challenge for the right token, 403 otherwise, 404 for an unknown channel', async () => {
+    const verify = (token: string, id = channelId, mode = 'subscribe') =>
+      fetch(`${platform.url}/webhooks/whatsapp/${id}?hub.mode=${mode}&hub.challenge=1158201444&hub.verify_token=${encodeURIComponent(token)}`);
+    const ok = await verify(VERIFY_TOKEN);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe('1158201444');
+    expect((await verify('wrong')).status).toBe(403);
+    expect((await verify(VERIFY_TOKEN, channelId, 'unsubscribe')).status).toBe(403);
+    expect((await verify(VERIFY_TOKEN, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await verify(VERIFY_TOKEN, shop.channelId)).status).toBe(404);
+  });
+
+  it('stores the published payload signed over its exact bytes, and refuses it re-serialized or badly signed, storing nothing', async () => {
+    const bytes = fs.readFileSync(path.join(FIXTURES, 'cloud-api', 'meta-text.json'));
+    const regressionVector = 'sha256=a0b920aa238bb2b2ae8a520acc96012071f452329ab312b098e170cea71e3ba5';
+    const externalId = 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=';
+    const reserialized = Buffer.from(JSON.stringify(JSON.parse(bytes.toString('utf8'))));
+
+    expect((await postWebhook(platform.url, channelId, reserialized, APP_SECRET, regressionVector)).status).toBe(401);
+    expect((await postWebhook(platform.url, channelId, bytes, APP_SECRET, 'sha256=' + '0'.repeat(64))).status).toBe(401);
+    expect((await postWebhook(platform.url, channelId, bytes, APP_SECRET, '')).status).toBe(401);
+    expect(await query(platform.databaseUrl, 'select 1 from messages where external_id = $1', [externalId])).toEqual([]);
+    expect(await query(platform.databaseUrl, 'select 1 from webhook_inbox where channel_id = $1', [channelId])).toEqual([]);
+
+    const accepted = await postWebhook(platform.url, channelId, bytes, APP_SECRET, regressionVector);
+    expect(accepted.status).toBe(200);
+    expect(await inboundRow(externalId)).toMatchObject({ text: 'Does it come in another color?' });
+    const [contact] = await query(platform.databaseUrl, `select phone, name from contacts where contact_key = '16505551234'`);
+    expect(contact).toEqual({ phone: '+16505551234', name: 'Sheena Nelson' });
+  });
+
+  it('keeps a signed body it cannot parse, for inspection, and answers 200 (the published vector: body "test", secret "secret")', async () => {
+    const { createChannel } = await gqlOk(platform.url, CREATE, { i: { kind: 'CLOUD_API', name: 'Vector', credentials: credentials({ appSecret: 'secret' }) } }, shop.token);
+    const response = await postWebhook(platform.url, createChannel.id, 'test', 'secret', 'sha256=0329a06b62cd16b33eb6792be8c60b158d89a2ee3a876fce9a881ebb488c0914');
+    expect(response.status).toBe(200);
+    const kept = await query(platform.databaseUrl, 'select raw_body, error from webhook_inbox where channel_id = $1', [createChannel.id]);
+    expect(kept).toEqual([{ raw_body: 'test', error: expect.stringMatching(/^not JSON/) }]);
+    const wrongShape = await postWebhook(platform.url, createChannel.id, '{"object":"page","entry":[]}', 'secret');
+    expect(wrongShape.status).toBe(200);
+    expect((await query(platform.databaseUrl, 'select error from webhook_inbox where channel_id = $1 order by received_at', [createChannel.id]))[1].error).toMatch(/^object: /);
+  });
+
+  it('answers a customer\'s text with the keyword reply, sent to the Graph API once with the channel\'s token', async () => {
+    const from = '+4915400000001';
+    const id = 'wamid.inbound-price-1';
+    expect((await inbound(from, 'what is the price?', id)).status).toBe(200);
+    const stored = await inboundRow(id);
+    const reply = await settledReply(platform.databaseUrl, stored.id);
+    expect(reply.status).toBe('SENT');
+    const sends = graph.sends(from);
+    expect(sends).toHaveLength(1);
+    expect(sends[0]).toMatchObject({ path: `/v23.0/${PHONE_NUMBER_ID}/messages`, authorization: `Bearer ${TOKEN}`, body: { messaging_product: 'whatsapp', to: '4915400000001', type: 'text', text: { body: PRICE_REPLY } } });
+    expect(reply.external_id).toMatch(/^wamid\./);
+  });
+
+  it('stores a webhook Meta posts twice once, and answers it once', async () => {
+    const from = '+4915400000002';
+    const body = textWebhook({ phoneNumberId: PHONE_NUMBER_ID, from, text: 'price please', id: 'wamid.twice' });
+    expect((await postWebhook(platform.url, channelId, body, APP_SECRET)).status).toBe(200);
+    expect((await postWebhook(platform.url, channelId, body, APP_SECRET)).status).toBe(200);
+    const stored = await inboundRow('wamid.twice');
+    expect((await settledReply(platform.databaseUrl, stored.id)).status).toBe('SENT');
+    // A later message and its reply: the barrier that the repeat was routed (and not answered).
+    await inbound(from, 'price again', 'wamid.after-twice');
+    const after = await inboundRow('wamid.after-twice');
+    await settledReply(platform.databaseUrl, after.id);
+    expect(await query(platform.databaseUrl, `select count(*)::int as n from messages where external_id = 'wamid.twice'`)).toEqual([{ n: 1 }]);
+    expect(graph.sends(from)).toHaveLength(2);
+  });
+
+  it('a Graph API that never answers leaves the reply UNCERTAIN after exactly one request', async () => {
+    const from = '+4915400000003';
+    graph.behave(from, 'hang');
+    await inbound(from, 'price?', 'wamid.hang');
+    const reply = await settledReply(platform.databaseUrl, (await inboundRow('wamid.hang')).id);
+    expect(reply).toMatchObject({ status: 'UNCERTAIN', send_attempts: 1 });
+    expect(reply.failure_reason).toContain(`did not answer within ${GRAPH_TIMEOUT_MS / 1000} s`);
+    expect(graph.sends(from)).toHaveLength(1);
+  });
+
+  it('a connection reset after the request went out is UNCERTAIN too, never resent', async () => {
+    const from = '+4915400000004';
+    graph.behave(from, 'reset');
+    await inbound(from, 'price?', 'wamid.reset');
+    const reply = await settledReply(platform.databaseUrl, (await inboundRow('wamid.reset')).id);
+    expect(reply).toMatchObject({ status: 'UNCERTAIN', send_attempts: 1 });
+    expect(graph.sends(from)).toHaveLength(1);
+  });
+
+  it.each([
+    ['HTTP 429', 'http-429-once', '+4915400000005'],
+    ['Graph error 130429', 'code-130429-once', '+4915400000006'],
+  ] as const)('%s on the first attempt: retried, and one message is delivered', async (_what, behaviour, from) => {
+    graph.behave(from, behaviour);
+    await inbound(from, 'price?', `wamid.${behaviour}`);
+    const reply = await settledReply(platform.databaseUrl, (await inboundRow(`wamid.${behaviour}`)).id);
+    expect(reply).toMatchObject({ status: 'SENT', send_attempts: 2 });
+    // Two requests reached Meta: the refused one and the one it took.
+    expect(graph.sends(from)).toHaveLength(2);
+  });
+
+  it('a number not on WhatsApp (131026) fails the reply with Meta\'s code and reason, once', async () => {
+    const from = '+4915400000007';
+    graph.behave(from, 'refuse');
+    await inbound(from, 'price?', 'wamid.refuse');
+    const reply = await settledReply(platform.databaseUrl, (await inboundRow('wamid.refuse')).id);
+    expect(reply).toMatchObject({ status: 'FAILED', failure_reason: 'Graph API error 131026: Message undeliverable' });
+    expect(graph.sends(from)).toHaveLength(1);
+  });
+
+  it('syncs the business account\'s templates over every page and lists them', async () => {
+    graph.setTemplates(WABA, [
+      { name: 'order_ready', language: 'en_US', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hi {{1}}, order {{2}} is ready' }] },
+      { name: 'order_ready', language: 'de', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hallo {{1}}, Bestellung {{2}} ist fertig' }] },
+      { name: 'promo', language: 'en_US', status: 'REJECTED', category: 'MARKETING', components: [{ type: 'BODY', text: 'Sale!' }] },
+    ]);
+    const { syncTemplates } = await gqlOk(platform.url, `mutation($c: ID!) { syncTemplates(channelId: $c) { name language status category body variables } }`, { c: channelId }, shop.token);
+    expect(syncTemplates).toEqual([
+      { name: 'order_ready', language: 'de', status: 'APPROVED', category: 'UTILITY', body: 'Hallo {{1}}, Bestellung {{2}} ist fertig', variables: 2 },
+      { name: 'order_ready', language: 'en_US', status: 'APPROVED', category: 'UTILITY', body: 'Hi {{1}}, order {{2}} is ready', variables: 2 },
+      { name: 'promo', language: 'en_US', status: 'REJECTED', category: 'MARKETING', body: 'Sale!', variables: 0 },
+    ]);
+    expect(graph.requests.filter((r) => r.path === `/v23.0/${WABA}/message_templates`)).toHaveLength(2);
+    // Meta withdrew one: the next sync removes it.
+    graph.setTemplates(WABA, [{ name: 'promo', language: 'en_US', status: 'APPROVED', category: 'MARKETING', components: [{ type: 'BODY', text: 'Sale!' }] }]);
+    await gqlOk(platform.url, `mutation($c: ID!) { syncTemplates(channelId: $c) { id } }`, { c: channelId }, shop.token);
+    const { templates } = await gqlOk(platform.url, `query($c: ID!) { templates(channelId: $c) { name status } }`, { c: channelId }, shop.token);
+    expect(templates).toEqual([{ name: 'promo', status: 'APPROVED' }]);
+  });
+
+  it('another workspace sees neither the templates nor the verify token', async () => {
+    const other = await createWorkspace(platform.url);
+    const { templates } = await gqlOk(platform.url, `query($c: ID!) { templates(channelId: $c) { name } }`, { c: channelId }, other.token);
+    expect(templates).toEqual([]);
+    const sync = await gql(platform.url, `mutation($c: ID!) { syncTemplates(channelId: $c) { id } }`, { c: channelId }, other.token);
+    expect(sync.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('outside the 24-hour window an agent\'s text fails with the reason and never reaches the Graph API', async () => {
+    const from = '+4915400000008';
+    await inbound(from, 'hello', 'wamid.window');
+    const stored = await inboundRow('wamid.window');
+    const CONVERSATION = `query($id: ID!) { conversation(id: $id) { windowExpiresAt } }`;
+    const open = (await gqlOk(platform.url, CONVERSATION, { id: stored.conversation_id }, shop.token)).conversation.windowExpiresAt;
+    expect(new Date(open).getTime()).toBeGreaterThan(Date.now() + 23 * 3600_000);
+    // The customer's message is now 25 hours old.
+    await query(platform.databaseUrl, `update messages set created_at = now() - interval '25 hours' where id = $1`, [stored.id]);
+    const closed = (await gqlOk(platform.url, CONVERSATION, { id: stored.conversation_id }, shop.token)).conversation.windowExpiresAt;
+    expect(new Date(closed).getTime()).toBeLessThan(Date.now());
+    const before = graph.sends(from).length;
+    const { sendMessage } = await gqlOk(platform.url, `mutation($i: SendMessageInput!) { sendMessage(input: $i) { id } }`, { i: { conversationId: stored.conversation_id, text: 'Are you still there?' } }, shop.token);
+    const row = await waitFor('the agent message to settle', async () => {
+      const [m] = await query(platform.databaseUrl, 'select status, failure_reason from messages where id = $1', [sendMessage.id]);
+      return m && !['PENDING', 'SENDING'].includes(m.status) && m;
+    });
+    expect(row).toEqual({ status: 'FAILED', failure_reason: OUTSIDE_WINDOW_REASON });
+    expect(graph.sends(from)).toHaveLength(before);
+  });
+});
