@@ -17,6 +17,8 @@ export interface GraphRequest {
   authorization: string | undefined;
   body: any;
   at: number;
+  /** A send the fake took: the message id it answered with. */
+  answeredId?: string;
 }
 
 /** How the fake answers sends to one recipient (digits, as Graph's `to`). */
@@ -135,7 +137,8 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
         case 'reset':
           return req.socket.destroy();
       }
-      return reply(200, { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id: `wamid.${randomUUID()}` }] });
+      request.answeredId = `wamid.${randomUUID()}`;
+      return reply(200, { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id: request.answeredId }] });
     }
     return graphError(400, 2500, 'Unknown path components');
   });
