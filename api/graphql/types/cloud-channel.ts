@@ -18,7 +18,14 @@ import { lastInboundAt, windowExpiresAt } from '../../../connector/channels/clou
 import { fetchTemplates, templateBody } from '../../../connector/channels/cloud-api/templates';
 import { WEBHOOK_PATH } from '../../routes/whatsapp-webhook';
 import { ChannelType, parseCredentials } from './channel';
-import { ConversationType } from './conversation';
+import { ConversationType, findConversation } from './conversation';
+import { MessageType } from './message';
+import { sendAgentMessage } from './conversation-commands';
+import { Contact } from '../../../schema/entities/contact.entity';
+import { Conversation } from '../../../schema/entities/conversation.entity';
+import { InvalidPhoneError, toContactKey } from '../../../connector/phone';
+import { conversationWorkflowId } from '../../../workflows/ids';
+import { UniqueConstraintViolationException, type RequiredEntityData } from '@mikro-orm/core';
 
 const uuid = z.string().uuid('is not a valid id');
 
@@ -144,6 +151,66 @@ builder.mutationField('syncTemplates', (t) =>
     },
   }),
 );
+
+const SendTestMessageInput = builder.inputType('SendTestMessageInput', {
+  fields: (t) => ({
+    channelId: t.id({ required: true }),
+    to: t.string({ required: true, description: 'E.164, e.g. "+4915112345678".' }),
+    text: t.string({ required: true }),
+  }),
+});
+const sendTestSchema = z.object({
+  channelId: uuid,
+  to: z.string().trim().max(32, 'is not a phone number'),
+  text: z.string().trim().min(1, 'is empty').max(4096, 'is longer than WhatsApp allows (4096 characters)'),
+});
+
+builder.mutationField('sendTestMessage', (t) =>
+  t.field({
+    type: MessageType,
+    description:
+      "Sends a real message through the channel to a number, recorded in that number's conversation (started if new). " +
+      "On the Cloud API free text is delivered only within 24 h of the customer's last message; outside it the message is FAILED with that reason.",
+    args: { input: t.arg({ type: SendTestMessageInput, required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const { workspaceId } = requireAuth(ctx, MANAGERS);
+      const input = validate(sendTestSchema, args.input);
+      let contactKey: string;
+      try {
+        contactKey = toContactKey(input.to);
+      } catch (err) {
+        if (err instanceof InvalidPhoneError) throw badInput(`to: ${err.message}`, 'to');
+        throw err;
+      }
+      const channel = await ctx.orm.em.fork().findOne(Channel, { id: input.channelId, workspaceId });
+      if (!channel) throw notFound('channel');
+      const conversationId = await conversationWith(ctx, channel, contactKey);
+      const conversation = await findConversation(ctx.orm.em.fork(), workspaceId, conversationId);
+      return sendAgentMessage(ctx, conversation, { text: input.text });
+    },
+  }),
+);
+
+/** The id of the channel's conversation with this contact, both created when new (as the ingress would). */
+async function conversationWith(ctx: GraphQLContext, channel: Channel, contactKey: string): Promise<string> {
+  const { workspaceId } = channel;
+  for (let attempt = 0; ; attempt++) {
+    const em = ctx.orm.em.fork();
+    try {
+      const contact = (await em.findOne(Contact, { workspaceId, contactKey })) ?? em.create(Contact, { id: randomUUID(), workspaceId, contactKey, phone: `+${contactKey}` });
+      await em.flush();
+      const existing = await em.findOne(Conversation, { channel: channel.id, contact: contact.id });
+      if (existing) return existing.id;
+      const id = randomUUID();
+      // The cast: MikroORM's typing asks for lastMessageAtExact, a read-only formula no insert writes.
+      await em.insert(Conversation, { id, workspaceId, channel: channel.id, contact: contact.id, workflowId: conversationWorkflowId(channel.id, contactKey) } as RequiredEntityData<Conversation>);
+      return id;
+    } catch (err) {
+      // The customer's own message created them at the same moment: read theirs.
+      if (!(err instanceof UniqueConstraintViolationException) || attempt > 0) throw err;
+    }
+  }
+}
 
 /** A CLOUD_API channel's decrypted credentials: null without any, undefined when there is no such channel here. */
 async function credentialsOf(ctx: GraphQLContext, workspaceId: string, channelId: string): Promise<CloudCredentials | null | undefined> {

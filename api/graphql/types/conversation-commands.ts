@@ -46,29 +46,38 @@ builder.mutationField('sendMessage', (t) =>
     resolve: async (_root, args, ctx) => {
       const auth = requireAuth(ctx, AGENTS);
       const input = validate(sendSchema, args.input);
-      const em = ctx.orm.em.fork();
-      const conversation = await findConversation(em, auth.workspaceId, input.conversationId);
-      const messageId = randomUUID();
-      await command(ctx, conversation, { kind: 'SEND_MESSAGE', messageId }, async (tx) => {
-        tx.create(Message, {
-          id: messageId,
-          workspaceId: auth.workspaceId,
-          conversationId: conversation.id,
-          channelId: conversation.channel.id,
-          direction: 'OUTBOUND',
-          senderType: 'HUMAN',
-          senderUserId: auth.userId,
-          text: input.text,
-          status: 'PENDING',
-          idempotencyKey: agentMessageKey(messageId),
-        });
-        await tx.flush();
-        await publish(tx, { type: 'messageAdded', workspaceId: auth.workspaceId, conversationId: conversation.id, messageId });
-      });
-      return (await loadMessage(em, auth.workspaceId, messageId))!;
+      const conversation = await findConversation(ctx.orm.em.fork(), auth.workspaceId, input.conversationId);
+      return sendAgentMessage(ctx, conversation, { text: input.text });
     },
   }),
 );
+
+/**
+ * An agent's message on the durable command path: recorded PENDING (with `fields`) together with its
+ * SEND_MESSAGE command, then sent by the conversation workflow. sendMessage, and the Cloud API's
+ * sendTemplate and sendTestMessage, send this way.
+ */
+export async function sendAgentMessage(ctx: GraphQLContext, conversation: Conversation, fields: Pick<Message, 'text'> & Partial<Message>): Promise<Message> {
+  const auth = requireAuth(ctx, AGENTS);
+  const messageId = randomUUID();
+  await command(ctx, conversation, { kind: 'SEND_MESSAGE', messageId }, async (tx) => {
+    tx.create(Message, {
+      ...fields,
+      id: messageId,
+      workspaceId: auth.workspaceId,
+      conversationId: conversation.id,
+      channelId: conversation.channel.id,
+      direction: 'OUTBOUND',
+      senderType: 'HUMAN',
+      senderUserId: auth.userId,
+      status: 'PENDING',
+      idempotencyKey: agentMessageKey(messageId),
+    });
+    await tx.flush();
+    await publish(tx, { type: 'messageAdded', workspaceId: auth.workspaceId, conversationId: conversation.id, messageId });
+  });
+  return (await loadMessage(ctx.orm.em.fork(), auth.workspaceId, messageId))!;
+}
 
 builder.mutationField('resendMessage', (t) =>
   t.field({

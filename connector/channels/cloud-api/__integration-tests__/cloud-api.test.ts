@@ -199,7 +199,7 @@ describe('a Cloud API channel', () => {
     expect(templates).toEqual([{ name: 'promo', status: 'APPROVED' }]);
   });
 
-  it('another workspace sees neither the templates nor the verify token', async () => {
+  it('another workspace can neither list nor sync the channel's templates', async () => {
     const other = await createWorkspace(platform.url);
     const { templates } = await gqlOk(platform.url, `query($c: ID!) { templates(channelId: $c) { name } }`, { c: channelId }, other.token);
     expect(templates).toEqual([]);
@@ -226,5 +226,29 @@ describe('a Cloud API channel', () => {
     });
     expect(row).toEqual({ status: 'FAILED', failure_reason: OUTSIDE_WINDOW_REASON });
     expect(graph.sends(from)).toHaveLength(before);
+  });
+
+  it('sendTestMessage sends through the channel and records it in the number\'s conversation; a number that never wrote gets the window\'s reason', async () => {
+    const SEND_TEST = `mutation($i: SendTestMessageInput!) { sendTestMessage(input: $i) { id conversationId text status } }`;
+    const settled = (id: string) =>
+      waitFor('the test message to settle', async () => {
+        const [m] = await query(platform.databaseUrl, 'select status, failure_reason from messages where id = $1', [id]);
+        return m && !['PENDING', 'SENDING'].includes(m.status) && m;
+      });
+    const known = '+4915400000009';
+    await inbound(known, 'hi', 'wamid.test-message');
+    const stored = await inboundRow('wamid.test-message');
+    const { sendTestMessage } = await gqlOk(platform.url, SEND_TEST, { i: { channelId, to: known, text: 'Test from Parley' } }, shop.token);
+    expect(sendTestMessage).toMatchObject({ conversationId: stored.conversation_id, text: 'Test from Parley', status: 'PENDING' });
+    expect(await settled(sendTestMessage.id)).toMatchObject({ status: 'SENT' });
+    expect(graph.sends(known).map((r) => r.body.text?.body)).toContain('Test from Parley');
+
+    const stranger = '+4915400000010';
+    const { sendTestMessage: cold } = await gqlOk(platform.url, SEND_TEST, { i: { channelId, to: stranger, text: 'Hello?' } }, shop.token);
+    expect(await settled(cold.id)).toEqual({ status: 'FAILED', failure_reason: OUTSIDE_WINDOW_REASON });
+    expect(graph.sends(stranger)).toEqual([]);
+
+    const bad = await gql(platform.url, SEND_TEST, { i: { channelId, to: '12', text: 'x' } }, shop.token);
+    expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
   });
 });
