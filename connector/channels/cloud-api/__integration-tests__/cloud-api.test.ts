@@ -199,7 +199,7 @@ describe('a Cloud API channel', () => {
     expect(templates).toEqual([{ name: 'promo', status: 'APPROVED' }]);
   });
 
-  it('another workspace can neither list nor sync the channel's templates', async () => {
+  it('another workspace can neither list nor sync the channel\'s templates', async () => {
     const other = await createWorkspace(platform.url);
     const { templates } = await gqlOk(platform.url, `query($c: ID!) { templates(channelId: $c) { name } }`, { c: channelId }, other.token);
     expect(templates).toEqual([]);
