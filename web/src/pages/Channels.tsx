@@ -7,11 +7,12 @@ import type { Channel, ChannelKind, ChannelStatus } from '../graphql/fragments';
 import { listenChannels } from '../graphql/live-channels';
 import { BaileysPanel } from './channels/BaileysPanel';
 import { relativeTime } from '../lib/format';
+import { CloudApiPanel } from './channels/CloudApiPanel';
 
 const KINDS: { value: ChannelKind; label: string; description: string; available: boolean }[] = [
   { value: 'SIMULATOR', label: 'Simulator', description: 'Chat as a customer from the inbox. Perfect for trying rules and flows.', available: true },
   { value: 'BAILEYS', label: 'WhatsApp (QR code)', description: 'Link a phone number by scanning a QR code.', available: true },
-  { value: 'CLOUD_API', label: 'WhatsApp Cloud API', description: "Connect through Meta's official Business API.", available: false },
+  { value: 'CLOUD_API', label: 'WhatsApp Cloud API', description: "Connect through Meta's official Business API.", available: true },
 ];
 const kindLabel = (k: ChannelKind) => KINDS.find((x) => x.value === k)?.label ?? k;
 const STATUS_LABEL: Partial<Record<ChannelStatus, string>> = { QR_REQUIRED: 'waiting for scan', LOGGED_OUT: 'logged out' };
@@ -77,7 +78,7 @@ export function Channels() {
                     <Show when={c.lastError}><div class="channel-error small" data-testid="channel-last-error">{c.lastError}</div></Show>
                     <Switch>
                       <Match when={c.kind === 'BAILEYS'}><BaileysPanel channel={c} onChange={replace} /></Match>
-                      {/* CLOUD_API's panel (./channels/CloudApiPanel.tsx) mounts here, as a <Match> beside BAILEYS's. */}
+                      <Match when={c.kind === 'CLOUD_API'}><CloudApiPanel channelId={c.id} name={c.name} onChanged={() => void refetch()} /></Match>
                     </Switch>
                   </div>
                   <span class={`status ${STATUS_CLASS[c.status]}`} data-testid="channel-status">{STATUS_LABEL[c.status] ?? c.status.toLowerCase()}</span>
