@@ -14,37 +14,25 @@ export async function postWebhook(apiUrl: string, channelId: string, body: strin
 /** A webhook body with one text message from `from` (E.164), as Meta sends it. */
 export function textWebhook(options: { phoneNumberId: string; from: string; text: string; id?: string; name?: string }): string {
   const waId = options.from.replace(/^\+/, '');
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [{
-      id: 'WABA',
-      changes: [{
-        field: 'messages',
-        value: {
-          messaging_product: 'whatsapp',
-          metadata: { display_phone_number: '15550100', phone_number_id: options.phoneNumberId },
-          contacts: [{ profile: { name: options.name ?? 'Customer' }, wa_id: waId }],
-          messages: [{ from: waId, id: options.id ?? `wamid.${randomUUID()}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: options.text } }],
-        },
-      }],
-    }],
+  return webhookBody(options.phoneNumberId, {
+    contacts: [{ profile: { name: options.name ?? 'Customer' }, wa_id: waId }],
+    messages: [{ from: waId, id: options.id ?? `wamid.${randomUUID()}`, timestamp: now(), type: 'text', text: { body: options.text } }],
   });
 }
 
 /** A webhook body with one status of a message we sent. */
 export function statusWebhook(options: { phoneNumberId: string; externalId: string; status: string; to: string; errors?: unknown[] }): string {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [{
-      id: 'WABA',
-      changes: [{
-        field: 'messages',
-        value: {
-          messaging_product: 'whatsapp',
-          metadata: { display_phone_number: '15550100', phone_number_id: options.phoneNumberId },
-          statuses: [{ id: options.externalId, status: options.status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: options.to.replace(/^\+/, ''), ...(options.errors ? { errors: options.errors } : {}) }],
-        },
-      }],
-    }],
+  return webhookBody(options.phoneNumberId, {
+    statuses: [{ id: options.externalId, status: options.status, timestamp: now(), recipient_id: options.to.replace(/^\+/, ''), ...(options.errors ? { errors: options.errors } : {}) }],
   });
 }
+
+/** The envelope every notification comes in: one entry, one "messages" change. */
+function webhookBody(phoneNumberId: string, value: Record<string, unknown>): string {
+  return JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [{ id: 'WABA', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550100', phone_number_id: phoneNumberId }, ...value } }] }],
+  });
+}
+
+const now = () => String(Math.floor(Date.now() / 1000));
