@@ -59,6 +59,18 @@ describe('a Cloud API channel', () => {
     expect(graph.requests.some((r) => r.method === 'GET' && r.path === `/v23.0/${PHONE_NUMBER_ID}` && r.authorization === `Bearer ${TOKEN}`)).toBe(true);
   });
 
+  it('shows an agent the webhook URL but not the verify token, and lets no agent change credentials or sync templates', async () => {
+    const email = `agent-${Date.now()}@example.com`;
+    const password = 'Quokka-ledger-7319-umbrella';
+    await gqlOk(platform.url, `mutation($i: AddMemberInput!) { addMember(input: $i) { role } }`, { i: { email, password, name: 'Agent', role: 'AGENT' } }, shop.token);
+    const { signIn } = await gqlOk(platform.url, `mutation($i: SignInInput!) { signIn(input: $i) { accessToken } }`, { i: { email, password } });
+    const { channels } = await gqlOk(platform.url, `{ channels { id webhookUrl verifyToken } }`, {}, signIn.accessToken);
+    expect(channels.find((c: { id: string }) => c.id === channelId)).toEqual({ id: channelId, webhookUrl: `https://parley.example/webhooks/whatsapp/${channelId}`, verifyToken: null });
+    const update = await gql(platform.url, `mutation($i: UpdateChannelCredentialsInput!) { updateChannelCredentials(input: $i) { id } }`, { i: { channelId, credentials: credentials() } }, signIn.accessToken);
+    expect(update.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await gql(platform.url, `mutation($c: ID!) { syncTemplates(channelId: $c) { id } }`, { c: channelId }, signIn.accessToken)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
   it('stays PENDING with a refused token, and connects once updateChannelCredentials gives a working one', async () => {
     const { createChannel } = await gqlOk(platform.url, CREATE, { i: { kind: 'CLOUD_API', name: 'Bad token', credentials: credentials({ accessToken: 'wrong' }) } }, shop.token);
     expect(createChannel.status).toBe('PENDING');
