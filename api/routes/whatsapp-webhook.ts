@@ -10,7 +10,6 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { ApiDeps } from '../graphql/context';
-import type { ReceiptSink } from '../../connector/channels/inbound-message';
 import { createCloudCredentialStore, type CloudChannel } from '../../connector/channels/cloud-api/credentials';
 import { normalize } from '../../connector/channels/cloud-api/normalize';
 import { verifySignature } from '../../connector/channels/cloud-api/signature';
@@ -24,16 +23,11 @@ export const WEBHOOK_PATH = '/webhooks/whatsapp';
 export const WEBHOOK_BODY_LIMIT = 512 * 1024;
 export const SIGNATURE_HEADER = 'x-hub-signature-256';
 
-export interface WebhookDeps extends ApiDeps {
-  /** Where statuses go (connector/receipts.ts). */
-  receipts?: ReceiptSink;
-}
-
 const params = z.object({ channelId: z.string().uuid() });
 const verification = z.object({ 'hub.mode': z.literal('subscribe'), 'hub.verify_token': z.string(), 'hub.challenge': z.string().max(256) });
 
 /** Registers the webhook routes, with their own raw-body parser (the signature is over the exact bytes). */
-export async function whatsappWebhookRoutes(app: FastifyInstance, deps: WebhookDeps): Promise<void> {
+export async function whatsappWebhookRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const channels = createCloudCredentialStore(deps.orm, deps.config.encryptionKey);
   const log = (msg: string, err?: unknown) => app.log.error({ err }, msg);
 
@@ -73,12 +67,12 @@ export async function whatsappWebhookRoutes(app: FastifyInstance, deps: WebhookD
           await keep(deps, channel.id, raw, `message ${message.externalId}: ${err.message}`);
         }
       }
-      if (receipts.length && deps.receipts) await deps.receipts.apply(receipts);
+      if (receipts.length) await deps.receipts.apply(receipts);
       return reply.code(200).send({ received: messages.length + receipts.length });
     });
   });
 
-  async function keep(d: WebhookDeps, channelId: string, raw: Buffer, error: string): Promise<void> {
+  async function keep(d: ApiDeps, channelId: string, raw: Buffer, error: string): Promise<void> {
     const em = d.orm.em.fork();
     em.create(WebhookInbox, { id: randomUUID(), channelId, rawBody: raw.toString('utf8'), error });
     await em.flush();
