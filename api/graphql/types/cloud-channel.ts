@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { builder } from '../builder';
-import { MANAGERS, requireAuth, type GraphQLContext } from '../context';
+import { AGENTS, MANAGERS, requireAuth, type GraphQLContext } from '../context';
 import { badInput, notFound, validate } from '../errors';
 import { Channel } from '../../../schema/entities/channel.entity';
 import { MessageTemplate } from '../../../schema/entities/message-template.entity';
@@ -15,7 +15,7 @@ import { decryptSecret, encryptSecret } from '../../../schema/crypto';
 import { cloudCredentials, credentialsScope, type CloudCredentials } from '../../../connector/channels/cloud-api/credentials';
 import { connectCloudChannel } from '../../../connector/channels/cloud-api/connect';
 import { lastInboundAt, windowExpiresAt } from '../../../connector/channels/cloud-api/service-window';
-import { fetchTemplates, templateBody } from '../../../connector/channels/cloud-api/templates';
+import { fetchTemplates, renderTemplate, templateBody } from '../../../connector/channels/cloud-api/templates';
 import { WEBHOOK_PATH } from '../../routes/whatsapp-webhook';
 import { ChannelType, parseCredentials } from './channel';
 import { ConversationType, findConversation } from './conversation';
@@ -148,6 +148,49 @@ builder.mutationField('syncTemplates', (t) =>
         for (const gone of existing.values()) em.remove(gone);
       });
       return ctx.orm.em.fork().find(MessageTemplate, { channelId, workspaceId }, { orderBy: { name: 'asc', language: 'asc' } });
+    },
+  }),
+);
+
+const SendTemplateInput = builder.inputType('SendTemplateInput', {
+  fields: (t) => ({
+    conversationId: t.id({ required: true }),
+    name: t.string({ required: true }),
+    language: t.string({ required: true, description: 'As the template lists it, e.g. "en_US".' }),
+    variables: t.stringList({ description: 'The values of the body\'s {{1}}, {{2}}… in order; as many as the template has.' }),
+  }),
+});
+const sendTemplateSchema = z.object({
+  conversationId: z.string(),
+  name: z.string().trim().min(1, 'is required').max(512, 'is longer than 512 characters'),
+  language: z.string().trim().min(1, 'is required').max(15, 'is longer than 15 characters'),
+  variables: z.array(z.string().trim().min(1, 'a value is empty').max(1024, 'a value is longer than 1024 characters')).max(20, 'has more than 20 values').nullish(),
+});
+
+builder.mutationField('sendTemplate', (t) =>
+  t.field({
+    type: MessageType,
+    description:
+      'Sends an APPROVED message template of the conversation\'s Cloud API channel, by name and language, with its variables: ' +
+      'the way to reach a customer outside the 24-hour window. Recorded PENDING, sent by the conversation workflow like sendMessage.',
+    args: { input: t.arg({ type: SendTemplateInput, required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const { workspaceId } = requireAuth(ctx, AGENTS);
+      const input = validate(sendTemplateSchema, args.input);
+      const variables = input.variables ?? [];
+      const em = ctx.orm.em.fork();
+      const conversation = await findConversation(em, workspaceId, input.conversationId);
+      if (conversation.channel.kind !== 'CLOUD_API') throw badInput('conversationId: templates are sent on Cloud API channels only', 'conversationId');
+      const template = await em.findOne(MessageTemplate, { channelId: conversation.channel.id, workspaceId, name: input.name, language: input.language });
+      if (!template) throw badInput(`name: the channel has no template "${input.name}" in ${input.language}; sync the templates first`, 'name');
+      if (template.status !== 'APPROVED') throw badInput(`name: the template is ${template.status}; only APPROVED templates can be sent`, 'name');
+      if (variables.length !== template.variableCount) {
+        throw badInput(`variables: the template takes ${template.variableCount} value${template.variableCount === 1 ? '' : 's'}, ${variables.length} given`, 'variables');
+      }
+      return sendAgentMessage(ctx, conversation, {
+        text: renderTemplate(template.body ?? null, template.name, variables),
+        details: { template: { name: template.name, language: template.language, variables } },
+      });
     },
   }),
 );

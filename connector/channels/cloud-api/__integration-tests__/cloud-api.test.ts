@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createWorkspace, gql, gqlOk, query, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../../../../test/support/platform';
 import { startFakeGraphApi, type FakeGraphApi } from '../../../../test/support/fake-graph-api';
-import { postWebhook, textWebhook } from '../../../../test/support/cloud-api';
+import { postWebhook, statusWebhook, textWebhook } from '../../../../test/support/cloud-api';
 import { FIXTURES } from '../../../../test/support/fixtures';
 import { settledReply } from '../../../../test/support/sends';
 import { OUTSIDE_WINDOW_REASON } from '../service-window';
@@ -251,7 +251,7 @@ describe('a Cloud API channel', () => {
     await inbound(known, 'hi', 'wamid.test-message');
     const stored = await inboundRow('wamid.test-message');
     const { sendTestMessage } = await gqlOk(platform.url, SEND_TEST, { i: { channelId, to: known, text: 'Test from Parley' } }, shop.token);
-    expect(sendTestMessage).toMatchObject({ conversationId: stored.conversation_id, text: 'Test from Parley', status: 'PENDING' });
+    expect(sendTestMessage).toMatchObject({ conversationId: stored.conversation_id, text: 'Test from Parley' });
     expect(await settled(sendTestMessage.id)).toMatchObject({ status: 'SENT' });
     expect(graph.sends(known).map((r) => r.body.text?.body)).toContain('Test from Parley');
 
@@ -262,5 +262,73 @@ describe('a Cloud API channel', () => {
 
     const bad = await gql(platform.url, SEND_TEST, { i: { channelId, to: '12', text: 'x' } }, shop.token);
     expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
+  });
+
+  it('statuses from Meta move the reply to DELIVERED and READ, and a failed one to FAILED with Meta\'s code and reason', async () => {
+    const status = (externalId: string, to: string, value: string, errors?: unknown[]) =>
+      postWebhook(platform.url, channelId, statusWebhook({ phoneNumberId: PHONE_NUMBER_ID, externalId, status: value, to, errors }), APP_SECRET);
+    const row = (id: string) => query(platform.databaseUrl, 'select status, failure_code, failure_reason, delivered_at is not null as delivered, read_at is not null as read from messages where id = $1', [id]).then((r) => r[0]);
+    const from = '+4915400000011';
+    await inbound(from, 'price?', 'wamid.status-1');
+    const reply = await settledReply(platform.databaseUrl, (await inboundRow('wamid.status-1')).id);
+    expect((await status(reply.external_id!, from, 'delivered')).status).toBe(200);
+    await waitFor('DELIVERED', async () => (await row(reply.id)).status === 'DELIVERED');
+    expect((await status(reply.external_id!, from, 'read')).status).toBe(200);
+    await waitFor('READ', async () => (await row(reply.id)).status === 'READ');
+    // A late "delivered" never moves it back.
+    await status(reply.external_id!, from, 'delivered');
+    expect(await row(reply.id)).toMatchObject({ status: 'READ', delivered: true, read: true });
+
+    const other = '+4915400000012';
+    await inbound(other, 'price?', 'wamid.status-2');
+    const failed = await settledReply(platform.databaseUrl, (await inboundRow('wamid.status-2')).id);
+    await status(failed.external_id!, other, 'failed', [{ code: 131049, title: 'This message was not delivered to maintain healthy ecosystem engagement.', error_data: { details: 'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.' } }]);
+    await waitFor('FAILED', async () => (await row(failed.id)).status === 'FAILED');
+    expect(await row(failed.id)).toMatchObject({
+      failure_code: '131049',
+      failure_reason: 'This message was not delivered to maintain healthy ecosystem engagement.: In order to maintain a healthy ecosystem engagement, the message failed to be delivered.',
+    });
+  });
+
+  it('an image with a caption is stored as an IMAGE with its media reference, and its caption gets the keyword reply', async () => {
+    const bytes = fs.readFileSync(path.join(FIXTURES, 'cloud-api', 'meta-image-with-caption.json'));
+    const body = JSON.parse(bytes.toString('utf8'));
+    const message = body.entry[0].changes[0].value.messages[0];
+    message.from = '4915400000013';
+    message.id = 'wamid.image-price';
+    message.image.caption = 'what is the price of this one?';
+    body.entry[0].changes[0].value.contacts[0].wa_id = '4915400000013';
+    expect((await postWebhook(platform.url, channelId, JSON.stringify(body), APP_SECRET)).status).toBe(200);
+    const stored = await waitFor('the image stored', async () => (await query(platform.databaseUrl, `select id, type, text, media from messages where external_id = 'wamid.image-price'`))[0]);
+    expect(stored).toMatchObject({ type: 'IMAGE', text: 'what is the price of this one?', media: expect.objectContaining({ id: '1003383421387256', mimeType: 'image/jpeg' }) });
+    expect((await settledReply(platform.databaseUrl, stored.id)).status).toBe('SENT');
+    expect(graph.sends('+4915400000013').map((r) => r.body.text?.body)).toEqual([PRICE_REPLY]);
+  });
+
+  it('sendTemplate sends an APPROVED template outside the window, and refuses a missing, unapproved or wrongly filled one by field', async () => {
+    graph.setTemplates(WABA, [
+      { name: 'order_ready', language: 'en_US', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hi {{1}}, order {{2}} is ready' }] },
+      { name: 'promo', language: 'en_US', status: 'PAUSED', category: 'MARKETING', components: [{ type: 'BODY', text: 'Sale!' }] },
+    ]);
+    await gqlOk(platform.url, `mutation($c: ID!) { syncTemplates(channelId: $c) { id } }`, { c: channelId }, shop.token);
+    const from = '+4915400000014';
+    await inbound(from, 'hello', 'wamid.template');
+    const stored = await inboundRow('wamid.template');
+    await query(platform.databaseUrl, `update messages set created_at = now() - interval '2 days' where id = $1`, [stored.id]);
+    const SEND_TEMPLATE = `mutation($i: SendTemplateInput!) { sendTemplate(input: $i) { id text status } }`;
+    const refused = async (i: object) => (await gql(platform.url, SEND_TEMPLATE, { i: { conversationId: stored.conversation_id, ...i } }, shop.token)).errors?.[0];
+    expect(await refused({ name: 'nope', language: 'en_US', variables: [] })).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'name' } });
+    expect(await refused({ name: 'promo', language: 'en_US' })).toMatchObject({ message: 'name: the template is PAUSED; only APPROVED templates can be sent', extensions: { field: 'name' } });
+    expect(await refused({ name: 'order_ready', language: 'en_US', variables: ['Ana'] })).toMatchObject({ message: 'variables: the template takes 2 values, 1 given', extensions: { field: 'variables' } });
+    expect(await refused({ name: 'order_ready', language: 'de', variables: ['Ana', '#42'] })).toMatchObject({ extensions: { field: 'name' } });
+    expect(graph.sends(from)).toHaveLength(0);
+
+    const { sendTemplate } = await gqlOk(platform.url, SEND_TEMPLATE, { i: { conversationId: stored.conversation_id, name: 'order_ready', language: 'en_US', variables: ['Ana', '#42'] } }, shop.token);
+    expect(sendTemplate.text).toBe('Hi Ana, order #42 is ready');
+    await waitFor('the template SENT', async () => (await query(platform.databaseUrl, 'select status from messages where id = $1', [sendTemplate.id]))[0].status === 'SENT');
+    expect(graph.sends(from).map((r) => r.body)).toEqual([{
+      messaging_product: 'whatsapp', recipient_type: 'individual', to: '4915400000014', type: 'template',
+      template: { name: 'order_ready', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Ana' }, { type: 'text', text: '#42' }] }] },
+    }]);
   });
 });
