@@ -1,6 +1,8 @@
 import type { Page } from 'playwright-core';
 import { browserSuite, signIn } from '../../test/support/browser';
-import { createWorkspace } from '../../test/support/platform';
+import { createWorkspace, query, waitFor } from '../../test/support/platform';
+import { postWebhook, textWebhook } from '../../test/support/cloud-api';
+import { settledReply } from '../../test/support/sends';
 import { startFakeGraphApi, type FakeGraphApi } from '../../test/support/fake-graph-api';
 
 const TIMEOUT = 30_000;
@@ -22,7 +24,7 @@ afterAll(() => graph?.close());
 const suite = browserSuite(() => ({ env: { GRAPH_API_URL: graph.url, PUBLIC_URL: 'https://parley.example' } }));
 let page: Page;
 
-test('an owner adds a Cloud API number: field errors, credentials checked by Meta, the webhook URL and verify token to copy, templates synced', async () => {
+test('an owner adds a Cloud API number (field errors, credentials checked by Meta, webhook URL and verify token, templates synced), and a closed window offers a template in the thread', async () => {
   await suite.run('cloud-api-channel', async () => {
     const workspace = await createWorkspace(suite.platform.url);
     page = await suite.newPage(TIMEOUT);
@@ -59,5 +61,26 @@ test('an owner adds a Cloud API number: field errors, credentials checked by Met
     expect(await template.innerText()).toContain('order_ready');
     expect(await template.innerText()).toContain('2 variables');
     await suite.screenshot(page, 'cloud-api-panel');
+
+    // A customer wrote two days ago: the thread's composer offers the approved templates instead of free text.
+    const from = '+4915500000001';
+    expect((await postWebhook(suite.platform.url, channelId!, textWebhook({ phoneNumberId: PHONE_NUMBER_ID, from, text: 'hello', id: 'wamid.browser-1' }), 'app-secret')).status).toBe(200);
+    const [stored] = await waitFor('the inbound row', () => query(suite.platform.databaseUrl, `select id, conversation_id from messages where external_id = 'wamid.browser-1'`).then((r) => (r.length ? r : null)));
+    // The bot's default reply goes out first (in the window), then the customer's message is made two days old.
+    await settledReply(suite.platform.databaseUrl, stored.id);
+    await query(suite.platform.databaseUrl, `update messages set created_at = now() - interval '2 days' where id = $1`, [stored.id]);
+    await page.getByTestId('nav-inbox').click();
+    await page.locator('[data-testid="conversation-item"]', { hasText: 'Customer' }).click();
+    const picker = page.getByTestId('template-picker');
+    await picker.waitFor();
+    expect(await page.getByTestId('reply-input').count()).toBe(0);
+    await picker.getByTestId('template-select').selectOption({ label: 'order_ready (en_US)' });
+    await picker.getByTestId('template-variable-1').fill('Ana');
+    await picker.getByTestId('template-variable-2').fill('#42');
+    await picker.getByTestId('template-send').click();
+    await page.locator('[data-testid="thread-bubble"]', { hasText: 'Hi Ana, order #42 is ready' }).waitFor();
+    await waitFor('the template on the Graph API', async () => graph.sends(from).length === 2);
+    expect(graph.sends(from)[1].body.template).toEqual({ name: 'order_ready', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Ana' }, { type: 'text', text: '#42' }] }] });
+    await suite.screenshot(page, 'cloud-api-template-picker');
   });
 });

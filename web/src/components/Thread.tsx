@@ -11,6 +11,7 @@ import { StatusTicks } from './StatusTicks';
 import { MessageBody } from './MessageBody';
 import { QuotedMessage } from './QuotedMessage';
 import { Reactions } from './Reactions';
+import { WindowComposer } from './WindowComposer';
 
 /** How long the agent looks at a new customer message before it counts as read. */
 const READ_AFTER_MS = 250;
@@ -209,6 +210,7 @@ export function Thread(props: {
                 <BlockIcon width="14" height="14" /> This contact is blocked: their messages are kept, but the bot does not answer them.
               </div>
             </Show>
+            <WindowComposer conversationId={props.conversationId} refresh={messages().length}>
             <form class="composer" onSubmit={send}>
               <textarea ref={input} data-testid="reply-input" rows={1} placeholder="Type a reply…" value={draft()}
                 onInput={(e) => setDraft(e.currentTarget.value)}
@@ -219,6 +221,7 @@ export function Thread(props: {
                 <SendIcon width="18" height="18" />
               </button>
             </form>
+            </WindowComposer>
           </>
         )}
       </Show>

@@ -43,3 +43,10 @@ export async function syncTemplates(channelId: string): Promise<Template[]> {
 export async function fetchConversationWindow(conversationId: string) {
   return (await gql(ConversationWindow, { id: conversationId })).conversation;
 }
+
+const SendTemplate = graphql(`mutation SendTemplate($input: SendTemplateInput!) { sendTemplate(input: $input) { id status } }`);
+
+/** Sends an approved template into a Cloud API conversation (the way back in once its 24-hour window closed). */
+export async function sendTemplate(input: VariablesOf<typeof SendTemplate>['input']) {
+  return (await gql(SendTemplate, { input })).sendTemplate;
+}
