@@ -1,6 +1,6 @@
 /**
  * Checks a Cloud API channel's credentials against the Graph API (its phone number id, read with
- * its access token) and records the outcome: CONNECTED, or PENDING with the reason.
+ * its access token) and records the outcome: CONNECTED, or PENDING with the reason in lastError.
  */
 import type { Orm } from '../../../schema/orm';
 import { Channel } from '../../../schema/entities/channel.entity';
@@ -22,6 +22,6 @@ export async function checkCloudCredentials(graph: GraphApi, credentials: CloudC
 /** Runs the check and writes the channel's status from it; returns the reason when it failed. */
 export async function connectCloudChannel(orm: Orm, graph: GraphApi, channelId: string, credentials: CloudCredentials): Promise<string | null> {
   const problem = await checkCloudCredentials(graph, credentials);
-  await orm.em.fork().nativeUpdate(Channel, { id: channelId }, { status: problem ? 'PENDING' : 'CONNECTED' });
+  await orm.em.fork().nativeUpdate(Channel, { id: channelId }, { status: problem ? 'PENDING' : 'CONNECTED', lastError: problem });
   return problem;
 }

@@ -4,7 +4,7 @@ import { graphql, type ResultOf, type VariablesOf } from './graphql';
 
 const CloudChannels = graphql(`query CloudChannels { channels { id kind status webhookUrl verifyToken } }`);
 const UpdateChannelCredentials = graphql(`
-  mutation UpdateChannelCredentials($input: UpdateChannelCredentialsInput!) { updateChannelCredentials(input: $input) { id status } }
+  mutation UpdateChannelCredentials($input: UpdateChannelCredentialsInput!) { updateChannelCredentials(input: $input) { id status lastError } }
 `);
 const SendTestMessage = graphql(`
   mutation SendTestMessage($input: SendTestMessageInput!) { sendTestMessage(input: $input) { id status } }

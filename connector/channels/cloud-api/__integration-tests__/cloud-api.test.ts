@@ -72,13 +72,13 @@ describe('a Cloud API channel', () => {
   });
 
   it('stays PENDING with a refused token, and connects once updateChannelCredentials gives a working one', async () => {
-    const { createChannel } = await gqlOk(platform.url, CREATE, { i: { kind: 'CLOUD_API', name: 'Bad token', credentials: credentials({ accessToken: 'wrong' }) } }, shop.token);
-    expect(createChannel.status).toBe('PENDING');
-    const UPDATE = `mutation($i: UpdateChannelCredentialsInput!) { updateChannelCredentials(input: $i) { id status } }`;
+    const { createChannel } = await gqlOk(platform.url, `mutation($i: CreateChannelInput!) { createChannel(input: $i) { id status lastError } }`, { i: { kind: 'CLOUD_API', name: 'Bad token', credentials: credentials({ accessToken: 'wrong' }) } }, shop.token);
+    expect(createChannel).toMatchObject({ status: 'PENDING', lastError: 'the access token was refused (Graph API error 190: Invalid OAuth access token - Cannot parse access token)' });
+    const UPDATE = `mutation($i: UpdateChannelCredentialsInput!) { updateChannelCredentials(input: $i) { id status lastError } }`;
     const bad = await gql(platform.url, UPDATE, { i: { channelId: createChannel.id, credentials: '{"phoneNumberId": "1"}' } }, shop.token);
     expect(bad.errors?.[0]).toMatchObject({ message: 'credentials: businessAccountId: Invalid input: expected string, received undefined', extensions: { code: 'BAD_USER_INPUT', field: 'credentials' } });
     const { updateChannelCredentials } = await gqlOk(platform.url, UPDATE, { i: { channelId: createChannel.id, credentials: credentials() } }, shop.token);
-    expect(updateChannelCredentials).toEqual({ id: createChannel.id, status: 'CONNECTED' });
+    expect(updateChannelCredentials).toEqual({ id: createChannel.id, status: 'CONNECTED', lastError: null });
   });
 
   it('answers Meta\'s verification with the challenge for the right token, 403 otherwise, 404 for an unknown channel', async () => {

@@ -63,7 +63,7 @@ function CredentialsForm(props: { channelId: string; onSaved: () => void }) {
     setMessage('');
     try {
       const channel = await updateChannelCredentials({ channelId: props.channelId, credentials: JSON.stringify(values()) });
-      setMessage(channel.status === 'CONNECTED' ? 'Connected: Meta accepted the credentials.' : 'Saved, but Meta did not accept them yet: check the phone number ID and the access token.');
+      setMessage(channel.status === 'CONNECTED' ? 'Connected: Meta accepted the credentials.' : `Saved, but not connected: ${channel.lastError ?? 'Meta did not accept them'}.`);
       props.onSaved();
     } catch (err) {
       // "credentials: accessToken: is required" → the access token field.
