@@ -13,6 +13,7 @@ import { Message } from '../../../schema/entities/message.entity';
 import { channelSettings, ChannelSettingsType } from './channel-settings';
 import { cloudCredentials, credentialsScope, type CloudCredentials } from '../../../connector/channels/cloud-api/credentials';
 import { connectCloudChannel } from '../../../connector/channels/cloud-api/connect';
+import { DEFAULT_RATE_PER_SECOND } from '../../../connector/channels/cloud-api/cloud-api.channel';
 
 export const ChannelKindEnum = builder.enumType('ChannelKind', { values: CHANNEL_KINDS });
 export const ChannelStatusEnum = builder.enumType('ChannelStatus', { values: CHANNEL_STATUSES });
@@ -80,12 +81,19 @@ const SimulatorChannelInput = builder.inputType('SimulatorChannelInput', {
   }),
 });
 
+const CloudApiChannelInput = builder.inputType('CloudApiChannelInput', {
+  fields: (t) => ({
+    ratePerSecond: t.int({ description: `Messages per second at most, across every connector (default ${DEFAULT_RATE_PER_SECOND}, Meta's standard throughput).` }),
+  }),
+});
+
 const CreateChannelInput = builder.inputType('CreateChannelInput', {
   fields: (t) => ({
     kind: t.field({ type: ChannelKindEnum, required: true }),
     name: t.string({ required: true }),
     credentials: t.string({ description: 'The channel\'s secrets as JSON (Cloud API token, …); stored encrypted, never returned.' }),
     simulator: t.field({ type: SimulatorChannelInput, description: 'SIMULATOR only: how its wire behaves.' }),
+    cloudApi: t.field({ type: CloudApiChannelInput, description: 'CLOUD_API only: its send rate.' }),
   }),
 });
 
@@ -105,8 +113,10 @@ const createChannelSchema = z
     name: z.string().trim().min(1, 'is required').max(80, 'is longer than 80 characters'),
     credentials: z.string().max(MAX_CREDENTIALS, 'is longer than 16 KiB').nullish(),
     simulator: z.object({ idempotentWire: z.boolean().nullish() }).nullish(),
+    cloudApi: z.object({ ratePerSecond: z.number().int().min(1, 'must be at least 1').max(1000, 'must be at most 1000').nullish() }).nullish(),
   })
   .refine((input) => !input.simulator || input.kind === 'SIMULATOR', { message: 'is only for SIMULATOR channels', path: ['simulator'] })
+  .refine((input) => !input.cloudApi || input.kind === 'CLOUD_API', { message: 'is only for CLOUD_API channels', path: ['cloudApi'] })
   .transform((input, issues) => {
     const credentials = parseCredentials(input.kind, input.credentials);
     if (typeof credentials === 'string') {
@@ -154,7 +164,10 @@ builder.mutationField('createChannel', (t) =>
       const status: ChannelStatus = input.kind === 'SIMULATOR' ? 'CONNECTED' : input.kind === 'BAILEYS' ? 'CONNECTING' : 'PENDING';
       const id = randomUUID();
       const credentialsEncrypted = input.credentials ? encryptSecret(ctx.config.encryptionKey, JSON.stringify(input.credentials), credentialsScope(id)) : null;
-      const options: ChannelOptions | null = input.simulator?.idempotentWire == null ? null : { simulator: { idempotentWire: input.simulator.idempotentWire } };
+      const options: ChannelOptions | null =
+        input.simulator?.idempotentWire != null ? { simulator: { idempotentWire: input.simulator.idempotentWire } }
+        : input.cloudApi?.ratePerSecond != null ? { cloudApi: { ratePerSecond: input.cloudApi.ratePerSecond } }
+        : null;
       const channel = await ctx.orm.em.fork().transactional(async (tx) => {
         const em = tx as EntityManager;
         const created = em.create(Channel, { id, workspaceId, kind: input.kind, name: input.name, status, credentialsEncrypted, options });

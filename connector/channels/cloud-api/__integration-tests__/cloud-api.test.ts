@@ -331,4 +331,25 @@ describe('a Cloud API channel', () => {
       template: { name: 'order_ready', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Ana' }, { type: 'text', text: '#42' }] }] },
     }]);
   });
+
+  it('keeps to the channel\'s rate: over it a send waits (not accepted, retried), nothing is sent twice and nothing reaches Meta early', async () => {
+    graph.addPhoneNumber('5550099', TOKEN);
+    const { createChannel: slow } = await gqlOk(platform.url, `mutation($i: CreateChannelInput!) { createChannel(input: $i) { id status } }`, {
+      i: { kind: 'CLOUD_API', name: 'Slow', credentials: credentials({ phoneNumberId: '5550099' }), cloudApi: { ratePerSecond: 1 } },
+    }, shop.token);
+    expect(slow.status).toBe('CONNECTED');
+    const customers = ['+4915400000021', '+4915400000022', '+4915400000023'];
+    await Promise.all(customers.map((from, i) => postWebhook(platform.url, slow.id, textWebhook({ phoneNumberId: '5550099', from, text: 'price?', id: `wamid.slow-${i}` }), APP_SECRET)));
+    const replies = await Promise.all(customers.map(async (_from, i) => settledReply(platform.databaseUrl, (await inboundRow(`wamid.slow-${i}`)).id)));
+    expect(replies.map((r) => r.status)).toEqual(['SENT', 'SENT', 'SENT']);
+    expect(Math.max(...replies.map((r) => r.send_attempts))).toBeGreaterThan(1);
+    const sends = customers.map((from) => graph.sends(from));
+    expect(sends.map((s) => s.length)).toEqual([1, 1, 1]);
+    const times = sends.map((s) => s[0].at).sort((a, b) => a - b);
+    // One a second: the three cannot all fall in one second.
+    expect(times[2] - times[0]).toBeGreaterThanOrEqual(1000);
+
+    const wrongKind = await gql(platform.url, `mutation { createChannel(input: { kind: SIMULATOR, name: "x", cloudApi: { ratePerSecond: 5 } }) { id } }`, {}, shop.token);
+    expect(wrongKind.errors?.[0]).toMatchObject({ message: 'cloudApi: is only for CLOUD_API channels', extensions: { code: 'BAD_USER_INPUT', field: 'cloudApi' } });
+  });
 });
