@@ -1,9 +1,9 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /** Generated from the entities by `npm run migration:create`. */
-export class Migration20261202031010_cloud_api extends Migration {
+export class Migration20261202034500_cloud_api extends Migration {
 
-  override name = 'Migration20261202031010_cloud_api';
+  override name = 'Migration20261202034500_cloud_api';
 
   override up(): void | Promise<void> {
     this.addSql(`create table "webhook_inbox" ("id" uuid not null, "channel_id" uuid not null, "raw_body" text not null, "error" text not null, "received_at" timestamptz not null default now(), primary key ("id"));`);
