@@ -11,6 +11,7 @@ import { postWebhook, statusWebhook, textWebhook } from '../../../../test/suppor
 import { FIXTURES } from '../../../../test/support/fixtures';
 import { settledReply } from '../../../../test/support/sends';
 import { OUTSIDE_WINDOW_REASON } from '../service-window';
+import { WEBHOOK_BODY_LIMIT } from '../../../../api/routes/whatsapp-webhook';
 
 const PRICE_REPLY = 'Our prices start at 10 EUR';
 const TOKEN = 'EAAG-test-access-token';
@@ -110,6 +111,12 @@ describe('a Cloud API channel', () => {
     expect(await inboundRow(externalId)).toMatchObject({ text: 'Does it come in another color?' });
     const [contact] = await query(platform.databaseUrl, `select phone, name from contacts where contact_key = '16505551234'`);
     expect(contact).toEqual({ phone: '+16505551234', name: 'Sheena Nelson' });
+  });
+
+  it('refuses a body over the size bound before reading it as a notification (413), storing nothing', async () => {
+    const huge = textWebhook({ phoneNumberId: PHONE_NUMBER_ID, from: '+4915400000030', text: 'x'.repeat(WEBHOOK_BODY_LIMIT), id: 'wamid.huge' });
+    expect((await postWebhook(platform.url, channelId, huge, APP_SECRET)).status).toBe(413);
+    expect(await query(platform.databaseUrl, `select 1 from messages where external_id = 'wamid.huge'`)).toEqual([]);
   });
 
   it('keeps a signed body it cannot parse, for inspection, and answers 200 (the published vector: body "test", secret "secret")', async () => {
