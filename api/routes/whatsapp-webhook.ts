@@ -21,6 +21,7 @@ import { InvalidPhoneError } from '../../connector/ingress.port';
 export const WEBHOOK_PATH = '/webhooks/whatsapp';
 /** Meta's notifications are a few KiB; anything far larger is not one. */
 export const WEBHOOK_BODY_LIMIT = 512 * 1024;
+/** The header Meta signs each notification in (HMAC-SHA256 of the raw body with the app secret). */
 export const SIGNATURE_HEADER = 'x-hub-signature-256';
 
 const params = z.object({ channelId: z.string().uuid() });

@@ -24,6 +24,7 @@ export interface GraphRequest {
 /** How the fake answers sends to one recipient (digits, as Graph's `to`). */
 export type RecipientBehaviour = 'refuse' | 'http-429-once' | 'code-130429-once' | 'hang' | 'reset';
 
+/** A message template the fake lists for a business account. */
 export interface FakeTemplate {
   id?: string;
   name: string;
@@ -33,6 +34,7 @@ export interface FakeTemplate {
   components: unknown[];
 }
 
+/** The running fake, what it received, and its knobs. */
 export interface FakeGraphApi {
   url: string;
   /** Every request received, in order. */
@@ -51,6 +53,7 @@ export interface FakeGraphApi {
 /** Templates per page, small so a sync has to follow the paging cursor. */
 const TEMPLATE_PAGE = 2;
 
+/** Starts the fake on a free port of 127.0.0.1. */
 export async function startFakeGraphApi(): Promise<FakeGraphApi> {
   const requests: GraphRequest[] = [];
   const tokens = new Map<string, string>();

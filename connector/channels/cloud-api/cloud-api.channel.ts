@@ -16,6 +16,7 @@ import { lastInboundAt, OUTSIDE_WINDOW_REASON, windowAllows } from './service-wi
 /** Meta's standard throughput per business number. */
 export const DEFAULT_RATE_PER_SECOND = 80;
 
+/** What the adapter is built over: the ORM (window, rate limit), where the Graph API is, the channel's secrets. */
 export interface CloudApiChannelDeps {
   orm: Orm;
   graph: GraphApi;

@@ -26,6 +26,7 @@ export interface CloudChannel {
 /** How long a decrypted copy is used: a credentials update reaches every process within this. */
 export const CREDENTIALS_CACHE_MS = 30_000;
 
+/** The decrypted credentials of channels, by id, briefly cached. */
 export interface CloudCredentialStore {
   /** The channel with its secrets, or null when there is no such channel. */
   get(channelId: string): Promise<CloudChannel | null>;

@@ -7,6 +7,7 @@
 import type { OutboundContent } from '../port';
 import { execute, type Orm } from '../../../schema/orm';
 
+/** How long after the customer's last message free-form sends are allowed. */
 export const SERVICE_WINDOW_MS = 24 * 3600 * 1000;
 
 /** The reason a free-form send outside the window fails with (FAILED, shown in the inbox). */
