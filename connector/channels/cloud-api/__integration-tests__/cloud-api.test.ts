@@ -312,6 +312,27 @@ describe('a Cloud API channel', () => {
     expect(graph.sends('+4915400000013').map((r) => r.body.text?.body)).toEqual([PRICE_REPLY]);
   });
 
+  it('downloads an inbound image from the Graph API with the channel\'s token (media id → URL → bytes) and stores it', async () => {
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\u0000'), Buffer.alloc(200, 7)]);
+    graph.addMedia('9990001', jpeg, 'image/jpeg');
+    const body = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'cloud-api', 'meta-image-with-caption.json'), 'utf8'));
+    const message = body.entry[0].changes[0].value.messages[0];
+    Object.assign(message, { from: '4915400000015', id: 'wamid.image-download' });
+    message.image = { id: '9990001', mime_type: 'image/jpeg', sha256: 'x', caption: 'my receipt' };
+    body.entry[0].changes[0].value.contacts[0].wa_id = '4915400000015';
+    expect((await postWebhook(platform.url, channelId, JSON.stringify(body), APP_SECRET)).status).toBe(200);
+    const media = await waitFor('the image stored', async () => {
+      const [row] = await query(platform.databaseUrl, `select media from messages where external_id = 'wamid.image-download'`);
+      return row?.media?.blobKey && row.media;
+    });
+    expect(media).toMatchObject({ id: '9990001', mimeType: 'image/jpeg', size: jpeg.length });
+    const fetched = graph.requests.filter((r) => r.path === '/v23.0/9990001' || r.path === '/media-files/9990001');
+    expect(fetched.map((r) => [r.method, r.path, r.authorization])).toEqual([
+      ['GET', '/v23.0/9990001', `Bearer ${TOKEN}`],
+      ['GET', '/media-files/9990001', `Bearer ${TOKEN}`],
+    ]);
+  });
+
   it('sendTemplate sends an APPROVED template outside the window, and refuses a missing, unapproved or wrongly filled one by field', async () => {
     graph.setTemplates(WABA, [
       { name: 'order_ready', language: 'en_US', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hi {{1}}, order {{2}} is ready' }] },
