@@ -30,6 +30,7 @@ import { createLeases } from './channels/lease';
 type ChannelRow = Pick<Channel, 'id' | 'workspaceId' | 'kind' | 'status' | 'options' | 'createdAt'>;
 import { createCloudApiChannel } from './channels/cloud-api/cloud-api.channel';
 import { createCloudCredentialStore } from './channels/cloud-api/credentials';
+import { createBlobStore } from './media/blob-store';
 
 interface Session {
   adapter: ChannelAdapter;
@@ -197,7 +198,11 @@ async function adapterFor(
     case 'BAILEYS':
       return leased.build.baileys(leased.channel);
     case 'CLOUD_API':
-      return createCloudApiChannel({ orm: ctx.orm, graph: ctx.config.graphApi, credentials: createCloudCredentialStore(ctx.orm, ctx.config.encryptionKey) }, channelId, options?.cloudApi?.ratePerSecond);
+      return createCloudApiChannel(
+        { orm: ctx.orm, graph: ctx.config.graphApi, credentials: createCloudCredentialStore(ctx.orm, ctx.config.encryptionKey), blobs: createBlobStore(ctx.config.media) },
+        channelId,
+        options?.cloudApi?.ratePerSecond,
+      );
     default:
       return null;
   }

@@ -1,6 +1,7 @@
 /**
  * A wire-compatible fake of Meta's Graph API for the Cloud API channel: a real HTTP server on the
- * paths the channel calls (send, mark read, phone number check, message templates, media). It
+ * paths the channel calls (send, mark read, phone number check, message templates, media download
+ * and upload). It
  * records EVERY request it receives, in order, and never deduplicates: a message sent twice is two
  * requests. Per recipient number it can refuse (131026), rate limit the first attempt (HTTP 429 or
  * Graph code 130429), hang (never answer) or reset the connection after reading the request.
@@ -19,6 +20,8 @@ export interface GraphRequest {
   at: number;
   /** A send the fake took: the message id it answered with. */
   answeredId?: string;
+  /** The raw body as received (uploads are multipart). */
+  raw: Buffer;
 }
 
 /** How the fake answers sends to one recipient (digits, as Graph's `to`). */
@@ -67,7 +70,8 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const bytes = Buffer.concat(chunks);
+    const raw = bytes.toString('utf8');
     const url = new URL(req.url ?? '/', 'http://fake');
     let body: any = raw;
     try {
@@ -75,7 +79,7 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     } catch {
       // Kept as text.
     }
-    const request: GraphRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), authorization: req.headers.authorization, body, at: Date.now() };
+    const request: GraphRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), authorization: req.headers.authorization, body, at: Date.now(), raw: bytes };
     requests.push(request);
     const reply = (status: number, json: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -110,6 +114,13 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
         return reply(200, { id, display_phone_number: '+1 555-0100', verified_name: 'Test Shop', quality_rating: 'GREEN' });
       }
       return graphError(400, 100, `Unsupported get request. Object with ID '${id}' does not exist`);
+    }
+
+    if (edge === 'media' && req.method === 'POST') {
+      if (tokens.get(id) !== token) return graphError(401, 190, 'Invalid OAuth access token - Cannot parse access token');
+      if (!String(req.headers['content-type']).startsWith('multipart/form-data') || !raw.includes('name="messaging_product"')) return graphError(400, 100, 'Invalid parameter');
+      request.answeredId = `upload.${randomUUID()}`;
+      return reply(200, { id: request.answeredId });
     }
 
     if (edge === 'messages' && req.method === 'POST') {

@@ -8,8 +8,9 @@ import type { Orm } from '../../../schema/orm';
 import { RATE_LIMIT_TABLE, rateLimitStore } from '../../../schema/rate-limit-store';
 import type { ChannelAdapter, OutboundMessage } from '../port';
 import { NotAcceptedError, PermanentChannelError } from '../port';
-import type { CloudChannel, CloudCredentialStore } from './credentials';
-import { callGraph, fetchGraphBytes, type GraphApi } from './graph-api';
+import type { CloudChannel, CloudCredentials, CloudCredentialStore } from './credentials';
+import { callGraph, fetchGraphBytes, uploadGraphMedia, type GraphApi } from './graph-api';
+import type { BlobStore } from '../../media/blob-store';
 import { graphMessageBody } from './outbound';
 import { lastInboundAt, OUTSIDE_WINDOW_REASON, windowAllows } from './service-window';
 
@@ -21,6 +22,8 @@ export interface CloudApiChannelDeps {
   orm: Orm;
   graph: GraphApi;
   credentials: CloudCredentialStore;
+  /** Where stored files (content.blobKey) are read from, to upload them before the send. */
+  blobs: BlobStore;
 }
 
 /** The Cloud API adapter for one channel. */
@@ -45,8 +48,8 @@ export function createCloudApiChannel(deps: CloudApiChannelDeps, channelId: stri
       if (message.conversationId && !windowAllows(message.content, await lastInboundAt(deps.orm, message.conversationId), new Date())) {
         throw new PermanentChannelError(OUTSIDE_WINDOW_REASON);
       }
-      const body = graphMessageBody(message);
       await take(limiter, channelId, ratePerSecond);
+      const body = graphMessageBody(message, await uploadedMedia(deps, credentials, message));
       const answer = await callGraph<{ messages?: { id: string }[] }>(deps.graph, credentials.accessToken, 'POST', `${credentials.phoneNumberId}/messages`, body);
       const externalId = answer.messages?.[0]?.id;
       // It was taken (HTTP 2xx) but we cannot tell which message it is: ambiguous, never resent.
@@ -65,6 +68,21 @@ export function createCloudApiChannel(deps: CloudApiChannelDeps, channelId: stri
       return { body: file.body, mimeType: info.mime_type ?? media.mimeType ?? file.mimeType, size: info.file_size ?? file.body.length };
     },
   };
+}
+
+/** A stored file's Graph media id, uploaded now; undefined when the message carries no stored file (or has a link). */
+async function uploadedMedia(deps: CloudApiChannelDeps, credentials: CloudCredentials, message: OutboundMessage): Promise<string | undefined> {
+  const content = message.content;
+  if (content?.kind !== 'media' || content.url || !content.blobKey) return undefined;
+  const blob = await deps.blobs.get(content.blobKey);
+  if (!blob) throw new PermanentChannelError(`the stored file ${content.blobKey} is gone`);
+  const chunks: Buffer[] = [];
+  for await (const chunk of blob.body) chunks.push(chunk as Buffer);
+  return uploadGraphMedia(deps.graph, credentials.accessToken, credentials.phoneNumberId, {
+    bytes: Buffer.concat(chunks),
+    mimeType: content.mimeType ?? 'application/octet-stream',
+    fileName: content.fileName,
+  });
 }
 
 /** The channel with its credentials, or a permanent failure saying what is missing. */

@@ -48,6 +48,27 @@ export async function callGraph<T>(api: GraphApi, token: string, method: 'GET' |
   return (text ? JSON.parse(text) : {}) as T;
 }
 
+/**
+ * Uploads a file for a later send (`POST /<version>/<phoneNumberId>/media`, multipart) and returns
+ * its media id. Nothing reaches the customer by this call, so any failure but a permanent refusal
+ * means the message was not sent (NotAcceptedError).
+ */
+export async function uploadGraphMedia(api: GraphApi, token: string, phoneNumberId: string, file: { bytes: Buffer; mimeType: string; fileName?: string }): Promise<string> {
+  const form = new FormData();
+  form.set('messaging_product', 'whatsapp');
+  form.set('type', file.mimeType);
+  form.set('file', new Blob([new Uint8Array(file.bytes)], { type: file.mimeType }), file.fileName ?? 'file');
+  try {
+    const response = await graphFetch(api, token, `${api.baseUrl.replace(/\/$/, '')}/${api.version}/${encodeURIComponent(phoneNumberId)}/media`, { method: 'POST', body: form });
+    const answer = JSON.parse(await readBody(response, api)) as { id?: string };
+    if (!answer.id) throw new Error('the Graph API returned no media id');
+    return answer.id;
+  } catch (err) {
+    if (err instanceof PermanentChannelError || err instanceof NotAcceptedError) throw err;
+    throw new NotAcceptedError(`uploading the file to the Graph API failed (${(err as Error).message}); nothing was sent`);
+  }
+}
+
 /** A GET of an absolute URL the Graph API gave (a media file), as bytes. */
 export async function fetchGraphBytes(api: GraphApi, token: string, url: string): Promise<{ body: Buffer; mimeType: string }> {
   const response = await graphFetch(api, token, url, { method: 'GET' });

@@ -40,7 +40,8 @@ describe('the Graph API body of a send', () => {
     expect(graphMessageBody(msg({ content: { kind: 'reaction', targetExternalId: 'wamid.T', emoji: '👍' } }))).toMatchObject({ type: 'reaction', reaction: { message_id: 'wamid.T', emoji: '👍' } });
   });
 
-  it('a stored file without a link is refused before any call', () => {
+  it('a stored file goes by the media id it was uploaded as; without one (and no link) it is refused before any call', () => {
+    expect(graphMessageBody(msg({ content: { kind: 'media', media: 'image', blobKey: 'b/1' } }), 'upload.1')).toMatchObject({ type: 'image', image: { id: 'upload.1', caption: 'Hello' } });
     expect(() => graphMessageBody(msg({ content: { kind: 'media', media: 'image', blobKey: 'b/1' } }))).toThrow(PermanentChannelError);
   });
 });

@@ -6,8 +6,11 @@ import { PermanentChannelError } from '../port';
 export const MAX_BUTTONS = 3;
 export const MAX_LIST_ROWS = 10;
 
-/** The Graph API's message object for this send; refuses what WhatsApp would refuse, before the call. */
-export function graphMessageBody(message: OutboundMessage): Record<string, unknown> {
+/**
+ * The Graph API's message object for this send; refuses what WhatsApp would refuse, before the call.
+ * `uploadedMediaId`: the Graph media id a stored file (content.blobKey) was uploaded as.
+ */
+export function graphMessageBody(message: OutboundMessage, uploadedMediaId?: string): Record<string, unknown> {
   const base: Record<string, unknown> = {
     messaging_product: 'whatsapp',
     recipient_type: 'individual',
@@ -19,8 +22,8 @@ export function graphMessageBody(message: OutboundMessage): Record<string, unkno
     case undefined:
       return { ...base, type: 'text', text: { body: message.text, preview_url: false } };
     case 'media': {
-      if (!content.url) throw new PermanentChannelError('a Cloud API media message needs a public link (stored files are not uploaded yet)');
-      const media: Record<string, unknown> = { link: content.url };
+      if (!content.url && !uploadedMediaId) throw new PermanentChannelError('a Cloud API media message needs a link or an uploaded file');
+      const media: Record<string, unknown> = uploadedMediaId ? { id: uploadedMediaId } : { link: content.url };
       if (message.text && content.media !== 'audio' && content.media !== 'sticker') media.caption = message.text;
       if (content.media === 'document' && content.fileName) media.filename = content.fileName;
       return { ...base, type: content.media, [content.media]: media };
