@@ -41,9 +41,7 @@ import { Migration20261202030826_message_model } from './migrations/Migration202
 import { Migration20261202031000_message_ingress } from './migrations/Migration20261202031000_message_ingress';
 import { Migration20261202033103_knowledge } from './migrations/Migration20261202033103_knowledge';
 import { Migration20261202034442_whatsapp_web } from './migrations/Migration20261202034442_whatsapp_web';
-import { Migration20261202031010_cloud_api } from './migrations/Migration20261202031010_cloud_api';
 import { Migration20261202034500_cloud_api } from './migrations/Migration20261202034500_cloud_api';
-import { Migration20261202040000_channel_last_error } from './migrations/Migration20261202040000_channel_last_error';
 
 /** Every table, described completely: migrations are generated from these (`npm run migration:create`). */
 export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings, SimulatorDelivery, ConversationCommand, RateLimit, MessageReaction, PendingReceipt, KnowledgeBase, Document, DocumentFile, Chunk, Faq,
@@ -62,9 +60,7 @@ export const migrationsList = [
   { name: 'Migration20261202031000_message_ingress', class: Migration20261202031000_message_ingress },
   { name: 'Migration20261202033103_knowledge', class: Migration20261202033103_knowledge },
   { name: 'Migration20261202034442_whatsapp_web', class: Migration20261202034442_whatsapp_web },
-  { name: 'Migration20261202031010_cloud_api', class: Migration20261202031010_cloud_api },
   { name: 'Migration20261202034500_cloud_api', class: Migration20261202034500_cloud_api },
-  { name: 'Migration20261202040000_channel_last_error', class: Migration20261202040000_channel_last_error },
 ];
 
 export type Orm = MikroORM;

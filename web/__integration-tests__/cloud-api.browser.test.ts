@@ -51,8 +51,8 @@ test('an owner adds a Cloud API number (field errors, credentials checked by Met
     expect(await panel.getByTestId('cloud-accessToken-error').innerText()).toBe('is required');
     await panel.getByTestId('cloud-accessToken').fill(TOKEN);
     await panel.getByTestId('cloud-credentials-save').click();
-    await panel.getByTestId('cloud-credentials-result').getByText('Connected').waitFor();
-    await row.getByText('connected').waitFor();
+    await row.getByTestId('channel-status').getByText('connected').waitFor();
+    await page.getByTestId('cloud-connection').getByText('Connected: Meta accepted the credentials.').waitFor();
     expect(await panel.getByTestId('cloud-verify-token').inputValue()).toBe('my-verify-token');
 
     await panel.getByTestId('cloud-templates-sync').click();

@@ -177,7 +177,7 @@ builder.mutationField('createChannel', (t) =>
         return created;
       });
       if (input.kind === 'CLOUD_API' && input.credentials) {
-        await connectCloudChannel(ctx.orm, ctx.config.graphApi, id, input.credentials as CloudCredentials);
+        await connectCloudChannel(ctx.orm, ctx.config.graphApi, workspaceId, id, input.credentials as CloudCredentials);
         return ctx.orm.em.fork().findOneOrFail(Channel, { id, workspaceId });
       }
       return channel;

@@ -94,7 +94,7 @@ builder.mutationField('updateChannelCredentials', (t) =>
       if (typeof credentials === 'string' || !credentials) throw badInput(`credentials: ${credentials ?? 'are required'}`, 'credentials');
       channel.credentialsEncrypted = encryptSecret(ctx.config.encryptionKey, JSON.stringify(credentials), credentialsScope(channel.id));
       await em.flush();
-      await connectCloudChannel(ctx.orm, ctx.config.graphApi, channel.id, credentials as CloudCredentials);
+      await connectCloudChannel(ctx.orm, ctx.config.graphApi, workspaceId, channel.id, credentials as CloudCredentials);
       return ctx.orm.em.fork().findOneOrFail(Channel, { id: channel.id, workspaceId });
     },
   }),

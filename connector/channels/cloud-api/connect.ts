@@ -3,7 +3,7 @@
  * its access token) and records the outcome: CONNECTED, or PENDING with the reason in lastError.
  */
 import type { Orm } from '../../../schema/orm';
-import { Channel } from '../../../schema/entities/channel.entity';
+import { recordChannelStatus } from '../channel-status';
 import type { CloudCredentials } from './credentials';
 import { callGraph, GraphError, type GraphApi } from './graph-api';
 
@@ -19,9 +19,9 @@ export async function checkCloudCredentials(graph: GraphApi, credentials: CloudC
   }
 }
 
-/** Runs the check and writes the channel's status from it; returns the reason when it failed. */
-export async function connectCloudChannel(orm: Orm, graph: GraphApi, channelId: string, credentials: CloudCredentials): Promise<string | null> {
+/** Runs the check and records the channel's status from it (history, channelUpdated); returns the reason when it failed. */
+export async function connectCloudChannel(orm: Orm, graph: GraphApi, workspaceId: string, channelId: string, credentials: CloudCredentials): Promise<string | null> {
   const problem = await checkCloudCredentials(graph, credentials);
-  await orm.em.fork().nativeUpdate(Channel, { id: channelId }, { status: problem ? 'PENDING' : 'CONNECTED', lastError: problem });
+  await recordChannelStatus(orm, workspaceId, channelId, { status: problem ? 'PENDING' : 'CONNECTED', error: problem });
   return problem;
 }

@@ -1,4 +1,4 @@
-import { createResource, createSignal, For, Match, onCleanup, Show, Switch } from 'solid-js';
+import { createResource, createSignal, For, Index, Match, onCleanup, Show, Switch } from 'solid-js';
 import { ChannelIcon, PlusIcon } from '../components/Icons';
 import { ManagersOnly } from '../components/ManagersOnly';
 import { errorMessage } from '../graphql/client';
@@ -78,7 +78,7 @@ export function Channels() {
                     <Show when={c.lastError}><div class="channel-error small" data-testid="channel-last-error">{c.lastError}</div></Show>
                     <Switch>
                       <Match when={c.kind === 'BAILEYS'}><BaileysPanel channel={c} onChange={replace} /></Match>
-                      <Match when={c.kind === 'CLOUD_API'}><CloudApiPanel channelId={c.id} name={c.name} onChanged={() => void refetch()} /></Match>
+                      {/* CLOUD_API's panel is mounted below the list: a row is re-rendered on every live update, which would reset its forms. */}
                     </Switch>
                   </div>
                   <span class={`status ${STATUS_CLASS[c.status]}`} data-testid="channel-status">{STATUS_LABEL[c.status] ?? c.status.toLowerCase()}</span>
@@ -86,6 +86,7 @@ export function Channels() {
               )}
             </For>
           </div>
+          <Index each={(channels() ?? []).filter((c) => c.kind === 'CLOUD_API')}>{(c) => <CloudApiPanel channelId={c().id} name={c().name} status={c().status} lastError={c().lastError} onChanged={() => void refetch()} />}</Index>
         </section>
 
         <ManagersOnly title="Add a channel" what="add channels" testid="channels-readonly">

@@ -12,7 +12,7 @@ const CREDENTIAL_FIELDS = [
 type CredentialKey = (typeof CREDENTIAL_FIELDS)[number]['key'];
 
 /** A Cloud API channel's set-up: webhook URL and verify token to paste into Meta, credentials, a test message, templates. */
-export function CloudApiPanel(props: { channelId: string; name: string; onChanged?: () => void }) {
+export function CloudApiPanel(props: { channelId: string; name: string; status: string; lastError?: string | null; onChanged?: () => void }) {
   const [channel, { refetch }] = createResource(() => props.channelId, fetchCloudChannel);
   return (
     <div class="cloud-panel" data-testid="cloud-panel" data-channel-id={props.channelId}>
@@ -26,6 +26,10 @@ export function CloudApiPanel(props: { channelId: string; name: string; onChange
         )}
       </Show>
       <CredentialsForm channelId={props.channelId} onSaved={() => { void refetch(); props.onChanged?.(); }} />
+      {/* From the channel itself (live): the row re-renders when Meta's verdict lands, so the form's own state would not last. */}
+      <div class="muted small" data-testid="cloud-connection">
+        {props.status === 'CONNECTED' ? 'Connected: Meta accepted the credentials.' : props.lastError ? `Not connected: ${props.lastError}` : 'Waiting for credentials.'}
+      </div>
       <TestMessageForm channelId={props.channelId} />
       <TemplateList channelId={props.channelId} />
     </div>
@@ -62,8 +66,7 @@ function CredentialsForm(props: { channelId: string; onSaved: () => void }) {
     setErrors({});
     setMessage('');
     try {
-      const channel = await updateChannelCredentials({ channelId: props.channelId, credentials: JSON.stringify(values()) });
-      setMessage(channel.status === 'CONNECTED' ? 'Connected: Meta accepted the credentials.' : `Saved, but not connected: ${channel.lastError ?? 'Meta did not accept them'}.`);
+      await updateChannelCredentials({ channelId: props.channelId, credentials: JSON.stringify(values()) });
       props.onSaved();
     } catch (err) {
       // "credentials: accessToken: is required" → the access token field.
