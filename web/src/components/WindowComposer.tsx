@@ -1,6 +1,6 @@
-import { createMemo, createResource, createSignal, For, Index, Show, type JSX } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, Index, on, Show, type JSX } from 'solid-js';
 import { errorMessage, fieldErrors } from '../graphql/client';
-import { fetchConversationWindow, fetchTemplates, sendTemplate } from '../graphql/cloud-api';
+import { fetchConversationWindow, fetchTemplates, sendTemplate, type Template } from '../graphql/cloud-api';
 
 /**
  * The thread's composer, aware of the Cloud API's 24-hour window: while it is open (or on other
@@ -8,23 +8,30 @@ import { fetchConversationWindow, fetchTemplates, sendTemplate } from '../graphq
  * `refresh` changes whenever the thread does (a customer's new message reopens the window).
  */
 export function WindowComposer(props: { conversationId: string; refresh: number; children: JSX.Element }) {
-  const [window] = createResource(() => ({ id: props.conversationId, refresh: props.refresh }), (k) => fetchConversationWindow(k.id));
+  // Signals, not resources: a resource reloading on every new message would suspend the inbox around it.
+  const [window, setWindow] = createSignal<Awaited<ReturnType<typeof fetchConversationWindow>> | null>(null);
+  createEffect(on(() => [props.conversationId, props.refresh] as const, ([id]) => {
+    fetchConversationWindow(id).then((w) => id === props.conversationId && setWindow(w), (err) => console.warn('window check failed', err));
+  }));
   const closed = createMemo(() => {
-    const w = window.latest;
-    return w?.channel.kind === 'CLOUD_API' && (!w.windowExpiresAt || new Date(w.windowExpiresAt).getTime() <= Date.now());
+    const w = window();
+    return w?.id === props.conversationId && w.channel.kind === 'CLOUD_API' && (!w.windowExpiresAt || new Date(String(w.windowExpiresAt)).getTime() <= Date.now());
   });
   return (
-    <Show when={closed() && window.latest} fallback={props.children}>
+    <Show when={closed() && window()} fallback={props.children}>
       {(w) => <TemplatePicker conversationId={props.conversationId} channelId={w().channel.id} />}
     </Show>
   );
 }
 
 function TemplatePicker(props: { conversationId: string; channelId: string }) {
-  const [templates] = createResource(() => props.channelId, async (id) => (await fetchTemplates(id)).filter((t) => t.status === 'APPROVED'));
+  const [error, setError] = createSignal('');
+  const [templates, setTemplates] = createSignal<Template[]>();
+  createEffect(on(() => props.channelId, (id) => {
+    fetchTemplates(id).then((all) => setTemplates(all.filter((t) => t.status === 'APPROVED')), (err) => setError(errorMessage(err)));
+  }));
   const [chosen, setChosen] = createSignal('');
   const [values, setValues] = createSignal<string[]>([]);
-  const [error, setError] = createSignal('');
   const [busy, setBusy] = createSignal(false);
   const template = () => templates()?.find((t) => t.id === chosen());
   const choose = (id: string) => {
