@@ -8,6 +8,7 @@ import { localSecrets, readLocalSecrets } from './local-secrets';
 import { MAIN_TASK_QUEUE } from '../workflows/ids';
 import { parseTestBaileysSocket, parseTestFaults, type TestFaults } from './test-faults';
 import { LEASE_TIMING } from '../connector/channels/lease';
+import { AI_PROVIDER_TIMEOUT_MS } from './ai/timeouts';
 
 export interface Config {
   dataDir: string;
@@ -33,6 +34,8 @@ export interface Config {
   outboxSweepMs: number;
   outboxGraceMs: number;
   workerMaxCachedWorkflows: number;
+  /** How long one LLM provider may take to answer before the next one in the failover order is tried. */
+  aiProviderTimeoutMs: number;
   seedDemo: boolean;
   logLevel: string;
   /** host:port of the Prometheus endpoint for the Temporal SDK's worker metrics; off when unset. */
@@ -143,6 +146,7 @@ export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {
     outboxSweepMs: int(env.OUTBOX_SWEEP_MS, 5000),
     outboxGraceMs: int(env.OUTBOX_GRACE_MS, 3000),
     workerMaxCachedWorkflows: int(env.WORKER_MAX_CACHED_WORKFLOWS, 250),
+    aiProviderTimeoutMs: int(env.AI_PROVIDER_TIMEOUT_MS, AI_PROVIDER_TIMEOUT_MS),
     seedDemo: (env.PARLEY_SEED_DEMO ?? (defaults.seedDemo ? 'true' : 'false')) === 'true',
     logLevel: env.LOG_LEVEL ?? 'warn',
     metricsBindAddress: env.METRICS_BIND_ADDRESS || null,

@@ -11,12 +11,16 @@ import { Conversation, type ConversationMode } from '../schema/entities/conversa
 import { KeywordRule } from '../schema/entities/keyword-rule.entity';
 import { BotSettings } from '../schema/entities/bot-settings.entity';
 import { botSettingsValues } from '../schema/bot-settings-defaults';
-import type { RuleSnapshot, SettingsSnapshot } from '../workflows/routing';
+import { AiSettings } from '../schema/entities/ai-settings.entity';
+import { aiSettingsValues } from '../schema/ai-settings-defaults';
+import type { AiRouteSnapshot, RuleSnapshot, SettingsSnapshot } from '../workflows/routing';
 
 export interface ConversationContext {
   mode: ConversationMode;
   rules: RuleSnapshot[];
   settings: SettingsSnapshot;
+  /** What the AI route needs in the workflow (the rest, keys included, the AI activities read themselves). Absent in contexts read before AI replies: off. */
+  ai?: AiRouteSnapshot;
   /** workspaces.settings_version of these rules and settings (a bigint, as a string). */
   settingsVersion: string;
 }
@@ -40,14 +44,17 @@ export async function loadConversationContext(orm: Orm, workspaceId: string, con
  */
 export async function loadWorkspaceContext(em: EntityManager, workspaceId: string): Promise<WorkspaceContext> {
   const { settingsVersion } = await em.findOneOrFail(Workspace, workspaceId, { fields: ['settingsVersion'] });
-  const [rules, settings] = await Promise.all([
+  const [rules, settings, ai] = await Promise.all([
     em.find(KeywordRule, { workspaceId, enabled: true }, { orderBy: [{ priority: 'desc' }, { createdAt: 'asc' }, { id: 'asc' }] }),
     em.findOne(BotSettings, { workspaceId }),
+    em.findOne(AiSettings, { workspaceId }),
   ]);
+  const aiValues = aiSettingsValues(ai);
   return {
     settingsVersion,
     // Plain snapshots: they travel in workflow payloads.
     rules: rules.map(({ id, keywords, matchType, reply, priority }) => ({ id, keywords, matchType, reply, priority })),
     settings: botSettingsValues(settings),
+    ai: { enabled: aiValues.enabled && aiValues.providers.length > 0, debounceSeconds: aiValues.debounceSeconds },
   };
 }

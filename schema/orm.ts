@@ -28,6 +28,8 @@ import { ContactLid } from './entities/contact-lid.entity';
 import { PendingLidMessage } from './entities/pending-lid-message.entity';
 import { WebhookInbox } from './entities/webhook-inbox.entity';
 import { MessageTemplate } from './entities/message-template.entity';
+import { AiSettings } from './entities/ai-settings.entity';
+import { MessageAiTrace } from './entities/message-ai-trace.entity';
 import { PostgresNamingStrategy } from './naming';
 import { ForwardMigrationGenerator } from './migration-generator';
 import { Migration20261123000000_spine } from './migrations/Migration20261123000000_spine';
@@ -42,10 +44,11 @@ import { Migration20261202031000_message_ingress } from './migrations/Migration2
 import { Migration20261202033103_knowledge } from './migrations/Migration20261202033103_knowledge';
 import { Migration20261202034442_whatsapp_web } from './migrations/Migration20261202034442_whatsapp_web';
 import { Migration20261202034500_cloud_api } from './migrations/Migration20261202034500_cloud_api';
+import { Migration20261202043354_ai_replies } from './migrations/Migration20261202043354_ai_replies';
 
 /** Every table, described completely: migrations are generated from these (`npm run migration:create`). */
 export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings, SimulatorDelivery, ConversationCommand, RateLimit, MessageReaction, PendingReceipt, KnowledgeBase, Document, DocumentFile, Chunk, Faq,
-  ChannelStatusChange, ChannelLease, BaileysAuth, ContactLid, PendingLidMessage, WebhookInbox, MessageTemplate];
+  ChannelStatusChange, ChannelLease, BaileysAuth, ContactLid, PendingLidMessage, WebhookInbox, MessageTemplate, AiSettings, MessageAiTrace];
 
 /** Every committed migration, in order (`npm run migration:create` writes new ones to schema/migrations). */
 export const migrationsList = [
@@ -61,6 +64,7 @@ export const migrationsList = [
   { name: 'Migration20261202033103_knowledge', class: Migration20261202033103_knowledge },
   { name: 'Migration20261202034442_whatsapp_web', class: Migration20261202034442_whatsapp_web },
   { name: 'Migration20261202034500_cloud_api', class: Migration20261202034500_cloud_api },
+  { name: 'Migration20261202043354_ai_replies', class: Migration20261202043354_ai_replies },
 ];
 
 export type Orm = MikroORM;

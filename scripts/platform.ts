@@ -13,6 +13,7 @@ import type { ActivityContext } from '../activities/context';
 import { createPersistenceActivities } from '../activities/persistence.activities';
 import { createCommandActivities } from '../activities/commands.activities';
 import { createKnowledgeActivities } from '../activities/knowledge/knowledge.activities';
+import { createAiActivities } from '../activities/ai/ai.activities';
 import { listenEvents, type EventListener } from '../activities/event-listener';
 import type { ParleyEvent } from '../activities/events';
 import { createOrm, migrate, type Orm } from '../schema/orm';
@@ -89,7 +90,7 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
       taskQueue: config.taskQueue,
       dataConverter,
       ...workflowCode(),
-      activities: { ...createPersistenceActivities(ctx), ...createCommandActivities(ctx), ...createKnowledgeActivities(ctx) },
+      activities: { ...createPersistenceActivities(ctx), ...createCommandActivities(ctx), ...createKnowledgeActivities(ctx), ...createAiActivities(ctx) },
       // Bounded, so memory stays flat however many conversations there are; an evicted one replays.
       maxCachedWorkflows: config.workerMaxCachedWorkflows,
     });

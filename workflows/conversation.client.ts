@@ -110,7 +110,8 @@ export async function deliverCommand(deps: TemporalDeps, ref: ConversationRef, r
 }
 
 /** The columns of a conversation_commands row a delivery needs. */
-export type CommandRow = Pick<InferEntity<typeof ConversationCommand>, 'id' | 'kind' | 'messageId' | 'resendNumber'>;
+export type CommandRow = Pick<InferEntity<typeof ConversationCommand>, 'id' | 'kind' | 'messageId' | 'resendNumber'> &
+  Partial<Pick<InferEntity<typeof ConversationCommand>, 'text'>>;
 
 function toAgentCommand(row: CommandRow): AgentCommand {
   switch (row.kind) {
@@ -121,5 +122,9 @@ function toAgentCommand(row: CommandRow): AgentCommand {
       return { kind: row.kind, commandId: row.id, messageId: row.messageId! };
     case 'RESEND_MESSAGE':
       return { kind: row.kind, commandId: row.id, messageId: row.messageId!, resendNumber: row.resendNumber! };
+    case 'APPROVE_DRAFT':
+      return { kind: row.kind, commandId: row.id, messageId: row.messageId!, text: row.text ?? null };
+    case 'REJECT_DRAFT':
+      return { kind: row.kind, commandId: row.id, messageId: row.messageId! };
   }
 }

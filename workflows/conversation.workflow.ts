@@ -2,10 +2,11 @@ import * as wf from '@temporalio/workflow';
 import type { PersistenceActivities } from '../activities/persistence.activities';
 import type { MessagingActivities, OutgoingMessage } from '../activities/messaging.activities';
 import type { CommandActivities } from '../activities/commands.activities';
+import type { AiActivities } from '../activities/ai/ai.activities';
 import type { ConversationContext } from '../activities/conversation-context';
-import { routeInbound, slaDeadlineAfterInbound, type ConversationMode, type Route, type RuleSnapshot, type SettingsSnapshot } from './routing';
-import { agentMessageKey, botReplyKey, channelTaskQueue, resendKey, slaFallbackKey } from './ids';
-import { channelSend, mediaDownload, quickIo } from './presets';
+import { routeInbound, slaDeadlineAfterInbound, type AiRouteSnapshot, type ConversationMode, type Route, type RuleSnapshot, type SettingsSnapshot } from './routing';
+import { agentMessageKey, botReplyKey, channelTaskQueue, handoverKey, resendKey, slaFallbackKey } from './ids';
+import { aiModelCall, aiStep, channelSend, mediaDownload, quickIo } from './presets';
 import type { MediaActivities } from '../activities/media.activities';
 import { nextDeadline } from './deadlines';
 import type { AgentCommand, CommandResult } from './signals';
@@ -51,6 +52,10 @@ export interface ConversationState {
   rules: RuleSnapshot[] | null;
   settings: SettingsSnapshot | null;
   settingsVersion?: string | null;
+  /** The AI route's cached settings; absent in runs from before AI replies (off). */
+  ai?: AiRouteSnapshot | null;
+  /** AI replies waiting as DRAFTs for an agent's approval (their message ids). */
+  drafts?: string[];
   /** WhatsApp ids already handled, newest last, bounded. */
   seen: string[];
   /** Agent command ids already applied, newest last, bounded: a redelivered command is applied once. */
@@ -83,9 +88,13 @@ const IDLE_MS = 7 * 24 * 3600 * 1000;
 const NEXT_DEADLINE_PATCH = 'next-deadline-loop';
 /** From this marker on, an inbound message with media has it downloaded (on its channel's connector). */
 const MEDIA_DOWNLOAD_PATCH = 'download-inbound-media';
+/** Runs with this marker answer with the AI route (routing step 6) when the workspace turned it on. */
+const AI_ROUTE_PATCH = 'ai-route';
 
 const db = wf.proxyLocalActivities<PersistenceActivities>(quickIo);
 const effects = wf.proxyLocalActivities<CommandActivities>(quickIo);
+const aiSteps = wf.proxyLocalActivities<AiActivities>(aiStep);
+const model = wf.proxyLocalActivities<AiActivities>(aiModelCall);
 
 interface Run {
   state: ConversationState;
@@ -105,6 +114,8 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     rules: input.context?.rules ?? null,
     settings: input.context?.settings ?? null,
     settingsVersion: input.context?.settingsVersion ?? null,
+    ai: input.context?.ai ?? null,
+    drafts: [],
     seen: [],
     commands: [],
     queue: [],
@@ -257,7 +268,7 @@ async function handleNext(run: Run): Promise<number> {
   }
   const messages = [event.message, ...takeInbound(state.queue)];
   downloadMedia(run, messages);
-  const count = await replyTo(state, input, messages, channel);
+  const count = await replyTo(run, messages);
   state.handled += count;
   return count;
 }
@@ -280,7 +291,7 @@ function remember(ids: string[], id: string, limit: number): void {
  */
 async function applyCommand(run: Run, command: AgentCommand): Promise<CommandResult> {
   const { state, input } = run;
-  const messageId = command.kind === 'SEND_MESSAGE' || command.kind === 'RESEND_MESSAGE' ? command.messageId : null;
+  const messageId = command.kind === 'TAKE_OVER' || command.kind === 'RELEASE' ? null : command.messageId;
   if (state.commands!.includes(command.commandId)) return { mode: state.mode, messageId };
   run.lastActivity = Date.now();
   const effect = { workspaceId: input.workspaceId, conversationId: input.conversationId, commandId: command.commandId };
@@ -305,6 +316,16 @@ async function applyCommand(run: Run, command: AgentCommand): Promise<CommandRes
       state.queue.push({ type: 'send', message: { messageId: copy!.id, idempotencyKey, senderType: copy!.senderType === 'HUMAN' ? 'HUMAN' : 'BOT' } });
       remember(state.commands!, command.commandId, COMMANDS_LIMIT);
       return { mode: state.mode, messageId: copy!.id };
+    }
+    case 'APPROVE_DRAFT':
+    case 'REJECT_DRAFT': {
+      const approve = command.kind === 'APPROVE_DRAFT';
+      const draft = { messageId: command.messageId, approve, text: command.kind === 'APPROVE_DRAFT' ? command.text : null };
+      const { approved } = await effects.applyCommandEffect({ ...effect, mode: state.mode, clearSla: false, draft });
+      state.drafts = (state.drafts ?? []).filter((id) => id !== command.messageId);
+      // Only the approval that moved the draft (or a retry of it) finds it unsent; the send's state machine sends a row once.
+      if (approved) state.queue.push({ type: 'send', message: { messageId: command.messageId, idempotencyKey: approved.idempotencyKey, senderType: 'BOT' } });
+      break;
     }
     default:
       return unhandled(command);
@@ -362,10 +383,21 @@ function downloadMedia(run: Run, messages: InboundMessage[]): void {
 }
 
 /** Routes each message in order and sends the replies, in that order, in one activity. Returns how many it handled. */
-async function replyTo(state: ConversationState, input: ConversationInput, messages: InboundMessage[], channel: MessagingActivities): Promise<number> {
+async function replyTo(run: Run, messages: InboundMessage[]): Promise<number> {
+  const { state, input, channel } = run;
   // The workspace's rules or settings changed since they were read: read them again first.
   if (messages.some((m) => isNewer(m.settingsVersion, state.settingsVersion))) await refreshContext(state, input, false);
+  const { replies, forAi } = routeEach(state, messages);
+  if (replies.length) await send(input, channel, replies);
+  return messages.length + (forAi.length ? await answerWithAi(run, forAi) : 0);
+}
+
+/** Routes each message in order: the replies to send, and the messages routing step 6 gives the AI. */
+function routeEach(state: ConversationState, messages: InboundMessage[]): { replies: OutgoingMessage[]; forAi: InboundMessage[] } {
   const replies: OutgoingMessage[] = [];
+  const forAi: InboundMessage[] = [];
+  // The marker is asked for only once AI is on, so histories from before AI replies take the same path.
+  const ai = state.ai?.enabled && wf.patched(AI_ROUTE_PATCH) ? state.ai : null;
   for (const message of messages) {
     const deadline = slaDeadlineAfterInbound(state.sla?.deadline ?? null, state.mode, state.settings!, Date.now());
     if (deadline !== null && !state.sla && !message.contactBlocked) state.sla = { deadline, messageId: message.messageId };
@@ -375,13 +407,60 @@ async function replyTo(state: ConversationState, input: ConversationInput, messa
       mode: state.mode,
       rules: state.rules ?? [],
       settings: state.settings!,
+      ai,
       now: new Date(),
     });
+    if (route.kind === 'ai') forAi.push(message);
     const reply = replyFor(route, message);
     if (reply) replies.push(reply);
   }
-  if (replies.length) await send(input, channel, replies);
-  return messages.length;
+  return { replies, forAi };
+}
+
+/**
+ * Routing step 6. Waits for a quiet window (a durable timer: messages closer than debounceSeconds
+ * are answered together, once), then retrieve → generate → validate → send, or holds the reply as
+ * a draft, or hands over to a human. Returns how many more messages it took from the queue.
+ */
+async function answerWithAi(run: Run, burst: InboundMessage[]): Promise<number> {
+  const { state, input, channel } = run;
+  let taken = 0;
+  const quietMs = (state.ai?.debounceSeconds ?? 0) * 1000;
+  while (quietMs > 0 && (await wf.condition(() => state.queue[0]?.type === 'inbound', quietMs))) {
+    const more = takeInbound(state.queue);
+    taken += more.length;
+    downloadMedia(run, more);
+    if (more.some((m) => isNewer(m.settingsVersion, state.settingsVersion))) await refreshContext(state, input, false);
+    const routed = routeEach(state, more);
+    if (routed.replies.length) await send(input, channel, routed.replies);
+    burst.push(...routed.forAi);
+  }
+  // An agent took over while the customer was still typing, or the burst's later messages went elsewhere.
+  if (state.mode !== 'BOT' || burst.length === 0) return taken;
+  const last = burst[burst.length - 1];
+  const where = { workspaceId: input.workspaceId, conversationId: input.conversationId };
+  const turn = await aiSteps.retrieveAiContext({ ...where, messageIds: burst.map((m) => m.messageId) });
+  if (!turn) return taken;
+  const result = await model.generateAiReply({ workspaceId: input.workspaceId, prompt: turn.prompt, temperature: turn.temperature });
+  if (state.mode !== 'BOT') return taken;
+  const decision = await aiSteps.validateAiReply({ ...where, channelId: input.channelId, replyToId: last.messageId, idempotencyKey: botReplyKey(last.messageId), turn, result });
+  switch (decision.kind) {
+    case 'escalate': {
+      state.mode = 'HUMAN';
+      const deadline = slaDeadlineAfterInbound(null, 'HUMAN', state.settings!, Date.now());
+      if (deadline !== null && !state.sla) state.sla = { deadline, messageId: burst[0].messageId };
+      await effects.handOverToHuman({ ...where, reason: decision.reason });
+      await send(input, channel, [{ idempotencyKey: handoverKey(last.messageId), senderType: 'BOT', text: decision.handoverMessage, replyToId: last.messageId }]);
+      break;
+    }
+    case 'reply':
+      if (decision.draft) remember((state.drafts ??= []), decision.messageId, COMMANDS_LIMIT);
+      else await send(input, channel, [{ messageId: decision.messageId, idempotencyKey: decision.idempotencyKey, senderType: 'BOT' }]);
+      break;
+    default:
+      return unhandled(decision);
+  }
+  return taken;
 }
 
 /** What the bot sends for a route; every route kind is handled here or this fails to compile. */
@@ -391,6 +470,7 @@ function replyFor(route: Route, message: InboundMessage): OutgoingMessage | null
     case 'default':
     case 'away':
       return { idempotencyKey: botReplyKey(message.messageId), senderType: 'BOT', text: route.reply, replyToId: message.messageId };
+    case 'ai':
     case 'drop':
     case 'human':
     case 'none':
@@ -418,6 +498,7 @@ async function refreshContext(state: ConversationState, input: ConversationInput
   state.rules = context.rules;
   state.settings = context.settings;
   state.settingsVersion = context.settingsVersion;
+  state.ai = context.ai ?? null;
   // Only a fresh run takes the mode from Postgres (which only this workflow's commands write); after that the workflow is the truth.
   if (includeMode) state.mode = context.mode;
 }

@@ -40,3 +40,8 @@ export function documentIngestionWorkflowId(documentId: string, revision: number
 export function documentRemovalWorkflowId(documentId: string): string {
   return `unindex:${documentId}`;
 }
+
+/** The handover message the customer gets when the AI route escalates a burst ending in this message. */
+export function handoverKey(inboundMessageId: string): string {
+  return `handover:${inboundMessageId}`;
+}

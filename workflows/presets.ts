@@ -59,3 +59,22 @@ export const vectorRemoval: ActivityOptions = {
   scheduleToCloseTimeout: '1 day',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 };
+
+/**
+ * The AI route's Postgres reads and writes (retrieve, validate): local activities like quickIo,
+ * with room for a retrieval that embeds the question.
+ */
+export const aiStep: LocalActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 5 },
+};
+
+/**
+ * The model call: failover over the providers happens inside (each provider has its own timeout,
+ * AI_PROVIDER_TIMEOUT_MS), and a provider's failure is an answer ("unavailable"), not an error.
+ * So a retry here only covers the worker dying mid-call; after three the conversation goes to a human.
+ */
+export const aiModelCall: LocalActivityOptions = {
+  startToCloseTimeout: '3 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 3 },
+};

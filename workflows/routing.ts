@@ -32,12 +32,22 @@ export interface SettingsSnapshot {
   slaFallbackMessage: string | null;
 }
 
+/** What the conversation workflow caches of the AI settings (activities/ai reads the rest when it answers). */
+export interface AiRouteSnapshot {
+  /** AI on, with at least one provider. */
+  enabled: boolean;
+  /** Messages this close to each other are answered together, once. */
+  debounceSeconds: number;
+}
+
 export interface RoutingInput {
   text: string;
   contactBlocked: boolean;
   mode: ConversationMode;
   rules: RuleSnapshot[];
   settings: SettingsSnapshot;
+  /** Absent or disabled: no AI route (step 6 is skipped). */
+  ai?: AiRouteSnapshot | null;
   now: Date;
 }
 
@@ -47,6 +57,8 @@ export type Route =
   | { kind: 'keyword'; ruleId: string; reply: string }
   | { kind: 'default'; reply: string }
   | { kind: 'away'; reply: string }
+  /** Routing step 6: retrieval + LLM (the workflow debounces a burst and answers it once). */
+  | { kind: 'ai' }
   | { kind: 'none' };
 
 export function routeInbound(input: RoutingInput): Route {
@@ -54,6 +66,8 @@ export function routeInbound(input: RoutingInput): Route {
   if (input.mode === 'HUMAN') return { kind: 'human' };
   const rule = matchKeywordRule(input.text, input.rules);
   if (rule) return { kind: 'keyword', ruleId: rule.id, reply: rule.reply };
+  // A blank message (an empty caption) gives the model nothing to answer.
+  if (input.ai?.enabled && !BLANK.test(input.text)) return { kind: 'ai' };
   if (!isWithinBusinessHours(input.settings, input.now)) {
     return input.settings.awayMessage ? { kind: 'away', reply: input.settings.awayMessage } : { kind: 'none' };
   }

@@ -5,7 +5,7 @@
  */
 import type { ConversationMode } from './routing';
 
-export const COMMAND_KINDS = ['TAKE_OVER', 'RELEASE', 'SEND_MESSAGE', 'RESEND_MESSAGE'] as const;
+export const COMMAND_KINDS = ['TAKE_OVER', 'RELEASE', 'SEND_MESSAGE', 'RESEND_MESSAGE', 'APPROVE_DRAFT', 'REJECT_DRAFT'] as const;
 /** One kind of agent command. */
 export type CommandKind = (typeof COMMAND_KINDS)[number];
 
@@ -16,11 +16,14 @@ export type AgentCommand =
   /** An agent's reply, already a PENDING row (messageId) written with the command. */
   | { kind: 'SEND_MESSAGE'; commandId: string; messageId: string }
   /** A copy of a FAILED or UNCERTAIN message, the `resendNumber`th of it. */
-  | { kind: 'RESEND_MESSAGE'; commandId: string; messageId: string; resendNumber: number };
+  | { kind: 'RESEND_MESSAGE'; commandId: string; messageId: string; resendNumber: number }
+  /** An AI draft approved (sent once, with the agent's edit when given) or rejected (never sent). */
+  | { kind: 'APPROVE_DRAFT'; commandId: string; messageId: string; text: string | null }
+  | { kind: 'REJECT_DRAFT'; commandId: string; messageId: string };
 
 /** What the workflow answers once a command's effect is written: the mutation reads it back. */
 export interface CommandResult {
   mode: ConversationMode;
-  /** The message the command put on the send queue (the agent's reply, or the resent copy). */
+  /** The message the command put on the send queue (the agent's reply, the resent copy, the approved draft). */
   messageId: string | null;
 }

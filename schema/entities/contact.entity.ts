@@ -1,5 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { workspaceKey } from './workspace.entity';
+import { APPROVAL_MODES } from './ai-settings.entity';
 
 /** A customer of a workspace, keyed by canonical phone digits (contactKey). */
 export const Contact = defineEntity({
@@ -12,6 +13,8 @@ export const Contact = defineEntity({
     phone: p.text(),
     name: p.text().nullable(),
     blocked: p.boolean().default(false),
+    /** Overrides the workspace's AI approval mode for this contact; null: the workspace's. */
+    aiApprovalMode: p.enum(APPROVAL_MODES).nullable(),
     createdAt: p.datetime().defaultRaw('now()'),
   },
   uniques: [{ properties: ['workspaceId', 'contactKey'] }],

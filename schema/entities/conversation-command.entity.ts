@@ -20,10 +20,12 @@ export const ConversationCommand = defineEntity({
     workspaceId: workspaceKey(),
     conversationId: p.manyToOne(Conversation).mapToPk().fieldName('conversation_id').deleteRule('cascade'),
     kind: p.enum(COMMAND_KINDS),
-    /** SEND_MESSAGE: the agent's PENDING message; RESEND_MESSAGE: the message resent. */
+    /** SEND_MESSAGE: the agent's PENDING message; RESEND_MESSAGE: the message resent; APPROVE_DRAFT / REJECT_DRAFT: the draft. */
     messageId: p.manyToOne(Message).mapToPk().fieldName('message_id').nullable().deleteRule('cascade'),
     /** RESEND_MESSAGE: 1 for the first copy of the message, 2 for the next… */
     resendNumber: p.integer().nullable(),
+    /** APPROVE_DRAFT: the agent's edited text (null: the draft as written). */
+    text: p.text().nullable(),
     userId: p.manyToOne(User).mapToPk().fieldName('user_id').nullable().deleteRule('set null'),
     // clock_timestamp, not now(): the outbox delivers in this order, and it is the order the commands were given.
     createdAt: p.datetime().defaultRaw('clock_timestamp()'),

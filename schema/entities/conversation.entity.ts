@@ -27,6 +27,8 @@ export const Conversation = defineEntity({
     workflowId: p.text(),
     /** When the human-mode SLA passed with the customer still waiting; cleared by an agent reply or release. */
     slaBreachedAt: p.datetime().nullable(),
+    /** Why the bot handed the conversation to a human ("AI unavailable", "low confidence", a sensitive topic…); cleared on release. */
+    handoverReason: p.text().nullable(),
     createdAt: p.datetime().defaultRaw('now()'),
   },
   uniques: [{ properties: ['channel', 'contact'] }],

@@ -15,8 +15,9 @@ export type SenderType = (typeof SENDER_TYPES)[number];
  * An outbound message's send (activities/messaging.activities.ts): PENDING → SENDING (written
  * before each channel call) → SENT | FAILED (refused for good) | UNCERTAIN (it may have reached
  * the wire, and resending could show it twice). DELIVERED and READ come from the wire after SENT.
+ * An AI reply in approval mode starts as a DRAFT: approved it becomes PENDING, rejected REJECTED (never sent).
  */
-export const MESSAGE_STATUSES = ['PENDING', 'SENDING', 'SENT', 'DELIVERED', 'READ', 'FAILED', 'UNCERTAIN'] as const;
+export const MESSAGE_STATUSES = ['PENDING', 'SENDING', 'SENT', 'DELIVERED', 'READ', 'FAILED', 'UNCERTAIN', 'DRAFT', 'REJECTED'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 /** A message's media: where the channel can fetch it, and once stored (connector/media) its blob. */

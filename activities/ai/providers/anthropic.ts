@@ -1,0 +1,32 @@
+import Anthropic from '@anthropic-ai/sdk';
+import type { LlmProvider, ModelAnswer, ModelRequest, ProviderConfig } from './port';
+import { REPLY_TOOL } from '../reply-output';
+import { AI_MAX_OUTPUT_TOKENS } from '../timeouts';
+
+/**
+ * Anthropic's Messages API; the reply is forced through the `reply` tool. `baseUrl` without /v1 (the
+ * SDK adds it). SDK 1.15 has no sampling parameters (the current models take none), so no temperature.
+ */
+export function anthropicProvider(config: ProviderConfig): LlmProvider {
+  const client = new Anthropic({ apiKey: config.apiKey ?? 'none', baseURL: config.baseUrl.replace(/\/+$/, ''), maxRetries: 0 });
+  return {
+    label: 'ANTHROPIC',
+    model: config.model,
+    async complete(request: ModelRequest): Promise<ModelAnswer> {
+      const message = await client.messages.create(
+        {
+          model: config.model,
+          max_tokens: AI_MAX_OUTPUT_TOKENS,
+          system: request.system,
+          messages: request.messages,
+          tools: [{ name: REPLY_TOOL.name, description: REPLY_TOOL.description, input_schema: REPLY_TOOL.schema as unknown as Anthropic.Tool.InputSchema }],
+          tool_choice: { type: 'tool', name: REPLY_TOOL.name },
+        },
+        { timeout: request.timeoutMs },
+      );
+      const call = message.content.find((block) => block.type === 'tool_use');
+      if (!call) throw new Error('the model answered without calling the reply tool');
+      return { toolInput: call.input, inputTokens: message.usage?.input_tokens ?? null, outputTokens: message.usage?.output_tokens ?? null };
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import OpenAI from 'openai';
+import type { LlmProvider, ModelAnswer, ModelRequest, ProviderConfig } from './port';
+import { REPLY_TOOL } from '../reply-output';
+import { AI_MAX_OUTPUT_TOKENS } from '../timeouts';
+
+/**
+ * OpenAI's chat completions with a forced function call: OpenAI, Ollama, vLLM, LM Studio by base
+ * URL (with /v1, as those servers publish it).
+ */
+export function openAiCompatibleProvider(config: ProviderConfig): LlmProvider {
+  const client = openAiClient(config);
+  return {
+    label: 'OPENAI_COMPATIBLE',
+    model: config.model,
+    async complete(request: ModelRequest): Promise<ModelAnswer> {
+      const completion = await client.chat.completions.create(
+        {
+          model: config.model,
+          max_tokens: AI_MAX_OUTPUT_TOKENS,
+          temperature: request.temperature,
+          messages: [{ role: 'system', content: request.system }, ...request.messages],
+          tools: [{ type: 'function', function: { name: REPLY_TOOL.name, description: REPLY_TOOL.description, parameters: REPLY_TOOL.schema as unknown as Record<string, unknown> } }],
+          tool_choice: { type: 'function', function: { name: REPLY_TOOL.name } },
+        },
+        { timeout: request.timeoutMs },
+      );
+      const call = completion.choices?.[0]?.message?.tool_calls?.find((c) => c.type === 'function');
+      if (!call || call.type !== 'function') throw new Error('the model answered without calling the reply function');
+      return { toolInput: call.function.arguments, inputTokens: completion.usage?.prompt_tokens ?? null, outputTokens: completion.usage?.completion_tokens ?? null };
+    },
+  };
+}
+
+/** The SDK client for an OpenAI-compatible endpoint (chat, embeddings, transcriptions), no SDK retries: failover decides. */
+export function openAiClient(config: Pick<ProviderConfig, 'baseUrl' | 'apiKey'>): OpenAI {
+  return new OpenAI({ apiKey: config.apiKey ?? 'none', baseURL: config.baseUrl.replace(/\/+$/, ''), maxRetries: 0 });
+}

@@ -1,0 +1,37 @@
+/** What the AI route asks of an LLM provider, whichever wire it speaks. Pure types. */
+import type { AiProviderKind } from '../../../schema/entities/ai-settings.entity';
+
+/** A provider with its key opened: built per call, never stored. */
+export interface ProviderConfig {
+  kind: AiProviderKind;
+  baseUrl: string;
+  model: string;
+  apiKey: string | null;
+}
+
+/** One turn of the conversation as the model sees it. */
+export interface ChatTurn {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+export interface ModelRequest {
+  system: string;
+  messages: ChatTurn[];
+  temperature: number;
+  timeoutMs: number;
+}
+
+/** The reply tool's arguments as the model gave them (unparsed), with the token counts. */
+export interface ModelAnswer {
+  toolInput: unknown;
+  inputTokens: number | null;
+  outputTokens: number | null;
+}
+
+/** One LLM endpoint. Throws on an HTTP error, a timeout or an answer that is not a tool call. */
+export interface LlmProvider {
+  readonly label: string;
+  readonly model: string;
+  complete(request: ModelRequest): Promise<ModelAnswer>;
+}
