@@ -17,6 +17,11 @@ import './types/add-document';
 import './types/faq';
 import './types/subscriptions';
 import './types/cloud-channel';
+import './types/ai-settings';
+import './types/ai-provider-test';
+import './types/contact-approval';
+import './types/drafts';
+import './types/message-ai';
 
 export const schema = builder.toSchema();
 

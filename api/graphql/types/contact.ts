@@ -9,5 +9,9 @@ export const ContactType = builder.objectRef<Contact>('Contact').implement({
     phone: t.exposeString('phone'),
     name: t.exposeString('name', { nullable: true }),
     blocked: t.exposeBoolean('blocked'),
+    aiApprovalMode: t.exposeString('aiApprovalMode', {
+      nullable: true,
+      description: "OFF or ALL: this contact's AI replies go out, or wait as drafts, whatever the workspace's approval mode; null: the workspace's.",
+    }),
   }),
 });

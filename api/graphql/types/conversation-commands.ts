@@ -200,10 +200,10 @@ async function changeMode(ctx: GraphQLContext, conversationId: string, kind: 'TA
  * workflow to apply it. Recorded means accepted: when the delivery fails or takes too long, the
  * result is null and the command outbox (connector/outbox.ts) delivers it.
  */
-async function command(
+export async function command(
   ctx: GraphQLContext,
   conversation: Conversation,
-  what: Pick<CommandRow, 'kind'> & Partial<Pick<CommandRow, 'messageId' | 'resendNumber'>>,
+  what: Pick<CommandRow, 'kind'> & Partial<Pick<CommandRow, 'messageId' | 'resendNumber' | 'text'>>,
   record?: (tx: EntityManager) => Promise<Partial<Pick<CommandRow, 'resendNumber'>> | void>,
 ): Promise<CommandResult | null> {
   const auth = requireAuth(ctx, AGENTS);
@@ -216,6 +216,7 @@ async function command(
       kind: what.kind,
       messageId: what.messageId ?? null,
       resendNumber: extra.resendNumber ?? what.resendNumber ?? null,
+      text: what.text ?? null,
       userId: auth.userId,
     });
   });

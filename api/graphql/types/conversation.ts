@@ -29,6 +29,10 @@ export const ConversationType = builder.objectRef<Conversation>('Conversation').
       nullable: true,
       description: 'When the human-mode SLA passed with the customer still waiting; cleared by an agent reply or release.',
     }),
+    handoverReason: t.exposeString('handoverReason', {
+      nullable: true,
+      description: 'Why the bot handed the conversation to a human ("AI unavailable", low confidence, a sensitive topic, the AI\'s own call); cleared on release.',
+    }),
     temporalUrl: t.string({
       description: 'The conversation workflow in the Temporal Web UI; only owners and admins get it (null for agents and viewers).',
       nullable: true,
