@@ -34,6 +34,16 @@ describe('routeInbound', () => {
     });
   });
 
+  it('gives the AI what no rule takes (step 6, before the default and away replies), but not a rule match, human mode or a blank message', () => {
+    const ai = { enabled: true, debounceSeconds: 3 };
+    expect(routeInbound({ ...base, ai })).toEqual({ kind: 'ai' });
+    expect(routeInbound({ ...base, ai, settings: { ...base.settings, businessHours: {} } })).toEqual({ kind: 'ai' });
+    expect(routeInbound({ ...base, ai, text: 'price?', rules: [rule('p', ['price'], 'CONTAINS')] }).kind).toBe('keyword');
+    expect(routeInbound({ ...base, ai, mode: 'HUMAN' })).toEqual({ kind: 'human' });
+    expect(routeInbound({ ...base, ai, text: ' \u200B ' }).kind).toBe('default');
+    expect(routeInbound({ ...base, ai: { ...ai, enabled: false } }).kind).toBe('default');
+  });
+
   it('falls back to the default reply inside business hours', () => {
     expect(routeInbound(base)).toEqual({ kind: 'default', reply: 'We will get back to you.' });
   });

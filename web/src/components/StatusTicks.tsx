@@ -4,7 +4,7 @@ import { AlertIcon, CheckIcon, ClockIcon, DoubleCheckIcon } from './Icons';
 
 const LABELS: Record<MessageStatus, string> = {
   PENDING: 'Waiting to send', SENDING: 'Sending', SENT: 'Sent', DELIVERED: 'Delivered', READ: 'Read', FAILED: 'Failed',
-  UNCERTAIN: 'May not have been sent',
+  UNCERTAIN: 'May not have been sent', DRAFT: 'Draft: waiting for approval', REJECTED: 'Draft rejected: not sent',
 };
 
 /** The delivery state of an outbound message, drawn like WhatsApp; a send that took retries says how many calls. */

@@ -2,7 +2,8 @@ import type { Message, MessageStatus } from '../graphql/fragments';
 
 // Statuses only move forward, as the server moves them (connector/receipts.ts): a DELIVERED or READ receipt is
 // proof the message arrived, even after a FAILED one; UNCERTAIN (it may have reached the wire, nobody can know) is final.
-const STATUS_RANK: Record<MessageStatus, number> = { PENDING: 0, SENDING: 1, SENT: 2, FAILED: 3, DELIVERED: 4, READ: 5, UNCERTAIN: 5 };
+// An AI draft comes before everything (approved it becomes PENDING); a rejected draft is final.
+const STATUS_RANK: Record<MessageStatus, number> = { DRAFT: -1, PENDING: 0, SENDING: 1, SENT: 2, FAILED: 3, DELIVERED: 4, READ: 5, UNCERTAIN: 5, REJECTED: 5 };
 
 /** A message that did not certainly reach the customer, which an agent may send again (as a new message). */
 export function canResend(message: Pick<Message, 'direction' | 'status'>): boolean {
