@@ -350,6 +350,18 @@ describe('AI replies', () => {
     const elsewhere = await simulateInbound(platform.url, other, phone(), 'Hello?');
     expect((await botMessages(other, elsewhere.conversationId, 1))[0].text).toBe(DEFAULT_REPLY);
 
+    // The knowledge test panel answers as the bot would, from one of the workspace's own knowledge bases.
+    const kb = (await query<{ id: string }>(platform.databaseUrl, `insert into knowledge_bases (id, workspace_id, name) values (gen_random_uuid(), $1, 'Menu') returning id`, [ws.workspaceId]))[0].id;
+    const foreign = (await query<{ id: string }>(platform.databaseUrl, `insert into knowledge_bases (id, workspace_id, name) values (gen_random_uuid(), $1, 'Theirs') returning id`, [other.workspaceId]))[0].id;
+    primary.respond(() => answer('We are open from 7.', { confidence: 0.8 }));
+    const ASK = `query($kb: ID!, $q: String!) { askKnowledgeBase(knowledgeBaseId: $kb, question: $q) { answer confidence sources { documentName } error } }`;
+    const { askKnowledgeBase } = await gqlOk(platform.url, ASK, { kb, q: 'When do you open?' }, ws.token);
+    expect(askKnowledgeBase).toEqual({ answer: 'We are open from 7.', confidence: 0.8, sources: [], error: null });
+    expect(primary.chats().at(-1)!.promptText).toContain('You are Ada, the friendly assistant of the Test Shop bakery.');
+    expect(primary.chats().at(-1)!.promptText).toContain('When do you open?');
+    expect((await gql(platform.url, ASK, { kb: foreign, q: 'When do you open?' }, ws.token)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(await invalid({ knowledgeBaseIds: [kb, foreign] })).toEqual(['BAD_USER_INPUT', 'knowledgeBaseIds.1']);
+
     // Turned off: the running conversation answers its next message with the default reply (settings_version).
     await gqlOk(platform.url, `mutation { updateAiSettings(input: { enabled: false }) { enabled } }`, {}, ws.token);
     await simulateInbound(platform.url, ws, from, 'Still there?');

@@ -22,6 +22,7 @@ import './types/ai-provider-test';
 import './types/contact-approval';
 import './types/drafts';
 import './types/message-ai';
+import './types/ask-knowledge-base';
 
 export const schema = builder.toSchema();
 

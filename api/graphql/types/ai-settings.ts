@@ -8,7 +8,8 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { builder } from '../builder';
 import { MANAGERS, requireAuth } from '../context';
-import { validate } from '../errors';
+import { badInput, validate } from '../errors';
+import { KnowledgeBase } from '../../../schema/entities/knowledge-base.entity';
 import { encryptSecret } from '../../../schema/crypto';
 import {
   AI_PROVIDER_KINDS,
@@ -160,6 +161,7 @@ builder.mutationField('updateAiSettings', (t) =>
       const seal = (key: string) => encryptSecret(ctx.config.encryptionKey, key, aiSecretScope(workspaceId));
       return ctx.orm.em.fork().transactional(async (tx) => {
         const em = tx as EntityManager;
+        if (input.knowledgeBaseIds?.length) await assertKnowledgeBases(em, workspaceId, input.knowledgeBaseIds);
         // Locked, so a key kept from the stored row is the one stored when this write lands.
         const row = await em.findOne(AiSettings, { workspaceId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         const current = aiSettingsValues(row);
@@ -172,6 +174,13 @@ builder.mutationField('updateAiSettings', (t) =>
     },
   }),
 );
+
+/** Every id must be one of the workspace's knowledge bases (another workspace's is as unknown as a made-up one). */
+async function assertKnowledgeBases(em: EntityManager, workspaceId: string, ids: string[]): Promise<void> {
+  const found = new Set((await em.find(KnowledgeBase, { id: { $in: ids }, workspaceId }, { fields: ['id'] })).map((kb) => kb.id));
+  const index = ids.findIndex((id) => !found.has(id));
+  if (index >= 0) throw badInput(`knowledgeBaseIds.${index}: no such knowledge base`, `knowledgeBaseIds.${index}`);
+}
 
 /** The columns an update writes: only the fields given (null: back to the default), keys sealed or kept. */
 function columnsFor(input: SettingsInput, current: AiSettingsValues, seal: (key: string) => string): Partial<AiSettings> {
