@@ -8,6 +8,7 @@ import { Inbox } from './pages/Inbox';
 import { KeywordRules } from './pages/KeywordRules';
 import { Knowledge } from './pages/Knowledge/Knowledge';
 import { Settings } from './pages/Settings/Settings';
+import { AiSettings } from './pages/AiSettings/AiSettings';
 import { SignIn } from './pages/SignIn';
 import { Team } from './pages/Team';
 import './styles.css';
@@ -39,6 +40,7 @@ function App() {
             <Match when={path() === '/channels'}><Channels /></Match>
             <Match when={path() === '/team'}><Team /></Match>
             <Match when={path() === '/settings'}><Settings /></Match>
+            <Match when={path() === '/ai'}><AiSettings /></Match>
           </Switch>
         </Shell>
       </Match>

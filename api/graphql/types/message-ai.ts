@@ -6,7 +6,8 @@
 import { builder } from '../builder';
 import { MANAGERS, requireAuth, type GraphQLContext } from '../context';
 import { MessageAiTrace, type TraceSource } from '../../../schema/entities/message-ai-trace.entity';
-import { MessageType } from './message';
+import { z } from 'zod';
+import { MessageType, loadMessage } from './message';
 
 const AiSourceType = builder.objectRef<TraceSource>('AiSource').implement({
   description: 'A knowledge passage the reply was grounded in.',
@@ -49,6 +50,20 @@ builder.objectField(MessageType, 'aiPrompt', (t) =>
     resolve: async (m, _args, ctx) => {
       if (m.senderType !== 'BOT' || !MANAGERS.includes(requireAuth(ctx).role)) return null;
       return (await traceOf(ctx, m.id))?.prompt ?? null;
+    },
+  }),
+);
+
+builder.queryField('message', (t) =>
+  t.field({
+    type: MessageType,
+    nullable: true,
+    description: "One message of the workspace (the inbox's \"why this reply\" panel loads its trace this way); null for an unknown or another workspace's id.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => {
+      const { workspaceId } = requireAuth(ctx);
+      const id = String(args.id);
+      return z.string().uuid().safeParse(id).success ? loadMessage(ctx.orm.em.fork(), workspaceId, id) : null;
     },
   }),
 );

@@ -47,7 +47,8 @@ export function SimulatorPhone(props: { channels: Channel[] }) {
   }));
 
   const live = createLiveConversation(conversationId);
-  const messages = live.messages;
+  // The customer's phone never shows an AI draft waiting for approval, or one an agent rejected.
+  const messages = () => live.messages().filter((m) => m.status !== 'DRAFT' && m.status !== 'REJECTED');
 
   createEffect(on(messages, () => {
     requestAnimationFrame(() => scroller && (scroller.scrollTop = scroller.scrollHeight));

@@ -12,6 +12,9 @@ import { MessageBody } from './MessageBody';
 import { QuotedMessage } from './QuotedMessage';
 import { Reactions } from './Reactions';
 import { WindowComposer } from './WindowComposer';
+import { DraftActions } from './ai/DraftActions';
+import { HandoverBanner } from './ai/HandoverBanner';
+import { WhyThisReply } from './ai/WhyThisReply';
 
 /** How long the agent looks at a new customer message before it counts as read. */
 const READ_AFTER_MS = 250;
@@ -180,6 +183,7 @@ export function Thread(props: {
               </div>
             </header>
 
+            <HandoverBanner mode={c().mode} reason={c().handoverReason} />
             <div class="thread-body wallpaper" ref={scroller} onScroll={onScroll} data-testid="thread-messages">
               <Show when={messages().length === 0}>
                 <div class="thread-empty">No messages in this conversation yet.</div>
@@ -249,6 +253,7 @@ function ThreadBubble(props: { message: Message; onError: (message: string) => v
       bubble: true, 'bubble-in': !outbound(), 'bubble-out': outbound(),
       'bubble-bot': m().senderType === 'BOT', 'bubble-human': m().senderType === 'HUMAN',
       'bubble-failed': m().status === 'FAILED', 'bubble-uncertain': m().status === 'UNCERTAIN',
+      'bubble-draft': m().status === 'DRAFT', 'bubble-rejected': m().status === 'REJECTED',
     }} data-testid="thread-bubble" data-message-id={m().id} data-direction={m().direction}
       data-sender-type={m().senderType} data-status={m().status}>
       <Show when={outbound()}>
@@ -265,6 +270,8 @@ function ThreadBubble(props: { message: Message; onError: (message: string) => v
         <span>{clockTime(m().createdAt)}</span>
         <Show when={outbound()}><StatusTicks status={m().status} attempts={m().sendAttempts} at={m().status === 'READ' ? m().readAt : m().status === 'DELIVERED' ? m().deliveredAt : null} /></Show>
       </div>
+      <WhyThisReply message={m()} />
+      <Show when={m().status === 'DRAFT'}><DraftActions message={m()} onError={props.onError} /></Show>
       <Show when={m().status === 'FAILED'}>
         <div class="bubble-failure" data-testid="failure-reason">
           Not delivered{m().failureReason ? `: ${m().failureReason}` : ''}{m().failureCode ? ` (code ${m().failureCode})` : ''}

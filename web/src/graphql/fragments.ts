@@ -12,6 +12,7 @@ export const MessageFields = graphql(`
     media { url mimeType fileName size unavailableReason }
     details forwarded replyToExternalId replyTo { ...QuotedMessageFields }
     reactions { emoji fromContact at }
+    ai { confidence }
   }
 `, [QuotedMessageFields]);
 /** One message as a thread and the simulator phone show it. */
@@ -24,7 +25,7 @@ export const ContactFields = graphql(`fragment ContactFields on Contact { id pho
 
 export const ConversationFields = graphql(`
   fragment ConversationFields on Conversation {
-    id mode lastMessageAt lastMessageText unreadCount slaBreachedAt
+    id mode lastMessageAt lastMessageText unreadCount slaBreachedAt handoverReason
     contact { ...ContactFields }
     channel { id name kind }
   }
@@ -35,7 +36,7 @@ export type ConversationMode = ConversationSummary['mode'];
 
 /** What changes on a conversation while it is open: what `conversationUpdated` and the agent's actions return. */
 export const ConversationChangeFields = graphql(`
-  fragment ConversationChangeFields on Conversation { id mode unreadCount slaBreachedAt contact { ...ContactFields } }
+  fragment ConversationChangeFields on Conversation { id mode unreadCount slaBreachedAt handoverReason contact { ...ContactFields } }
 `, [ContactFields]);
 export type ConversationChange = ResultOf<typeof ConversationChangeFields>;
 

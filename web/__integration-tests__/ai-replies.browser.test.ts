@@ -1,0 +1,81 @@
+import type { Page } from 'playwright-core';
+import { browserSuite, signIn } from '../../test/support/browser';
+import { createWorkspace } from '../../test/support/platform';
+import { answer, startFakeLlm, type FakeLlm } from '../../test/support/fake-llm-server';
+
+const TIMEOUT = 30_000;
+const OWNER_PASSWORD = 'correct horse battery';
+const CUSTOMER = '+4915112399001';
+
+jest.setTimeout(120_000);
+
+const suite = browserSuite();
+let page: Page;
+let llm: FakeLlm;
+
+beforeAll(async () => {
+  llm = await startFakeLlm();
+});
+afterAll(() => llm?.close());
+
+test('AI settings set up in the dashboard; a draft edited and approved from the inbox reaches the phone; "why this reply" shows the trace and the prompt', async () => {
+  await suite.run('ai-replies', aiReplies);
+});
+
+async function aiReplies(): Promise<void> {
+  const workspace = await createWorkspace(suite.platform.url);
+  llm.respond(() => answer('A sourdough loaf costs 4 EUR.', { confidence: 0.81 }));
+  page = await suite.newPage(TIMEOUT);
+  await page.goto(suite.platform.url);
+  await signIn(page, workspace.email, OWNER_PASSWORD);
+  await page.getByTestId('phone-panel').waitFor();
+
+  // The settings page: a provider with its key, tested, approval for every reply, no quiet window.
+  await page.getByTestId('nav-ai').click();
+  await page.getByTestId('ai-settings-form').waitFor();
+  await page.getByTestId('provider-add').click();
+  await page.getByTestId('provider-base-url').fill(llm.url);
+  await page.getByTestId('provider-model').fill('claude-fake');
+  await page.getByTestId('provider-api-key').fill('sk-browser-secret');
+  await page.getByTestId('provider-test').click();
+  await page.locator('[data-testid="provider-test-result"][data-ok="true"]').waitFor();
+  await page.getByTestId('ai-enabled').check();
+  await page.getByTestId('ai-approval-mode').selectOption('ALL');
+  await page.getByTestId('ai-debounceSeconds').fill('0');
+  await page.getByTestId('settings-save').click();
+  await page.getByTestId('settings-saved').waitFor();
+  // Write-only: after saving, the key field is empty and says a key is stored.
+  expect(await page.getByTestId('provider-api-key').inputValue()).toBe('');
+  expect(await page.getByTestId('provider-api-key').getAttribute('placeholder')).toMatch(/stored/);
+
+  // The customer asks; the inbox shows a draft the phone does not.
+  await page.getByTestId('nav-inbox').click();
+  await page.getByTestId('phone-number').fill(CUSTOMER);
+  await page.getByTestId('phone-number').press('Tab');
+  await page.getByTestId('phone-input').fill('How much is a sourdough loaf?');
+  await page.getByTestId('phone-send').click();
+  await page.locator('[data-testid="conversation-item"]', { hasText: CUSTOMER.slice(1) }).click();
+  const draft = page.locator('[data-testid="thread-bubble"][data-status="DRAFT"]');
+  await draft.waitFor();
+  expect(await draft.getByTestId('bubble-text').innerText()).toBe('A sourdough loaf costs 4 EUR.');
+  expect(await page.locator('[data-testid="phone-bubble"][data-direction="OUTBOUND"]').count()).toBe(0);
+  await suite.screenshot(page, 'ai-draft');
+
+  await draft.getByTestId('draft-edit').click();
+  await draft.getByTestId('draft-edit-text').fill('A sourdough loaf costs 4.50 EUR.');
+  await draft.getByTestId('draft-approve').click();
+  const sent = page.locator('[data-testid="thread-bubble"][data-sender-type="BOT"]', { hasText: 'A sourdough loaf costs 4.50 EUR.' });
+  await sent.and(page.locator(':not([data-status="DRAFT"])')).waitFor();
+  await page.locator('[data-testid="phone-bubble"][data-direction="OUTBOUND"]', { hasText: 'A sourdough loaf costs 4.50 EUR.' }).waitFor();
+  expect(await page.locator('[data-testid="phone-bubble"][data-direction="OUTBOUND"]').count()).toBe(1);
+
+  // Why this reply: the trace, its passages and, for an owner, the full prompt.
+  expect(await sent.getByTestId('ai-confidence').innerText()).toContain('81%');
+  await sent.getByTestId('why-this-reply').click();
+  await sent.getByTestId('why-facts').waitFor();
+  expect(await sent.getByTestId('why-facts').innerText()).toContain('claude-fake');
+  expect(await sent.getByTestId('ai-sources-none').count()).toBe(1);
+  await sent.getByTestId('why-prompt').locator('summary').click();
+  expect(await sent.getByTestId('why-prompt').innerText()).toContain('How much is a sourdough loaf?');
+  await suite.screenshot(page, 'ai-why-this-reply');
+}
