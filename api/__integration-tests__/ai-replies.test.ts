@@ -268,6 +268,24 @@ describe('AI replies', () => {
     expect(primary.chats().at(-1)!.promptText).not.toContain('We have a discount for you!');
   });
 
+  test("a contact's approval override: this contact's replies wait as drafts while the workspace's go out", async () => {
+    const ws = await createWorkspace(platform.url);
+    await enableAi(ws);
+    primary.respond(() => answer('Hello there.'));
+    const from = phone();
+    const first = await simulateInbound(platform.url, ws, from, 'Hi');
+    await botMessages(ws, first.conversationId, 1);
+    const { conversation: c } = await gqlOk(platform.url, `query($id: ID!) { conversation(id: $id) { contact { id } } }`, { id: first.conversationId }, ws.token);
+    const SET = `mutation($id: ID!, $mode: ApprovalMode) { setContactApprovalMode(contactId: $id, mode: $mode) { aiApprovalMode } }`;
+    expect((await gqlOk(platform.url, SET, { id: c.contact.id, mode: 'ALL' }, ws.token)).setContactApprovalMode.aiApprovalMode).toBe('ALL');
+    await simulateInbound(platform.url, ws, from, 'Are you there?');
+    const [, second] = await botMessages(ws, first.conversationId, 2, (m) => m.status === 'SENT' || m.status === 'DRAFT');
+    expect(second.status).toBe('DRAFT');
+    expect((await wire(ws, from)).map((d) => d.text)).toEqual(['Hello there.']);
+    const other = await createWorkspace(platform.url);
+    expect((await gql(platform.url, SET, { id: c.contact.id, mode: 'OFF' }, other.token)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
   test('debounce: three quick messages get one reply, answered together', async () => {
     const ws = await createWorkspace(platform.url);
     await enableAi(ws, { debounceSeconds: 2 });
