@@ -123,7 +123,7 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
   if (roles.includes('api')) {
     const live = createLive(orm, log);
     listeners.push((e) => live.onEvent(e));
-    const app = await buildApp({ config, orm, temporal, live, ingress: ingress!, receipts: ctx.receipts, retriever: ctx.retriever }, { webDist: path.join(ROOT, 'web/dist'), logger: { level: config.logLevel } });
+    const app = await buildApp({ config, orm, temporal, live, ingress: ingress!, receipts: ctx.receipts, knowledge: ctx.knowledge }, { webDist: path.join(ROOT, 'web/dist'), logger: { level: config.logLevel } });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -9,6 +9,8 @@ import { recordHistories } from '../../workflows/__fixtures__/record-histories';
 import { createWorkspace, gql, gqlOk, query, simulateInbound, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
 import { TEST_TEMPORAL_ADDRESS, testDataConverter } from '../../test/support/services-env';
 import { answer, startFakeLlm, type FakeLlm } from '../../test/support/fake-llm-server';
+import { seedKnowledgeBase } from '../../test/support/knowledge';
+import { createOrm } from '../../schema/orm';
 
 const DEFAULT_REPLY = "Thanks for your message! We'll get back to you shortly.";
 const HANDOVER = 'A colleague will answer you in a moment.';
@@ -130,6 +132,38 @@ describe('AI replies', () => {
     expect(seenByAgent.aiPrompt).toBeNull();
     const refused = await gql(platform.url, `{ aiSettings { enabled } }`, {}, signIn.accessToken);
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  test("a fact that is only in the workspace's knowledge reaches the prompt (with its document's name) and the reply; another workspace never retrieves it", async () => {
+    const ws = await createWorkspace(platform.url);
+    const other = await createWorkspace(platform.url);
+    const orm = await createOrm(platform.databaseUrl, 1);
+    try {
+      await seedKnowledgeBase(orm, {
+        workspaceId: ws.workspaceId,
+        passages: [
+          { key: 'price', document: 'Price list 2026', text: 'A sourdough loaf costs 4.20 EUR and is baked fresh every Tuesday and Friday.' },
+          { key: 'hours', document: 'Opening hours', text: 'The bakery opens at 7 am on weekdays.' },
+        ],
+      });
+    } finally {
+      await orm.close();
+    }
+    await enableAi(ws);
+    await enableAi(other);
+    // The fake model answers from the passages it was given, as a grounded model would.
+    primary.respond((request) => answer(/4\.20 EUR/.test(request.promptText) ? 'A sourdough loaf is 4.20 EUR, baked on Tuesdays and Fridays.' : 'Let me check with the team.'));
+    const message = await simulateInbound(platform.url, ws, phone(), 'How much does a sourdough loaf cost?');
+    const [reply] = await botMessages(ws, message.conversationId, 1);
+    expect(reply.text).toBe('A sourdough loaf is 4.20 EUR, baked on Tuesdays and Fridays.');
+    expect(primary.chats()[0].promptText).toContain('(Price list 2026) A sourdough loaf costs 4.20 EUR');
+    expect(reply.ai.sources[0]).toMatchObject({ documentName: 'Price list 2026', text: 'A sourdough loaf costs 4.20 EUR and is baked fresh every Tuesday and Friday.' });
+    expect(reply.ai.sources[0].score).toBeGreaterThan(0);
+
+    const elsewhere = await simulateInbound(platform.url, other, phone(), 'How much does a sourdough loaf cost?');
+    const [theirs] = await botMessages(other, elsewhere.conversationId, 1, () => true);
+    expect(primary.chats()[1].promptText).not.toContain('4.20');
+    expect(theirs.text).not.toContain('4.20');
   });
 
   test('failover: the first provider answers 500, then hangs; the second answers both times; garbage and a malformed answer are handled', async () => {

@@ -8,7 +8,7 @@ import type { Role } from '../../schema/entities/membership.entity';
 import type { Live } from '../live';
 import type { Ingress } from '../../connector/ingress.port';
 import type { ReceiptSink } from '../../connector/channels/inbound-message';
-import type { Retriever } from '../../activities/knowledge/ports';
+import type { Knowledge } from '../../activities/knowledge';
 import { forbidden, unauthenticated } from './errors';
 
 export interface ApiDeps {
@@ -20,8 +20,8 @@ export interface ApiDeps {
   ingress: Ingress;
   /** Where delivery receipts from the wire go (the Cloud API's webhook statuses): connector/receipts.ts. */
   receipts: ReceiptSink;
-  /** The knowledge retriever askKnowledgeBase answers with (the bot's); absent: no passages. */
-  retriever?: Retriever;
+  /** The knowledge services (askKnowledgeBase retrieves with them, as the bot does); absent: no passages. */
+  knowledge?: Knowledge;
   /** "Now" for tokens; tests move it instead of sleeping. */
   clock?: Clock;
 }

@@ -2,6 +2,8 @@ import type { Page } from 'playwright-core';
 import { browserSuite, signIn } from '../../test/support/browser';
 import { createWorkspace } from '../../test/support/platform';
 import { answer, startFakeLlm, type FakeLlm } from '../../test/support/fake-llm-server';
+import { seedKnowledgeBase } from '../../test/support/knowledge';
+import { createOrm } from '../../schema/orm';
 
 const TIMEOUT = 30_000;
 const OWNER_PASSWORD = 'correct horse battery';
@@ -18,12 +20,18 @@ beforeAll(async () => {
 });
 afterAll(() => llm?.close());
 
-test('AI settings set up in the dashboard; a draft edited and approved from the inbox reaches the phone; "why this reply" shows the trace and the prompt', async () => {
+test('AI settings set up in the dashboard; a draft edited and approved from the inbox reaches the phone; "why this reply" shows the trace, the sources and the prompt', async () => {
   await suite.run('ai-replies', aiReplies);
 });
 
 async function aiReplies(): Promise<void> {
   const workspace = await createWorkspace(suite.platform.url);
+  const orm = await createOrm(suite.platform.databaseUrl, 1);
+  try {
+    await seedKnowledgeBase(orm, { workspaceId: workspace.workspaceId, passages: [{ key: 'bread', document: 'Bread prices', text: 'A sourdough loaf costs 4 EUR.' }] });
+  } finally {
+    await orm.close();
+  }
   llm.respond(() => answer('A sourdough loaf costs 4 EUR.', { confidence: 0.81 }));
   page = await suite.newPage(TIMEOUT);
   await page.goto(suite.platform.url);
@@ -74,7 +82,9 @@ async function aiReplies(): Promise<void> {
   await sent.getByTestId('why-this-reply').click();
   await sent.getByTestId('why-facts').waitFor();
   expect(await sent.getByTestId('why-facts').innerText()).toContain('claude-fake');
-  expect(await sent.getByTestId('ai-sources-none').count()).toBe(1);
+  await sent.getByTestId('ai-source').first().waitFor();
+  expect(await sent.getByTestId('ai-source').first().innerText()).toContain('Bread prices');
+  expect(await sent.getByTestId('ai-source').first().innerText()).toContain('A sourdough loaf costs 4 EUR.');
   await sent.getByTestId('why-prompt').locator('summary').click();
   expect(await sent.getByTestId('why-prompt').innerText()).toContain('How much is a sourdough loaf?');
   await suite.screenshot(page, 'ai-why-this-reply');

@@ -52,7 +52,7 @@ builder.queryField('askKnowledgeBase', (t) =>
       if (!z.string().uuid().safeParse(knowledgeBaseId).success || !(await em.findOne(KnowledgeBase, { id: knowledgeBaseId, workspaceId }))) throw notFound('knowledge base');
       const settings = aiSettingsValues(await em.findOne(AiSettings, { workspaceId }));
       if (settings.providers.length === 0) throw badInput('knowledgeBaseId: add an AI provider in the AI settings first', 'knowledgeBaseId');
-      const { prompt, sources } = await assemblePrompt(em, ctx.retriever, {
+      const { prompt, sources } = await assemblePrompt(em, ctx.knowledge, ctx.config.encryptionKey, {
         workspaceId,
         settings,
         question,
