@@ -90,6 +90,10 @@ const NEXT_DEADLINE_PATCH = 'next-deadline-loop';
 const MEDIA_DOWNLOAD_PATCH = 'download-inbound-media';
 /** Runs with this marker answer with the AI route (routing step 6) when the workspace turned it on. */
 const AI_ROUTE_PATCH = 'ai-route';
+/** Runs with this marker let a burst's media downloads finish (a voice note is transcribed from its stored file) before the AI answers. */
+const AI_MEDIA_WAIT_PATCH = 'ai-waits-for-media';
+/** How long the AI route waits for a burst's media downloads before answering without them. */
+const AI_MEDIA_WAIT_MS = 60_000;
 
 const db = wf.proxyLocalActivities<PersistenceActivities>(quickIo);
 const effects = wf.proxyLocalActivities<CommandActivities>(quickIo);
@@ -437,6 +441,7 @@ async function answerWithAi(run: Run, burst: InboundMessage[]): Promise<number> 
   }
   // An agent took over while the customer was still typing, or the burst's later messages went elsewhere.
   if (state.mode !== 'BOT' || burst.length === 0) return taken;
+  if (run.downloading > 0 && burst.some((m) => m.hasMedia) && wf.patched(AI_MEDIA_WAIT_PATCH)) await wf.condition(() => run.downloading === 0, AI_MEDIA_WAIT_MS);
   const last = burst[burst.length - 1];
   const where = { workspaceId: input.workspaceId, conversationId: input.conversationId };
   const turn = await aiSteps.retrieveAiContext({ ...where, messageIds: burst.map((m) => m.messageId) });

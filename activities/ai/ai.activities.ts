@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { log } from '@temporalio/activity';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ActivityContext } from '../context';
 import { publish } from '../events';
@@ -12,6 +13,8 @@ import { generateWithFailover, type GenerateResult } from './failover';
 import { openProviders } from './open-providers';
 import { promptText, type Prompt } from './prompt';
 import { AI_UNAVAILABLE, escalationReason } from './escalation';
+import { transcribe } from './transcribe';
+import { createBlobStore } from '../../connector/media/blob-store';
 
 /** What retrieval gathered for one burst of customer messages: the prompt to answer with and its passages. */
 export interface AiTurn {
@@ -47,6 +50,7 @@ export type AiActivities = ReturnType<typeof createAiActivities>;
  * workflow then sends the reply (or holds the draft) through the messaging activities.
  */
 export function createAiActivities(ctx: ActivityContext) {
+  const blobs = createBlobStore(ctx.config.media);
   return {
     /**
      * Retrieve: the settings, the contact, the last `historyMessages` messages (the burst
@@ -58,11 +62,11 @@ export function createAiActivities(ctx: ActivityContext) {
       const settings = aiSettingsValues(await em.findOne(AiSettings, { workspaceId: input.workspaceId }));
       if (!settings.enabled || settings.providers.length === 0) return null;
       const conversation = await em.findOneOrFail(Conversation, { id: input.conversationId, workspaceId: input.workspaceId }, { populate: ['contact'] });
-      const [burst, history] = await Promise.all([
-        em.find(Message, { id: { $in: input.messageIds }, workspaceId: input.workspaceId }, { orderBy: { createdAt: 'asc' }, fields: ['text'] }),
-        recentHistory(em, input.workspaceId, input.conversationId, settings.historyMessages),
-      ]);
-      const customerText = burst.map((m) => m.text).join('\n');
+      const burst = await em.find(Message, { id: { $in: input.messageIds }, workspaceId: input.workspaceId }, { orderBy: { createdAt: 'asc' } });
+      const transcriber = openProviders(ctx.config.encryptionKey, input.workspaceId, settings.providers).find((p) => p.kind === 'OPENAI_COMPATIBLE');
+      if (transcriber) await transcribeVoiceNotes(em, burst, (audio) => transcribe(blobs, transcriber, audio, ctx.config.aiProviderTimeoutMs));
+      const history = await recentHistory(em, input.workspaceId, input.conversationId, settings.historyMessages);
+      const customerText = burst.map(messageWords).join('\n');
       const { prompt, sources } = await assemblePrompt(em, ctx.knowledge, ctx.config.encryptionKey, {
         workspaceId: input.workspaceId,
         settings,
@@ -135,12 +139,37 @@ export function createAiActivities(ctx: ActivityContext) {
   };
 }
 
+/**
+ * Stores a transcript on each stored voice note or audio message of the burst that has none yet
+ * (messages.details.transcript), so the reply, the history and the inbox read its words. A failed
+ * transcription leaves the message as it was: the reply still goes out, from its summary.
+ */
+async function transcribeVoiceNotes(em: EntityManager, burst: Message[], run: (audio: { blobKey: string; mimeType?: string; fileName?: string }) => Promise<string | null>): Promise<void> {
+  for (const message of burst) {
+    if ((message.type !== 'VOICE' && message.type !== 'AUDIO') || !message.media?.blobKey || typeof message.details?.transcript === 'string') continue;
+    try {
+      const transcript = await run({ blobKey: message.media.blobKey, mimeType: message.media.mimeType, fileName: message.media.fileName });
+      if (!transcript) continue;
+      message.details = { ...(message.details ?? {}), transcript };
+      await em.nativeUpdate(Message, { id: message.id, workspaceId: message.workspaceId }, { details: message.details });
+    } catch (err) {
+      log.warn('voice note not transcribed; answering from its summary', { messageId: message.id, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+}
+
+/** A message's words for the model: a voice note's transcript, else its text (a media message's caption or summary). */
+function messageWords(m: Pick<Message, 'text' | 'details'>): string {
+  const transcript = m.details?.transcript;
+  return typeof transcript === 'string' ? `(voice message) ${transcript}` : m.text;
+}
+
 /** The conversation's last `limit` messages the customer saw or wrote, oldest first (drafts and rejected drafts left out). */
 async function recentHistory(em: EntityManager, workspaceId: string, conversationId: string, limit: number) {
   const rows = await em.find(
     Message,
     { conversationId, workspaceId, status: { $nin: ['DRAFT', 'REJECTED', 'FAILED'] } },
-    { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit, fields: ['direction', 'text'] },
+    { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit, fields: ['direction', 'text', 'details'] },
   );
-  return rows.reverse().map((m) => ({ direction: m.direction, text: m.text }));
+  return rows.reverse().map((m) => ({ direction: m.direction, text: messageWords(m) }));
 }

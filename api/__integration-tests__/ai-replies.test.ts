@@ -42,6 +42,7 @@ beforeEach(() => {
   for (const fake of [primary, secondary]) {
     fake.requests.length = 0;
     fake.respond(() => answer('OK'));
+    fake.transcription = 'transcribed text';
   }
 });
 
@@ -164,6 +165,34 @@ describe('AI replies', () => {
     const [theirs] = await botMessages(other, elsewhere.conversationId, 1, () => true);
     expect(primary.chats()[1].promptText).not.toContain('4.20');
     expect(theirs.text).not.toContain('4.20');
+  });
+
+  test('a voice note is transcribed through the OpenAI-compatible /audio/transcriptions, stored on the message, and answered from its words', async () => {
+    const ws = await createWorkspace(platform.url);
+    await enableAi(ws, {
+      providers: [
+        { kind: 'ANTHROPIC', baseUrl: primary.url, model: 'claude-fake', apiKey: 'k1' },
+        { kind: 'OPENAI_COMPATIBLE', baseUrl: secondary.openAiUrl, model: 'gpt-fake', apiKey: 'k2' },
+      ],
+    });
+    secondary.transcription = 'Do you have gluten-free bread?';
+    primary.respond((request) => answer(request.promptText.includes('gluten-free') ? 'Yes, gluten-free bread on Fridays.' : 'Sorry, I could not listen to that.'));
+    // The smallest Ogg/Opus file the media check recognises by its content.
+    const ogg = Buffer.alloc(200);
+    ogg.write('OggS', 0);
+    ogg[5] = 2;
+    ogg.write('OpusHead', 28);
+    ogg[36] = 1;
+    ogg[37] = 1;
+    const { simulateInbound: voice } = await gqlOk(platform.url, `mutation($i: SimulateInboundInput!) { simulateInbound(input: $i) { id conversationId } }`, {
+      i: { channelId: ws.channelId, from: phone(), text: '🎤 voice message', type: 'VOICE', mediaUrl: `data:audio/ogg;base64,${ogg.toString('base64')}` },
+    }, ws.token);
+    const [reply] = await botMessages(ws, voice.conversationId, 1);
+    expect(reply.text).toBe('Yes, gluten-free bread on Fridays.');
+    expect(secondary.requests.some((r) => r.path === '/v1/audio/transcriptions')).toBe(true);
+    expect(primary.chats()[0].promptText).toContain('(voice message) Do you have gluten-free bread?');
+    const [row] = await query<{ details: { transcript?: string } }>(platform.databaseUrl, 'select details from messages where id = $1', [voice.id]);
+    expect(row.details.transcript).toBe('Do you have gluten-free bread?');
   });
 
   test('failover: the first provider answers 500, then hangs; the second answers both times; garbage and a malformed answer are handled', async () => {
