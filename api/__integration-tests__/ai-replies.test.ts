@@ -9,8 +9,7 @@ import { recordHistories } from '../../workflows/__fixtures__/record-histories';
 import { createWorkspace, gql, gqlOk, query, simulateInbound, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
 import { TEST_TEMPORAL_ADDRESS, testDataConverter } from '../../test/support/services-env';
 import { answer, startFakeLlm, type FakeLlm } from '../../test/support/fake-llm-server';
-import { seedKnowledgeBase } from '../../test/support/knowledge';
-import { createOrm } from '../../schema/orm';
+import { ADD_DOCUMENT, createKnowledgeBase, waitForDocument } from '../../test/support/knowledge';
 
 const DEFAULT_REPLY = "Thanks for your message! We'll get back to you shortly.";
 const HANDOVER = 'A colleague will answer you in a moment.';
@@ -135,20 +134,17 @@ describe('AI replies', () => {
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
-  test("a fact that is only in the workspace's knowledge reaches the prompt (with its document's name) and the reply; another workspace never retrieves it", async () => {
+  test("a fact that is only in an uploaded document reaches the prompt (with the document's name) and the reply; another workspace never retrieves it", async () => {
     const ws = await createWorkspace(platform.url);
     const other = await createWorkspace(platform.url);
-    const orm = await createOrm(platform.databaseUrl, 1);
-    try {
-      await seedKnowledgeBase(orm, {
-        workspaceId: ws.workspaceId,
-        passages: [
-          { key: 'price', document: 'Price list 2026', text: 'A sourdough loaf costs 4.20 EUR and is baked fresh every Tuesday and Friday.' },
-          { key: 'hours', document: 'Opening hours', text: 'The bakery opens at 7 am on weekdays.' },
-        ],
-      });
-    } finally {
-      await orm.close();
+    // Through the real ingestion: addDocument → documentIngestionWorkflow → INDEXED chunks.
+    const knowledgeBaseId = await createKnowledgeBase(platform.url, ws.token, 'Bakery');
+    for (const [name, text] of [
+      ['Price list 2026', 'A sourdough loaf costs 4.20 EUR and is baked fresh every Tuesday and Friday.'],
+      ['Opening hours', 'The bakery opens at 7 am on weekdays.'],
+    ]) {
+      const { addDocument } = await gqlOk(platform.url, ADD_DOCUMENT, { i: { knowledgeBaseId, name, text } }, ws.token);
+      await waitForDocument(platform.databaseUrl, addDocument.id, ['INDEXED']);
     }
     await enableAi(ws);
     await enableAi(other);

@@ -1,9 +1,8 @@
 import type { Page } from 'playwright-core';
 import { browserSuite, signIn } from '../../test/support/browser';
-import { createWorkspace } from '../../test/support/platform';
+import { createWorkspace, gqlOk } from '../../test/support/platform';
 import { answer, startFakeLlm, type FakeLlm } from '../../test/support/fake-llm-server';
-import { seedKnowledgeBase } from '../../test/support/knowledge';
-import { createOrm } from '../../schema/orm';
+import { ADD_DOCUMENT, createKnowledgeBase, waitForDocument } from '../../test/support/knowledge';
 
 const TIMEOUT = 30_000;
 const OWNER_PASSWORD = 'correct horse battery';
@@ -20,18 +19,15 @@ beforeAll(async () => {
 });
 afterAll(() => llm?.close());
 
-test('AI settings set up in the dashboard; a draft edited and approved from the inbox reaches the phone; "why this reply" shows the trace, the sources and the prompt', async () => {
+test('AI settings set up in the dashboard; a draft edited and approved from the inbox reaches the phone; "why this reply" shows the trace, the sources and the prompt; the Knowledge page\'s test panel answers with its passage', async () => {
   await suite.run('ai-replies', aiReplies);
 });
 
 async function aiReplies(): Promise<void> {
   const workspace = await createWorkspace(suite.platform.url);
-  const orm = await createOrm(suite.platform.databaseUrl, 1);
-  try {
-    await seedKnowledgeBase(orm, { workspaceId: workspace.workspaceId, passages: [{ key: 'bread', document: 'Bread prices', text: 'A sourdough loaf costs 4 EUR.' }] });
-  } finally {
-    await orm.close();
-  }
+  const knowledgeBaseId = await createKnowledgeBase(suite.platform.url, workspace.token, 'Bakery');
+  const { addDocument } = await gqlOk(suite.platform.url, ADD_DOCUMENT, { i: { knowledgeBaseId, name: 'Bread prices', text: 'A sourdough loaf costs 4 EUR.' } }, workspace.token);
+  await waitForDocument(suite.platform.databaseUrl, addDocument.id, ['INDEXED']);
   llm.respond(() => answer('A sourdough loaf costs 4 EUR.', { confidence: 0.81 }));
   page = await suite.newPage(TIMEOUT);
   await page.goto(suite.platform.url);
@@ -88,4 +84,14 @@ async function aiReplies(): Promise<void> {
   await sent.getByTestId('why-prompt').locator('summary').click();
   expect(await sent.getByTestId('why-prompt').innerText()).toContain('How much is a sourdough loaf?');
   await suite.screenshot(page, 'ai-why-this-reply');
+
+  // The Knowledge page's test panel answers as the bot would, with the passage it used.
+  llm.respond(() => answer('Sourdough is 4 EUR.', { confidence: 0.9 }));
+  await page.getByTestId('nav-knowledge').click();
+  await page.getByTestId('knowledge-test-question').fill('What does sourdough cost?');
+  await page.getByTestId('knowledge-test-ask').click();
+  const tested = page.getByTestId('knowledge-test-answer');
+  await tested.waitFor();
+  expect(await tested.innerText()).toContain('Sourdough is 4 EUR.');
+  expect(await tested.getByTestId('ai-source').first().innerText()).toContain('Bread prices');
 }

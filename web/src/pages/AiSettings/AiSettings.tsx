@@ -10,7 +10,6 @@ import { SaveBar } from '../Settings/SaveBar';
 import { SettingsSection } from '../Settings/SettingsSection';
 import { ToggleSwitch } from '../Settings/ToggleSwitch';
 import { ProvidersSection } from './ProvidersSection';
-import { KnowledgeTestPanel } from './KnowledgeTestPanel';
 
 const NEEDS_ATTENTION = 'Some fields need your attention.';
 
@@ -128,7 +127,6 @@ export function AiSettings() {
           </SettingsSection>
           <SaveBar dirty={dirty()} saved={saved()} saving={saving()} error={formError()} onDiscard={discard} />
         </form>
-        <KnowledgeTestPanel knowledgeBaseIds={settings()!.knowledgeBaseIds} />
       </Show>
     </div>
   );

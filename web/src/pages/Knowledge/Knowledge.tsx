@@ -7,6 +7,7 @@ import { canManage, useViewer } from '../../lib/session';
 import { AddDocument } from './AddDocument';
 import { DocumentList } from './DocumentList';
 import { FaqEditor } from './FaqEditor';
+import { KnowledgeTestPanel } from '../../components/ai/KnowledgeTestPanel';
 
 /** Knowledge: the documents and FAQs the bot answers from, with each document's indexing live. */
 export function Knowledge() {
@@ -103,8 +104,9 @@ function KnowledgeBaseView(props: { id: string; manages: boolean }) {
       </ManagersOnly>
       <DocumentList documents={documents()} manages={props.manages} onChanged={upsert} onDeleted={(id) => setDocuments((current) => current.filter((d) => d.id !== id))} />
       <FaqEditor knowledgeBaseId={props.id} faqs={kb()?.faqs ?? []} manages={props.manages} />
-      {/* The askKnowledgeBase test panel (issue 10, AI) goes here. */}
-      <div data-slot="ask-knowledge-base" />
+      <ManagersOnly title="Test the bot's answer" what="ask the knowledge base as the bot" testid="knowledge-test-readonly">
+        <KnowledgeTestPanel knowledgeBaseId={props.id} />
+      </ManagersOnly>
     </div>
   );
 }

@@ -1,14 +1,13 @@
 import { createSignal, Show } from 'solid-js';
-import { AiSources } from '../../components/ai/AiSources';
+import { AiSources } from './AiSources';
 import { errorMessage } from '../../graphql/client';
 import { askKnowledgeBase, type KnowledgeAnswer } from '../../graphql/ai-operations';
 
 /**
- * Ask a knowledge base a question and see what the bot would answer, with the passages it used
- * (askKnowledgeBase: the bot's retrieval and prompt). Placed here until the Knowledge page can hold it.
+ * The Knowledge page's test panel: ask the knowledge base a question and see what the bot would
+ * answer, with the passages it used (askKnowledgeBase: the bot's retrieval, prompt and providers).
  */
-export function KnowledgeTestPanel(props: { knowledgeBaseIds: string[] }) {
-  const [knowledgeBaseId, setKnowledgeBaseId] = createSignal(props.knowledgeBaseIds[0] ?? '');
+export function KnowledgeTestPanel(props: { knowledgeBaseId: string }) {
   const [question, setQuestion] = createSignal('');
   const [answer, setAnswer] = createSignal<KnowledgeAnswer | null>(null);
   const [error, setError] = createSignal('');
@@ -19,7 +18,7 @@ export function KnowledgeTestPanel(props: { knowledgeBaseIds: string[] }) {
     setError('');
     setAnswer(null);
     try {
-      setAnswer(await askKnowledgeBase(knowledgeBaseId().trim(), question().trim()));
+      setAnswer(await askKnowledgeBase(props.knowledgeBaseId, question().trim()));
     } catch (err) {
       setError(errorMessage(err));
     } finally {
@@ -31,14 +30,10 @@ export function KnowledgeTestPanel(props: { knowledgeBaseIds: string[] }) {
       <h2>Test the bot's answer</h2>
       <form onSubmit={ask} class="ai-test-form">
         <label class="field field-compact">
-          <span>Knowledge base id</span>
-          <input data-testid="knowledge-test-kb" value={knowledgeBaseId()} onInput={(e) => setKnowledgeBaseId(e.currentTarget.value)} />
-        </label>
-        <label class="field field-compact">
           <span>Question</span>
           <input data-testid="knowledge-test-question" value={question()} onInput={(e) => setQuestion(e.currentTarget.value)} />
         </label>
-        <button class="btn btn-primary" data-testid="knowledge-test-ask" disabled={asking() || !question().trim() || !knowledgeBaseId().trim()}>
+        <button class="btn btn-primary" data-testid="knowledge-test-ask" disabled={asking() || !question().trim()}>
           {asking() ? 'Asking…' : 'Ask'}
         </button>
       </form>
