@@ -4,9 +4,20 @@ import { fetchMessageTrace } from '../../graphql/ai-operations';
 import type { Message } from '../../graphql/fragments';
 import { AiSources } from './AiSources';
 
+// Which panels are open, by message id: a live update replaces a message's copy and its bubble with
+// it (a receipt moving SENT to DELIVERED), and the agent's open panel must survive that.
+const [openIds, setOpenIds] = createSignal<ReadonlySet<string>>(new Set());
+
 /** On an AI-written message: its confidence, and a "why this reply" panel (the trace, its passages, the full prompt for admins). */
 export function WhyThisReply(props: { message: Message }) {
-  const [open, setOpen] = createSignal(false);
+  const open = () => openIds().has(props.message.id);
+  const setOpen = (value: boolean) =>
+    setOpenIds((ids) => {
+      const next = new Set(ids);
+      if (value) next.add(props.message.id);
+      else next.delete(props.message.id);
+      return next;
+    });
   const [trace] = createResource(() => (open() ? props.message.id : undefined), fetchMessageTrace);
   return (
     <Show when={props.message.ai}>
