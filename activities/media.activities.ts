@@ -40,15 +40,19 @@ export function createMediaActivities(ctx: ActivityContext, adapter: ChannelAdap
         await record(message, { ...media, refused: reason });
         return mediaRefused(reason);
       };
+      const cannotFetch = async (err: unknown) => (err instanceof PermanentChannelError ? await refuse(`the channel cannot fetch it: ${err.message}`) : err);
       if (!adapter.downloadMedia) throw await refuse('this channel cannot download media');
       const maxBytes = ctx.config.media.maxBytes;
       const tooLarge = `the file is larger than ${maxBytes} bytes (MEDIA_MAX_BYTES)`;
       if ((media.size ?? 0) > maxBytes) throw await refuse(tooLarge);
       const downloaded = await adapter.downloadMedia(media).catch(async (err: unknown) => {
-        throw err instanceof PermanentChannelError ? await refuse(`the channel cannot fetch it: ${err.message}`) : err;
+        throw await cannotFetch(err);
       });
       if ((downloaded.size ?? 0) > maxBytes) throw await refuse(tooLarge);
-      const { head, body } = await peek(downloaded, SNIFF_BYTES);
+      // The channel may find its file bad only while it streams (a checksum at the end).
+      const { head, body } = await peek(downloaded, SNIFF_BYTES).catch(async (err: unknown) => {
+        throw await cannotFetch(err);
+      });
       const checked = checkMediaContent(message.type, downloaded.mimeType || media.mimeType, head);
       if ('refused' in checked) throw await refuse(checked.refused);
 
@@ -58,7 +62,7 @@ export function createMediaActivities(ctx: ActivityContext, adapter: ChannelAdap
         ({ size } = await blobs.put(blobKey, body, { mimeType: checked.mimeType, maxBytes }));
       } catch (err) {
         if (err instanceof BlobTooLargeError) throw await refuse(tooLarge);
-        throw err;
+        throw await cannotFetch(err);
       }
       // What fetched it (the channel's locator) is not needed once the bytes are ours.
       const { locator: _locator, ...kept } = media;

@@ -8,6 +8,8 @@ import type { WAMessage } from '@whiskeysockets/baileys';
 import { createWorkspace, gqlOk, gql, query, startPlatform, subscribe, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
 import { startFakeBaileys, type FakeBaileys, type FakeSocket } from '../../test/support/fake-baileys';
 import { readFixture } from '../../test/support/fixtures';
+import { solidPng } from '../../test/support/png';
+import { sealMedia, startMediaHost, type SealedMedia } from '../../test/support/whatsapp-media';
 
 jest.setTimeout(180_000);
 
@@ -302,4 +304,82 @@ test('channel settings: group messages come in once groups are not ignored; ever
   const [sender] = await query(platform.databaseUrl, `select c.contact_key from messages m join conversations v on v.id = m.conversation_id join contacts c on c.id = v.contact_id
     where m.channel_id = $1 and m.text = 'hello from the group' limit 1`, [channelId]);
   expect(sender.contact_key).toBe('4915144444444');
+});
+
+const MEDIA_QUERY = `query($c: ID!) { conversation(id: $c) { messages { id type text media { url mimeType size unavailableReason } } } }`;
+
+async function mediaOf(externalId: string) {
+  const [row] = await waitFor(`message ${externalId} stored`, async () => {
+    const rows = await query(platform.databaseUrl, 'select id, conversation_id from messages where external_id = $1', [externalId]);
+    return rows.length > 0 && rows;
+  });
+  return waitFor(`the media of ${externalId} stored or refused`, async () => {
+    const { conversation } = await gqlOk(platform.url, MEDIA_QUERY, { c: row.conversation_id }, ws.token);
+    const message = conversation.messages.find((m: { id: string }) => m.id === row.id);
+    return (message?.media?.url || message?.media?.unavailableReason) && message;
+  });
+}
+
+test('an image and a voice note are fetched from the media host, decrypted and served; a corrupted file is refused with why', async () => {
+  const host = await startMediaHost();
+  try {
+    const { socket } = await openChannel('Media phone');
+    const customerJid = '4915122222222@s.whatsapp.net';
+    const image = readFixture<WAMessage>('baileys/motteteams-image.json');
+    const voice = readFixture<WAMessage>('baileys/motteteams-audio-ptt.json');
+    const png = solidPng(24, 16, [200, 40, 40]);
+    // A voice note's bytes as the sniffer knows them (an Ogg page), padded past one AES block.
+    const ogg = Buffer.concat([Buffer.from('OggS', 'latin1'), Buffer.alloc(60, 7)]);
+    const sealedImage = await sealMedia(png, 'image');
+    const sealedVoice = await sealMedia(ogg, 'audio');
+    const sealedBroken = await sealMedia(png, 'image');
+    // In transit one byte of a middle ciphertext block flips: it still decrypts (the PNG signature
+    // and the padding intact), to bytes that are not the file.
+    const broken = Buffer.from(sealedBroken.bytes);
+    broken[48] ^= 0xff;
+    host.files.set('/d/f/image.enc', sealedImage.bytes);
+    host.files.set('/d/f/voice.enc', sealedVoice.bytes);
+    host.files.set('/d/f/broken.enc', broken);
+
+    // No directPath: Baileys then downloads from `url` as given (with a directPath it would build https://<url's host><directPath>).
+    const withMedia = (base: WAMessage, id: string, kind: 'imageMessage' | 'audioMessage', path: string, sealed: SealedMedia, extra: object) =>
+      ({
+        ...base,
+        key: { ...base.key, id, remoteJid: customerJid },
+        messageTimestamp: Math.floor(Date.now() / 1000),
+        message: { [kind]: { ...(base.message as any)[kind], ...sealed.fields, ...extra, url: host.url(path), directPath: null } },
+      }) as WAMessage;
+    socket.emit('messages.upsert', {
+      type: 'notify',
+      messages: [
+        withMedia(image, 'IMG00001', 'imageMessage', '/d/f/image.enc', sealedImage, { mimetype: 'image/png', caption: 'our shop front' }),
+        withMedia(voice, 'PTT00001', 'audioMessage', '/d/f/voice.enc', sealedVoice, {}),
+      ],
+    });
+
+    const shownImage = await mediaOf('IMG00001');
+    expect(shownImage).toMatchObject({ type: 'IMAGE', text: 'our shop front', media: { mimeType: 'image/png', size: png.length, unavailableReason: null } });
+    const served = await fetch(`${platform.url}${shownImage.media.url}`);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(png);
+
+    const shownVoice = await mediaOf('PTT00001');
+    expect(shownVoice).toMatchObject({ type: 'VOICE', media: { mimeType: 'audio/ogg', size: ogg.length, unavailableReason: null } });
+    expect(Buffer.from(await (await fetch(`${platform.url}${shownVoice.media.url}`)).arrayBuffer())).toEqual(ogg);
+
+    socket.emit('messages.upsert', { type: 'notify', messages: [withMedia(image, 'IMG00002', 'imageMessage', '/d/f/broken.enc', sealedBroken, { mimetype: 'image/png', caption: 'again' })] });
+    const refused = await mediaOf('IMG00002');
+    expect(refused.media).toMatchObject({
+      url: null,
+      unavailableReason: 'the channel cannot fetch it: the downloaded file is corrupted (its SHA-256 is not the one the message announced)',
+    });
+    // The conversation goes on: the next message is answered.
+    const before = sends(socket.channelId).length;
+    socket.emit('messages.upsert', { type: 'notify', messages: [inbound('IN000900', customerJid, 'and the price?')] });
+    const reply = await waitFor('the reply after the refused file', async () => sends(socket.channelId)[before]);
+    expect(reply.args[1]).toEqual({ text: PRICE_REPLY });
+  } finally {
+    await host.close();
+  }
 });
