@@ -10,6 +10,7 @@ import type { MessageStatus, MessageType, StoredMedia } from '../schema/entities
 import { outboundContent, type OutboundDetails, type OutboundRow } from './outbound-content';
 import { MERGED_RECEIPTS } from '../connector/receipts';
 import { createMediaActivities } from './media.activities';
+import { markRead } from './mark-read';
 
 /** One message of a send batch. */
 export interface OutgoingMessage {
@@ -143,6 +144,7 @@ async function sendOne(ctx: ActivityContext, adapter: ChannelAdapter, afterChann
      select ${NOTIFY} from sent`,
     [input.channelId, externalId, id, externalId, id, messageUpdated(input, id)],
   );
+  await markRead(ctx.orm, adapter, input);
   return 'sent';
 }
 

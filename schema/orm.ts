@@ -45,6 +45,7 @@ import { Migration20261202033103_knowledge } from './migrations/Migration2026120
 import { Migration20261202034442_whatsapp_web } from './migrations/Migration20261202034442_whatsapp_web';
 import { Migration20261202034500_cloud_api } from './migrations/Migration20261202034500_cloud_api';
 import { Migration20261202043354_ai_replies } from './migrations/Migration20261202043354_ai_replies';
+import { Migration20261202044056_read_marked } from './migrations/Migration20261202044056_read_marked';
 
 /** Every table, described completely: migrations are generated from these (`npm run migration:create`). */
 export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings, SimulatorDelivery, ConversationCommand, RateLimit, MessageReaction, PendingReceipt, KnowledgeBase, Document, DocumentFile, Chunk, Faq,
@@ -65,6 +66,7 @@ export const migrationsList = [
   { name: 'Migration20261202034442_whatsapp_web', class: Migration20261202034442_whatsapp_web },
   { name: 'Migration20261202034500_cloud_api', class: Migration20261202034500_cloud_api },
   { name: 'Migration20261202043354_ai_replies', class: Migration20261202043354_ai_replies },
+  { name: 'Migration20261202044056_read_marked', class: Migration20261202044056_read_marked },
 ];
 
 export type Orm = MikroORM;

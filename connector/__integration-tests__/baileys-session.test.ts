@@ -226,6 +226,20 @@ test('the LID and the phone JID of one person land in one conversation; a messag
   ]);
 });
 
+test('the customer\'s messages are marked read (blue ticks) once the reply went out, each once', async () => {
+  const { channelId, socket } = await openChannel('Ticks phone');
+  const customerJid = '4915133333333@s.whatsapp.net';
+  const reads = () => fake.calls.filter((c) => c.channelId === channelId && c.method === 'readMessages').map((c) => c.args[0]);
+  socket.emit('messages.upsert', { type: 'notify', messages: [inbound('TICK0001', customerJid, 'what is the price?')] });
+  await waitFor('the first read', async () => reads().length >= 1);
+  expect(sends(channelId)).toHaveLength(1);
+  // The next exchange is the barrier: the first message is not marked again.
+  socket.emit('messages.upsert', { type: 'notify', messages: [inbound('TICK0002', customerJid, 'the price again?')] });
+  await waitFor('the second read', async () => reads().length >= 2);
+  expect(reads()).toEqual([[{ remoteJid: customerJid, id: 'TICK0001', fromMe: false }], [{ remoteJid: customerJid, id: 'TICK0002', fromMe: false }]]);
+  expect(sends(channelId)).toHaveLength(2);
+});
+
 test('a send retried after an ambiguous error carries the same message id', async () => {
   const { channelId, socket } = await openChannel('Retry phone');
   let failed = false;

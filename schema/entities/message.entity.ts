@@ -72,6 +72,8 @@ export const Message = defineEntity({
     /** From the wire's receipts (connector/receipts.ts). */
     deliveredAt: p.datetime().nullable(),
     readAt: p.datetime().nullable(),
+    /** Inbound: when the channel was told the customer's messages up to this one were read (blue ticks); at most once. */
+    readMarkedAt: p.datetime().nullable(),
     // clock_timestamp, not now(): rows written in one transaction still sort in the order written.
     createdAt: p.datetime().defaultRaw('clock_timestamp()'),
   },
@@ -80,6 +82,8 @@ export const Message = defineEntity({
     { name: 'messages_thread', properties: ['conversationId', 'createdAt', 'id'] },
     // The ingress outbox: inbound rows persisted but not yet signalled to their workflow.
     { name: 'messages_unsignalled', properties: ['createdAt'], where: "direction = 'INBOUND' and signaled_at is null" },
+    // Inbound rows whose read the channel has not been told of yet (a send marks them, activities/mark-read.ts).
+    { name: 'messages_read_unmarked', properties: ['conversationId'], where: "direction = 'INBOUND' and read_marked_at is null" },
   ],
 });
 export type Message = InferEntity<typeof Message>;

@@ -143,6 +143,20 @@ describe('a Cloud API channel', () => {
     expect(reply.external_id).toMatch(/^wamid\./);
   });
 
+  it('marks the customer\'s messages read (blue ticks) once the reply went out, each inbound once', async () => {
+    const from = '+4915400000009';
+    const reads = () => graph.requests.filter((r) => r.body?.status === 'read' && String(r.body?.message_id).startsWith('wamid.ticks-')).map((r) => r.body?.message_id);
+    await inbound(from, 'what is the price?', 'wamid.ticks-1');
+    expect((await settledReply(platform.databaseUrl, (await inboundRow('wamid.ticks-1')).id)).status).toBe('SENT');
+    const [read] = await waitFor('the read request', async () => graph.requests.find((r) => r.body?.message_id === 'wamid.ticks-1') && graph.requests.filter((r) => r.body?.message_id === 'wamid.ticks-1'));
+    expect(read).toMatchObject({ method: 'POST', path: `/v23.0/${PHONE_NUMBER_ID}/messages`, authorization: `Bearer ${TOKEN}`, body: { messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.ticks-1' } });
+    // The next exchange is the barrier: its read comes after the first reply's, which is not repeated.
+    await inbound(from, 'and the price again?', 'wamid.ticks-2');
+    await settledReply(platform.databaseUrl, (await inboundRow('wamid.ticks-2')).id);
+    await waitFor('the second read request', async () => reads().includes('wamid.ticks-2'));
+    expect(reads()).toEqual(['wamid.ticks-1', 'wamid.ticks-2']);
+  });
+
   it('stores a webhook Meta posts twice once, and answers it once', async () => {
     const from = '+4915400000002';
     const body = textWebhook({ phoneNumberId: PHONE_NUMBER_ID, from, text: 'price please', id: 'wamid.twice' });
