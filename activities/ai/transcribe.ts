@@ -1,4 +1,3 @@
-import { toFile } from 'openai';
 import type { BlobStore } from '../../connector/media/blob-store';
 import type { ProviderConfig } from './providers/port';
 import { openAiClient } from './providers/openai-compatible';
@@ -20,7 +19,8 @@ export interface StoredAudio {
 export async function transcribe(blobs: BlobStore, provider: ProviderConfig, audio: StoredAudio, timeoutMs: number): Promise<string | null> {
   const blob = await blobs.get(audio.blobKey);
   if (!blob) return null;
+  const { toFile } = await import('openai');
   const file = await toFile(blob.body, audio.fileName ?? 'voice.ogg', { type: audio.mimeType ?? 'audio/ogg' });
-  const result = await openAiClient(provider).audio.transcriptions.create({ file, model: TRANSCRIPTION_MODEL }, { timeout: timeoutMs });
+  const result = await (await openAiClient(provider)).audio.transcriptions.create({ file, model: TRANSCRIPTION_MODEL }, { timeout: timeoutMs });
   return result.text.trim() || null;
 }

@@ -9,8 +9,7 @@ import type { Orm } from '../../schema/orm';
 import type { Embedder, Retriever, VectorIndex } from './ports';
 import { createLocalMiniLmEmbedder, localMiniLmAvailable, localMiniLmDir } from './embedders/local-minilm';
 import { createOpenAiCompatibleEmbedder, type OpenAiCompatibleEmbeddingsConfig } from './embedders/openai-compatible';
-import { openLanceDbIndex } from './vector-index/lancedb';
-import { createQdrantIndex } from './vector-index/qdrant';
+import type { LanceDbIndex } from './vector-index/lancedb';
 import { createRetriever } from './retrieve';
 
 /** What ActivityContext.knowledge holds. */
@@ -32,8 +31,13 @@ export async function createKnowledge(config: Config, orm: Orm): Promise<Knowled
   if (settings.localEmbeddings && !local) {
     console.warn(`knowledge: the local embedding model is not built (${modelDir}); retrieval is full-text only. Run scripts/embedding-model.sh.`);
   }
-  const lance = settings.vectorIndex === 'lancedb' ? await openLanceDbIndex(path.join(config.dataDir, 'vectors')) : null;
-  const vectorIndex = lance ?? createQdrantIndex({ url: settings.qdrantUrl!, apiKey: settings.qdrantApiKey });
+  // Opened on first use: LanceDB and the Qdrant client cost ~30 MB resident each, which a process
+  // that never touches vectors (most messages, most workspaces) should not pay.
+  let lance: Promise<LanceDbIndex> | null = null;
+  const vectorIndex = lazyVectorIndex(async () => {
+    if (settings.vectorIndex === 'qdrant') return (await import('./vector-index/qdrant')).createQdrantIndex({ url: settings.qdrantUrl!, apiKey: settings.qdrantApiKey });
+    return (lance ??= import('./vector-index/lancedb').then((m) => m.openLanceDbIndex(path.join(config.dataDir, 'vectors'))));
+  });
   // One client per endpoint and model, not one per call.
   const remote = new Map<string, Embedder>();
   return {
@@ -49,7 +53,21 @@ export async function createKnowledge(config: Config, orm: Orm): Promise<Knowled
     },
     async close() {
       await local?.close();
-      await lance?.close();
+      await (await lance?.catch(() => null))?.close();
     },
+  };
+}
+
+/** A VectorIndex whose adapter is built by the first call. */
+function lazyVectorIndex(open: () => Promise<VectorIndex>): VectorIndex {
+  let index: Promise<VectorIndex> | null = null;
+  const opened = () => (index ??= open().catch((err) => {
+    index = null;
+    throw err;
+  }));
+  return {
+    upsert: async (...args) => (await opened()).upsert(...args),
+    delete: async (...args) => (await opened()).delete(...args),
+    search: async (...args) => (await opened()).search(...args),
   };
 }

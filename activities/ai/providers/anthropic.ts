@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type { LlmProvider, ModelAnswer, ModelRequest, ProviderConfig } from './port';
 import { REPLY_TOOL } from '../reply-output';
 import { AI_MAX_OUTPUT_TOKENS } from '../timeouts';
@@ -8,12 +8,15 @@ import { AI_MAX_OUTPUT_TOKENS } from '../timeouts';
  * SDK adds it). SDK 1.15 has no sampling parameters (the current models take none), so no temperature.
  */
 export function anthropicProvider(config: ProviderConfig): LlmProvider {
-  const client = new Anthropic({ apiKey: config.apiKey ?? 'none', baseURL: config.baseUrl.replace(/\/+$/, ''), maxRetries: 0 });
+  // The SDK (~25 MB resident) loads with the first call, not with the process.
+  let client: Promise<Anthropic> | null = null;
+  const connect = () => (client ??= import('@anthropic-ai/sdk').then(({ default: Anthropic }) =>
+    new Anthropic({ apiKey: config.apiKey ?? 'none', baseURL: config.baseUrl.replace(/\/+$/, ''), maxRetries: 0 })));
   return {
     label: 'ANTHROPIC',
     model: config.model,
     async complete(request: ModelRequest): Promise<ModelAnswer> {
-      const message = await client.messages.create(
+      const message = await (await connect()).messages.create(
         {
           model: config.model,
           max_tokens: AI_MAX_OUTPUT_TOKENS,

@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { LlmProvider, ModelAnswer, ModelRequest, ProviderConfig } from './port';
 import { REPLY_TOOL } from '../reply-output';
 import { AI_MAX_OUTPUT_TOKENS } from '../timeouts';
@@ -8,12 +8,12 @@ import { AI_MAX_OUTPUT_TOKENS } from '../timeouts';
  * URL (with /v1, as those servers publish it).
  */
 export function openAiCompatibleProvider(config: ProviderConfig): LlmProvider {
-  const client = openAiClient(config);
+  let client: Promise<OpenAI> | null = null;
   return {
     label: 'OPENAI_COMPATIBLE',
     model: config.model,
     async complete(request: ModelRequest): Promise<ModelAnswer> {
-      const completion = await client.chat.completions.create(
+      const completion = await (await (client ??= openAiClient(config))).chat.completions.create(
         {
           model: config.model,
           max_tokens: AI_MAX_OUTPUT_TOKENS,
@@ -31,7 +31,11 @@ export function openAiCompatibleProvider(config: ProviderConfig): LlmProvider {
   };
 }
 
-/** The SDK client for an OpenAI-compatible endpoint (chat, embeddings, transcriptions), no SDK retries: failover decides. */
-export function openAiClient(config: Pick<ProviderConfig, 'baseUrl' | 'apiKey'>): OpenAI {
+/**
+ * The SDK client for an OpenAI-compatible endpoint (chat, embeddings, transcriptions), no SDK
+ * retries: failover decides. The SDK (~30 MB resident) loads with the first call, not with the process.
+ */
+export async function openAiClient(config: Pick<ProviderConfig, 'baseUrl' | 'apiKey'>): Promise<OpenAI> {
+  const { default: OpenAI } = await import('openai');
   return new OpenAI({ apiKey: config.apiKey ?? 'none', baseURL: config.baseUrl.replace(/\/+$/, ''), maxRetries: 0 });
 }

@@ -2,7 +2,7 @@
  * Embeddings from an OpenAI-compatible `/embeddings` endpoint (OpenAI, Ollama, vLLM, LM Studio, …),
  * configured per workspace as AiSettings.embeddings. Replaces the local model when configured.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Embedder } from '../ports';
 
@@ -23,13 +23,15 @@ const MAX_RETRIES = 2;
 
 /** An Embedder that calls the endpoint with the `openai` SDK. */
 export function createOpenAiCompatibleEmbedder(config: OpenAiCompatibleEmbeddingsConfig): Embedder {
-  const client = new OpenAI({
+  // The SDK (~30 MB resident) loads with the first request, not with the process.
+  let sdk: Promise<OpenAI> | null = null;
+  const client = () => (sdk ??= import('openai').then(({ default: OpenAI }) => new OpenAI({
     baseURL: config.baseUrl,
     // Local servers take no key, but the SDK refuses to start without one.
     apiKey: config.apiKey || 'none',
     timeout: REQUEST_TIMEOUT_MS,
     maxRetries: MAX_RETRIES,
-  });
+  })));
   return {
     model: config.model,
     dimensions: config.dimensions,
@@ -37,7 +39,7 @@ export function createOpenAiCompatibleEmbedder(config: OpenAiCompatibleEmbedding
       const vectors: number[][] = [];
       for (let i = 0; i < texts.length; i += OPENAI_EMBEDDINGS_BATCH) {
         const batch = texts.slice(i, i + OPENAI_EMBEDDINGS_BATCH);
-        const response = await client.embeddings.create({
+        const response = await (await client()).embeddings.create({
           model: config.model,
           input: batch,
           dimensions: config.dimensions,
