@@ -6,7 +6,11 @@
  * each one, never deduplicated; the test answers or fails it.
  */
 import { EventEmitter } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { SocketFactory, BaileysSocket } from '../../connector/channels/baileys/socket';
+
+/** How long the fake waits before polling its control server again after a broken poll. */
+const CONTROL_POLL_RETRY_MS = 200;
 
 /** What the controller hands a socket to do. */
 export type FakeCommand =
@@ -63,7 +67,9 @@ export const createSocket: SocketFactory = async ({ channelId, auth }) => {
         const { commands } = JSON.parse(await response.text(), revive) as { commands: FakeCommand[] };
         for (const command of commands) await apply(command);
       } catch {
-        if (!ended) await new Promise((r) => setTimeout(r, 200));
+        // The long poll to the test's control server broke (a busy machine resets connections):
+        // poll again after a pause, as a socket reconnects. Not a wait for something not to happen.
+        if (!ended) await delay(CONTROL_POLL_RETRY_MS);
       }
     }
   })();

@@ -5,6 +5,7 @@
  * fail (HTTP 500), hang, or send garbage. Every request is recorded, so a test can read the prompt.
  */
 import http from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { AddressInfo, Socket } from 'node:net';
 import { createHash } from 'node:crypto';
 
@@ -107,7 +108,8 @@ async function chat(res: http.ServerResponse, path: string, body: any, behaviour
       res.end('{"this is": not json at all');
       return;
     case 'answer': {
-      if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
+      // The model's own thinking time (the AI bench's fixed 300 ms): latency the fake stands in for, not a test's wait.
+      if (behaviour.delayMs) await delay(behaviour.delayMs);
       const args = typeof behaviour.arguments === 'string' ? behaviour.arguments : JSON.stringify(behaviour.arguments);
       const inputTokens = behaviour.inputTokens ?? 120;
       const outputTokens = behaviour.outputTokens ?? 30;
