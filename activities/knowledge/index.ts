@@ -10,6 +10,7 @@ import type { Embedder, Retriever, VectorIndex } from './ports';
 import { createLocalMiniLmEmbedder, localMiniLmAvailable, localMiniLmDir } from './embedders/local-minilm';
 import { createOpenAiCompatibleEmbedder, type OpenAiCompatibleEmbeddingsConfig } from './embedders/openai-compatible';
 import type { LanceDbIndex } from './vector-index/lancedb';
+import { lazily } from '../lazy';
 import { createRetriever } from './retrieve';
 
 /** What ActivityContext.knowledge holds. */
@@ -34,10 +35,10 @@ export async function createKnowledge(config: Config, orm: Orm): Promise<Knowled
   // Opened on first use: LanceDB and the Qdrant client cost ~30 MB resident each, which a process
   // that never touches vectors (most messages, most workspaces) should not pay.
   let lance: Promise<LanceDbIndex> | null = null;
-  const vectorIndex = lazyVectorIndex(async () => {
+  const vectorIndex = lazily<VectorIndex>(async () => {
     if (settings.vectorIndex === 'qdrant') return (await import('./vector-index/qdrant')).createQdrantIndex({ url: settings.qdrantUrl!, apiKey: settings.qdrantApiKey });
-    return (lance ??= import('./vector-index/lancedb').then((m) => m.openLanceDbIndex(path.join(config.dataDir, 'vectors'))));
-  });
+    return (lance = import('./vector-index/lancedb').then((m) => m.openLanceDbIndex(path.join(config.dataDir, 'vectors'))));
+  }, ['upsert', 'delete', 'search']);
   // One client per endpoint and model, not one per call.
   const remote = new Map<string, Embedder>();
   return {
@@ -55,19 +56,5 @@ export async function createKnowledge(config: Config, orm: Orm): Promise<Knowled
       await local?.close();
       await (await lance?.catch(() => null))?.close();
     },
-  };
-}
-
-/** A VectorIndex whose adapter is built by the first call. */
-function lazyVectorIndex(open: () => Promise<VectorIndex>): VectorIndex {
-  let index: Promise<VectorIndex> | null = null;
-  const opened = () => (index ??= open().catch((err) => {
-    index = null;
-    throw err;
-  }));
-  return {
-    upsert: async (...args) => (await opened()).upsert(...args),
-    delete: async (...args) => (await opened()).delete(...args),
-    search: async (...args) => (await opened()).search(...args),
   };
 }

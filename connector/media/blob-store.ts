@@ -6,6 +6,7 @@
 import type { Readable } from 'node:stream';
 import type { MediaConfig } from '../../activities/config';
 import { createLocalDiskStore } from './local-disk.store';
+import { lazily } from '../../activities/lazy';
 
 export interface BlobStore {
   /** Stores the stream under `key` (replacing what was there); refuses more than `maxBytes` with BlobTooLargeError, storing nothing. */
@@ -25,19 +26,9 @@ export function createBlobStore(config: MediaConfig): BlobStore {
     case 'local':
       return createLocalDiskStore(config.dir);
     case 's3':
-      return lazily(async () => (await import('./s3.store')).createS3Store(config.s3!));
+      // The AWS SDK loads with the first blob, not with every process.
+      return lazily<BlobStore>(async () => (await import('./s3.store')).createS3Store(config.s3!), ['put', 'get', 'delete']);
   }
-}
-
-/** A store whose module loads on first use: the AWS SDK costs memory a local-disk deployment should not pay. */
-function lazily(load: () => Promise<BlobStore>): BlobStore {
-  let store: Promise<BlobStore> | null = null;
-  const loaded = () => (store ??= load());
-  return {
-    put: async (...args) => (await loaded()).put(...args),
-    get: async (...args) => (await loaded()).get(...args),
-    delete: async (...args) => (await loaded()).delete(...args),
-  };
 }
 
 /** A message's blob key: one per message, so a retried download writes the same blob. */
