@@ -2,9 +2,9 @@
  * A workspace's bot settings, and what they are when it has none: the one place these defaults
  * live (the API shows them, the conversation routes by them, sign-up writes the first reply).
  */
-import { DEFAULT_TIME_ZONE, type BotSettings } from './entities/bot-settings.entity';
+import { DEFAULT_FLOW_CANCEL_KEYWORD, DEFAULT_TIME_ZONE, type BotSettings } from './entities/bot-settings.entity';
 
-type SettingsKey = 'defaultReply' | 'awayMessage' | 'timeZone' | 'businessHours' | 'humanSlaSeconds' | 'slaFallbackMessage';
+type SettingsKey = 'defaultReply' | 'awayMessage' | 'timeZone' | 'businessHours' | 'humanSlaSeconds' | 'slaFallbackMessage' | 'flowCancelKeyword';
 
 /** The settings' values (the entity's, without the row's key and bookkeeping), every one present: null is "none". */
 export type BotSettingsValues = { [K in SettingsKey]-?: Exclude<BotSettings[K], undefined> };
@@ -12,7 +12,7 @@ export type BotSettingsValues = { [K in SettingsKey]-?: Exclude<BotSettings[K], 
 /** The default reply a new workspace starts with, so a first customer message is answered at all. */
 export const NEW_WORKSPACE_DEFAULT_REPLY = "Thanks for your message! We'll get back to you shortly.";
 
-/** Without a row: no replies (silence), always open, no human-mode SLA. */
+/** Without a row: no replies (silence), always open, no human-mode SLA, flows end on `stop`. */
 export const NO_BOT_SETTINGS: BotSettingsValues = {
   defaultReply: null,
   awayMessage: null,
@@ -20,12 +20,13 @@ export const NO_BOT_SETTINGS: BotSettingsValues = {
   businessHours: null,
   humanSlaSeconds: null,
   slaFallbackMessage: null,
+  flowCancelKeyword: DEFAULT_FLOW_CANCEL_KEYWORD,
 };
 
 /** A workspace's settings values: its row's, or NO_BOT_SETTINGS when it has none. */
 export function botSettingsValues(row: BotSettings | null | undefined): BotSettingsValues {
   if (!row) return { ...NO_BOT_SETTINGS };
-  const { defaultReply, awayMessage, timeZone, businessHours, humanSlaSeconds, slaFallbackMessage } = row;
+  const { defaultReply, awayMessage, timeZone, businessHours, humanSlaSeconds, slaFallbackMessage, flowCancelKeyword } = row;
   return {
     defaultReply: defaultReply ?? null,
     awayMessage: awayMessage ?? null,
@@ -33,5 +34,6 @@ export function botSettingsValues(row: BotSettings | null | undefined): BotSetti
     businessHours: businessHours ?? null,
     humanSlaSeconds: humanSlaSeconds ?? null,
     slaFallbackMessage: slaFallbackMessage ?? null,
+    flowCancelKeyword,
   };
 }

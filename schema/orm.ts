@@ -30,6 +30,10 @@ import { WebhookInbox } from './entities/webhook-inbox.entity';
 import { MessageTemplate } from './entities/message-template.entity';
 import { AiSettings } from './entities/ai-settings.entity';
 import { MessageAiTrace } from './entities/message-ai-trace.entity';
+import { Flow } from './entities/flow.entity';
+import { FlowVersion } from './entities/flow-version.entity';
+import { FlowRun } from './entities/flow-run.entity';
+import { FlowNodeStat } from './entities/flow-node-stat.entity';
 import { PostgresNamingStrategy } from './naming';
 import { ForwardMigrationGenerator } from './migration-generator';
 import { Migration20261123000000_spine } from './migrations/Migration20261123000000_spine';
@@ -46,10 +50,12 @@ import { Migration20261202034442_whatsapp_web } from './migrations/Migration2026
 import { Migration20261202034500_cloud_api } from './migrations/Migration20261202034500_cloud_api';
 import { Migration20261202043354_ai_replies } from './migrations/Migration20261202043354_ai_replies';
 import { Migration20261202044056_read_marked } from './migrations/Migration20261202044056_read_marked';
+import { Migration20261202131222_flows } from './migrations/Migration20261202131222_flows';
 
 /** Every table, described completely: migrations are generated from these (`npm run migration:create`). */
 export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings, SimulatorDelivery, ConversationCommand, RateLimit, MessageReaction, PendingReceipt, KnowledgeBase, Document, DocumentFile, Chunk, Faq,
-  ChannelStatusChange, ChannelLease, BaileysAuth, ContactLid, PendingLidMessage, WebhookInbox, MessageTemplate, AiSettings, MessageAiTrace];
+  ChannelStatusChange, ChannelLease, BaileysAuth, ContactLid, PendingLidMessage, WebhookInbox, MessageTemplate, AiSettings, MessageAiTrace,
+  Flow, FlowVersion, FlowRun, FlowNodeStat];
 
 /** Every committed migration, in order (`npm run migration:create` writes new ones to schema/migrations). */
 export const migrationsList = [
@@ -67,6 +73,7 @@ export const migrationsList = [
   { name: 'Migration20261202034500_cloud_api', class: Migration20261202034500_cloud_api },
   { name: 'Migration20261202043354_ai_replies', class: Migration20261202043354_ai_replies },
   { name: 'Migration20261202044056_read_marked', class: Migration20261202044056_read_marked },
+  { name: 'Migration20261202131222_flows', class: Migration20261202131222_flows },
 ];
 
 export type Orm = MikroORM;

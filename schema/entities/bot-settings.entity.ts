@@ -12,7 +12,10 @@ export const DEFAULT_TIME_ZONE = 'UTC';
 /** The longest a customer may wait for an agent in human mode: 7 days. */
 export const MAX_HUMAN_SLA_SECONDS = 604_800;
 
-/** A workspace's fallback replies: the default reply in business hours, the away message outside; and the human-mode SLA. */
+/** The word that ends a contact's running flow unless the workspace picks another. */
+export const DEFAULT_FLOW_CANCEL_KEYWORD = 'stop';
+
+/** A workspace's fallback replies: the default reply in business hours, the away message outside; the human-mode SLA; the flow cancel keyword. */
 export const BotSettings = defineEntity({
   name: 'BotSettings',
   tableName: 'bot_settings',
@@ -24,6 +27,8 @@ export const BotSettings = defineEntity({
     businessHours: p.json<BusinessHours>().nullable(),
     humanSlaSeconds: p.integer().nullable().check(`(human_sla_seconds is null) or ((human_sla_seconds >= 1) and (human_sla_seconds <= ${MAX_HUMAN_SLA_SECONDS}))`),
     slaFallbackMessage: p.text().nullable(),
+    /** A contact's message that is exactly this (case-insensitive, trimmed) ends their running flow. */
+    flowCancelKeyword: p.text().default(DEFAULT_FLOW_CANCEL_KEYWORD),
     updatedAt: p.datetime().defaultRaw('now()'),
   },
 });

@@ -25,8 +25,12 @@ export interface Position {
 
 export type MatchType = 'EXACT' | 'CONTAINS' | 'STARTS_WITH' | 'REGEX';
 
+/** What starts a flow: `TriggerData.on`. */
+export const TRIGGER_EVENTS = ['first_message', 'keyword', 'label_added', 'media', 'api', 'schedule'] as const;
+export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
+
 export interface TriggerData {
-  on: 'first_message' | 'keyword' | 'label_added' | 'media' | 'api' | 'schedule';
+  on: TriggerEvent;
   keywords?: string[];
   matchType?: MatchType;
   caseSensitive?: boolean;

@@ -33,6 +33,7 @@ const BotSettingsType = builder.objectRef<BotSettingsValues>('BotSettings').impl
     }),
     humanSlaSeconds: t.exposeInt('humanSlaSeconds', { nullable: true }),
     slaFallbackMessage: t.exposeString('slaFallbackMessage', { nullable: true }),
+    flowCancelKeyword: t.exposeString('flowCancelKeyword', { description: "A contact's message that is exactly this word (any case) ends their running flow; default `stop`." }),
   }),
 });
 
@@ -49,6 +50,7 @@ const UpdateBotSettingsInput = builder.inputType('UpdateBotSettingsInput', {
     businessHours: t.field({ type: [OpeningRangeInput] }),
     humanSlaSeconds: t.int(),
     slaFallbackMessage: t.string(),
+    flowCancelKeyword: t.string(),
   }),
 });
 
@@ -80,6 +82,8 @@ const updateSchema = z.object({
     .nullish(),
   humanSlaSeconds: z.number().int().min(1, 'must be at least 1 second').max(MAX_HUMAN_SLA_SECONDS, 'must be at most 7 days').nullish(),
   slaFallbackMessage: reply.nullish(),
+  // null keeps the keyword: a running flow can always be left.
+  flowCancelKeyword: z.string().trim().min(1, 'must not be empty').max(50, 'is longer than 50 characters').nullish(),
 });
 
 /** The workspace's settings, or the defaults when it has never saved any. */
@@ -123,8 +127,8 @@ builder.mutationField('updateBotSettings', (t) =>
     args: { input: t.arg({ type: UpdateBotSettingsInput, required: true }) },
     resolve: async (_root, args, ctx) => {
       const { workspaceId } = requireAuth(ctx, MANAGERS);
-      const { timeZone, ...input } = validate(updateSchema, args.input);
-      return updateBotSettings(ctx.orm.em.fork(), workspaceId, { ...input, timeZone: timeZone ?? undefined });
+      const { timeZone, flowCancelKeyword, ...input } = validate(updateSchema, args.input);
+      return updateBotSettings(ctx.orm.em.fork(), workspaceId, { ...input, timeZone: timeZone ?? undefined, flowCancelKeyword: flowCancelKeyword ?? undefined });
     },
   }),
 );
