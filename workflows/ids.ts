@@ -45,3 +45,8 @@ export function documentRemovalWorkflowId(documentId: string): string {
 export function handoverKey(inboundMessageId: string): string {
   return `handover:${inboundMessageId}`;
 }
+
+/** One run of a flow (issue 11), a child of its conversation's workflow. */
+export function flowRunWorkflowId(flowRunId: string): string {
+  return `flow-run:${flowRunId}`;
+}

@@ -23,6 +23,7 @@ import './types/contact-approval';
 import './types/drafts';
 import './types/message-ai';
 import './types/ask-knowledge-base';
+import './types/flow';
 
 export const schema = builder.toSchema();
 
