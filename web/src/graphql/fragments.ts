@@ -62,7 +62,7 @@ export type MatchType = KeywordRule['matchType'];
 
 export const BotSettingsFields = graphql(`
   fragment BotSettingsFields on BotSettings {
-    defaultReply awayMessage timeZone businessHours { weekday open close } humanSlaSeconds slaFallbackMessage
+    defaultReply awayMessage timeZone businessHours { weekday open close } humanSlaSeconds slaFallbackMessage flowCancelKeyword
   }
 `);
 export type BotSettings = ResultOf<typeof BotSettingsFields>;

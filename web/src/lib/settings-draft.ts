@@ -15,6 +15,7 @@ export interface SettingsDraft {
   /** As typed: minutes, possibly fractional. */
   slaMinutes: string;
   slaFallbackMessage: string;
+  flowCancelKeyword: string;
 }
 
 /** Field errors: the API's field names, with business hours as `hours.<weekday>.<range index>`. */
@@ -31,7 +32,7 @@ const MIDNIGHT_API = '24:00';
 
 /** A workspace that has never saved settings. */
 export const EMPTY_SETTINGS: BotSettings = {
-  defaultReply: null, awayMessage: null, timeZone: 'UTC', businessHours: null, humanSlaSeconds: null, slaFallbackMessage: null,
+  defaultReply: null, awayMessage: null, timeZone: 'UTC', businessHours: null, humanSlaSeconds: null, slaFallbackMessage: null, flowCancelKeyword: 'stop',
 };
 
 /** Every business-hours error key starts with this. */
@@ -70,6 +71,7 @@ export function draftFromSettings(s: BotSettings): SettingsDraft {
     slaEnabled: s.humanSlaSeconds !== null,
     slaMinutes: s.humanSlaSeconds === null ? String(DEFAULT_SLA_MINUTES) : minutesText(s.humanSlaSeconds),
     slaFallbackMessage: s.slaFallbackMessage ?? '',
+    flowCancelKeyword: s.flowCancelKeyword,
   };
 }
 
@@ -96,6 +98,8 @@ export function settingsInput(d: SettingsDraft): { input: Required<BotSettingsIn
       businessHours: d.alwaysOpen ? null : hours,
       humanSlaSeconds: d.slaEnabled ? Math.round(Number(d.slaMinutes) * 60) : null,
       slaFallbackMessage: d.slaFallbackMessage.trim() || null,
+      // Empty keeps the saved keyword: a running flow can always be left.
+      flowCancelKeyword: d.flowCancelKeyword.trim() || null,
     },
   };
 }
@@ -107,6 +111,7 @@ export function validateDraft(d: SettingsDraft): DraftErrors {
   if (d.defaultReply.trim().length > MAX_REPLY) errors.defaultReply = tooLong;
   if (d.awayMessage.trim().length > MAX_REPLY) errors.awayMessage = tooLong;
   if (d.slaFallbackMessage.trim().length > MAX_REPLY) errors.slaFallbackMessage = tooLong;
+  if (d.flowCancelKeyword.trim().length > 50) errors.flowCancelKeyword = 'is longer than 50 characters';
   if (!d.timeZone.trim()) errors.timeZone = 'choose a time zone';
   if (!d.alwaysOpen) {
     d.days.forEach((day, weekday) => {

@@ -3,7 +3,7 @@ import type { SettingsForm } from './form';
 import { SettingsSection } from './SettingsSection';
 import { TextField } from './TextField';
 
-/** The default reply and the away message: what the bot says when no keyword rule matches. */
+/** The default reply and the away message (what the bot says when no keyword rule matches), and the word that leaves a flow. */
 export function RepliesSection(props: { form: SettingsForm }) {
   const { draft, setDraft, errors, clearError } = props.form;
   return (
@@ -18,6 +18,10 @@ export function RepliesSection(props: { form: SettingsForm }) {
           placeholder="We're closed right now. We'll answer as soon as we're back — Monday to Friday, 9:00–17:00."
           value={draft.awayMessage} error={errors().awayMessage}
           onInput={(v) => { setDraft('awayMessage', v); clearError('awayMessage'); }} />
+        <TextField label="Flow stop word" hint="A customer who sends exactly this word leaves the flow they are in." testid="settings-flow-cancel-keyword"
+          placeholder="stop"
+          value={draft.flowCancelKeyword} error={errors().flowCancelKeyword}
+          onInput={(v) => { setDraft('flowCancelKeyword', v); clearError('flowCancelKeyword'); }} />
       </div>
     </SettingsSection>
   );
