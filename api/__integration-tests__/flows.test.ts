@@ -80,6 +80,32 @@ describe('drafts and versions', () => {
     ]);
   });
 
+  it('reports every problem of an invalid draft on its node, and publishes nothing', async () => {
+    const draft = {
+      nodes: [
+        { id: 'start', type: 'trigger', data: { on: 'keyword', keywords: ['(?:\\w+\\s*){1,1000}$'], matchType: 'REGEX' }, position: at },
+        { id: 'ask', type: 'question', data: { text: 'Email?', input: 'email' }, position: at },
+        { id: 'say', type: 'message', data: { text: 'Order {{order}}', buttons: [{ id: 'ok', title: 'OK' }] }, position: at },
+        { id: 'wait', type: 'delay', data: { seconds: 31 * 86_400 }, position: at },
+      ],
+      edges: [
+        { id: 'e1', source: 'start', target: 'ask' },
+        { id: 'e2', source: 'ask', target: 'say' },
+        { id: 'e3', source: 'say', target: 'ask', sourceHandle: 'nope' },
+      ],
+    };
+    const flow = await createFlow(shop, 'Broken', draft);
+    const { publishFlow } = await gqlOk(api, PUBLISH, { id: flow.id }, shop.token);
+    expect(publishFlow.version).toBeNull();
+    expect(publishFlow.flow).toEqual({ status: 'DRAFT', publishedVersion: null });
+    const on = (nodeId: string) => publishFlow.problems.filter((p: { nodeId: string }) => p.nodeId === nodeId).map((p: { message: string }) => p.message);
+    expect(on('start')).toEqual([expect.stringMatching(/is too complex to match safely/)]);
+    expect(on('ask')).toEqual(['saveAs: needs the name of the variable to save into']);
+    expect(on('say')).toEqual(['an edge leaves by "nope", which is not a branch of this message node', 'no edge leaves this message node: connect it to the next step, or to an end', expect.stringMatching(/^uses \{\{order\}\}/)]);
+    expect(on('wait')).toEqual(['no edge leads to this node: a run can never reach it', 'no edge leaves this delay node: connect it to the next step, or to an end', 'a delay needs a whole number of seconds, from 1 second to 30 days']);
+    expect(await query(api.databaseUrl, 'select 1 from flow_versions where flow_id = $1', [flow.id])).toEqual([]);
+  });
+
   it('refuses a malformed or oversized definition with the field at fault', async () => {
     const unknownType = await gql(api, CREATE, { i: { name: 'X', definition: { nodes: [{ id: 'a', type: 'teleport', data: {}, position: at }], edges: [] } } }, shop.token);
     expect(codes(unknownType)).toEqual(['BAD_USER_INPUT']);
@@ -127,6 +153,22 @@ describe('export, import, stats and runs', () => {
     const runs = `query($id: ID!, $s: FlowRunStatus) { flowRuns(flowId: $id, status: $s) { id status version currentNodeId variables error temporalUrl startedAt endedAt } }`;
     expect((await gqlOk(api, runs, { id: flow.id }, shop.token)).flowRuns).toEqual([]);
     expect((await gqlOk(api, runs, { id: flow.id, s: 'WAITING' }, shop.token)).flowRuns).toEqual([]);
+  });
+});
+
+describe('templates', () => {
+  it('lists the four templates and imports each in one click as a draft that publishes without problems', async () => {
+    const { flowTemplates } = await gqlOk(api, `{ flowTemplates { id name description definition } }`, {}, shop.token);
+    expect(flowTemplates.map((t: { id: string }) => t.id)).toEqual(['booking-assistant', 'order-tracking', 'faq-bot', 'lead-qualification']);
+    for (const template of flowTemplates) {
+      const { importFlowTemplate } = await gqlOk(api, `mutation($t: ID!) { importFlowTemplate(templateId: $t) { ${FLOW} } }`, { t: template.id }, shop.token);
+      expect(importFlowTemplate).toMatchObject({ name: template.name, status: 'DRAFT', problems: [] });
+      expect(importFlowTemplate.draft).toEqual(template.definition);
+      expect((await gqlOk(api, PUBLISH, { id: importFlowTemplate.id }, shop.token)).publishFlow).toMatchObject({ version: 1, problems: [] });
+    }
+    const named = await gqlOk(api, `mutation($t: ID!, $n: String) { importFlowTemplate(templateId: $t, name: $n) { name } }`, { t: 'faq-bot', n: 'Support FAQ' }, shop.token);
+    expect(named.importFlowTemplate.name).toBe('Support FAQ');
+    expect(codes(await gql(api, `mutation { importFlowTemplate(templateId: "nope") { id } }`, {}, shop.token))).toEqual(['NOT_FOUND']);
   });
 });
 

@@ -12,6 +12,7 @@ import { FlowNodeStat } from '../../../schema/entities/flow-node-stat.entity';
 import { FLOW_NODE_TYPES, type FlowDefinition, type FlowNodeType, type FlowProblem, type TriggerData } from '../../../workflows/flows/definition';
 import { validateFlow } from '../../../workflows/flows/validate';
 import { flowRunWorkflowId } from '../../../workflows/ids';
+import { FLOW_TEMPLATES, flowTemplate, type FlowTemplate } from '../../../workflows/flows/templates';
 
 /** The most nodes a flow may have: a canvas bigger than this is several flows. */
 export const MAX_FLOW_NODES = 500;
@@ -101,6 +102,16 @@ const PublishResultType = builder.objectRef<PublishResult>('PublishFlowResult').
     version: t.exposeInt('version', { nullable: true }),
     problems: t.field({ type: [ProblemType], resolve: (r) => r.problems }),
     flow: t.field({ type: FlowType, resolve: (r) => r.flow }),
+  }),
+});
+
+const FlowTemplateType = builder.objectRef<FlowTemplate>('FlowTemplate').implement({
+  description: 'A ready-made flow (workflows/flows/templates): importFlowTemplate makes a draft of it.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    description: t.exposeString('description'),
+    definition: t.field({ type: 'JSON', resolve: (template) => template.definition }),
   }),
 });
 
@@ -325,6 +336,32 @@ builder.queryField('flowRuns', (t) =>
       const em = ctx.orm.em.fork();
       const flow = await findFlow(em, workspaceId, input.flowId);
       return em.find(FlowRun, { flowId: flow.id, workspaceId, ...(input.status ? { status: input.status } : {}) }, { orderBy: { startedAt: 'desc', id: 'desc' }, limit: input.first });
+    },
+  }),
+);
+
+builder.queryField('flowTemplates', (t) =>
+  t.field({
+    type: [FlowTemplateType],
+    description: 'The ready-made flows: booking assistant, order tracking, FAQ bot, lead qualification.',
+    resolve: (_root, _args, ctx) => {
+      requireAuth(ctx);
+      return FLOW_TEMPLATES;
+    },
+  }),
+);
+
+builder.mutationField('importFlowTemplate', (t) =>
+  t.field({
+    type: FlowType,
+    description: "A new DRAFT flow from a template, named after it unless `name` is given.",
+    args: { templateId: t.arg.id({ required: true }), name: t.arg.string() },
+    resolve: (_root, args, ctx) => {
+      const { workspaceId } = requireAuth(ctx, MANAGERS);
+      const template = flowTemplate(String(args.templateId));
+      if (!template) throw notFound('flow template');
+      const input = validate(createSchema, { name: args.name ?? template.name, definition: structuredClone(template.definition) });
+      return insertFlow(ctx.orm.em.fork(), workspaceId, input);
     },
   }),
 );
