@@ -156,6 +156,33 @@ describe('export, import, stats and runs', () => {
   });
 });
 
+describe('the regex budget', () => {
+  it("counts a live flow's REGEX trigger keywords with the workspace's REGEX keyword rules", async () => {
+    const ws = await createWorkspace(api);
+    const heavy = Array.from({ length: 6 }, () => '(?:\\w+\\s*){1,180}$'); // 6 × 902 steps
+    const regexFlow = () => {
+      const def = greeting();
+      def.nodes[0].data = { on: 'keyword', keywords: heavy, matchType: 'REGEX' };
+      return def;
+    };
+    const first = await createFlow(ws, 'First', regexFlow());
+    expect((await gqlOk(api, PUBLISH, { id: first.id }, ws.token)).publishFlow).toMatchObject({ version: 1, problems: [] });
+
+    const rule = await gql(api, `mutation($i: CreateKeywordRuleInput!) { createKeywordRule(input: $i) { id } }`, { i: { keywords: heavy, matchType: 'REGEX', reply: 'x' } }, ws.token);
+    expect(rule.errors?.[0].message).toBe("keywords: the workspace's regular expressions would take 10824 steps per message together, at most 10000: simplify or remove some");
+
+    const second = await createFlow(ws, 'Second', regexFlow());
+    const refused = (await gqlOk(api, PUBLISH, { id: second.id }, ws.token)).publishFlow;
+    expect(refused).toMatchObject({ version: null, flow: { status: 'DRAFT' } });
+    expect(refused.problems).toEqual([{ nodeId: 'start', message: expect.stringMatching(/^the workspace's regular expressions \(keyword rules and live flow triggers\) would take 10824 steps/) }]);
+
+    // Republishing the same flow replaces its own live trigger rather than adding to it; deleting it frees the budget.
+    expect((await gqlOk(api, PUBLISH, { id: first.id }, ws.token)).publishFlow).toMatchObject({ version: 2, problems: [] });
+    await gqlOk(api, `mutation($id: ID!) { deleteFlow(id: $id) }`, { id: first.id }, ws.token);
+    expect((await gqlOk(api, PUBLISH, { id: second.id }, ws.token)).publishFlow).toMatchObject({ version: 1, problems: [] });
+  });
+});
+
 describe('templates', () => {
   it('lists the four templates and imports each in one click as a draft that publishes without problems', async () => {
     const { flowTemplates } = await gqlOk(api, `{ flowTemplates { id name description definition } }`, {}, shop.token);

@@ -12,6 +12,7 @@ import { FlowNodeStat } from '../../../schema/entities/flow-node-stat.entity';
 import { FLOW_NODE_TYPES, type FlowDefinition, type FlowNodeType, type FlowProblem, type TriggerData } from '../../../workflows/flows/definition';
 import { validateFlow } from '../../../workflows/flows/validate';
 import { flowRunWorkflowId } from '../../../workflows/ids';
+import { MAX_WORKSPACE_REGEX_STEPS, regexSteps, triggerRegexes, workspaceRegexSteps } from '../regex-budget';
 import { FLOW_TEMPLATES, flowTemplate, type FlowTemplate } from '../../../workflows/flows/templates';
 
 /** The most nodes a flow may have: a canvas bigger than this is several flows. */
@@ -181,6 +182,10 @@ export async function publishFlow(em: EntityManager, workspaceId: string, id: st
   return em.transactional(async (tx) => {
     const flow = await findFlow(tx, workspaceId, id, true);
     const problems = validateFlow(flow.draft);
+    if (problems.length === 0) {
+      const budget = await regexBudgetProblem(tx, workspaceId, flow);
+      if (budget) problems.push(budget);
+    }
     if (problems.length > 0) return { version: flow.publishedVersion ?? null, problems, flow };
     const latest = await tx.findOne(FlowVersion, { flowId: flow.id }, { orderBy: { version: 'desc' }, fields: ['version'] });
     const version = (latest?.version ?? 0) + 1;
@@ -191,6 +196,16 @@ export async function publishFlow(em: EntityManager, workspaceId: string, id: st
     await tx.flush();
     return { version, problems: [], flow };
   });
+}
+
+/** A REGEX keyword trigger runs on every inbound message, as REGEX keyword rules do: together they keep to the workspace's budget. */
+async function regexBudgetProblem(em: EntityManager, workspaceId: string, flow: Flow): Promise<FlowProblem | null> {
+  const own = triggerRegexes(flow.draft);
+  if (own.length === 0) return null;
+  const steps = regexSteps(own) + (await workspaceRegexSteps(em, workspaceId, { flowId: flow.id }));
+  if (steps <= MAX_WORKSPACE_REGEX_STEPS) return null;
+  const trigger = flow.draft.nodes.find((node) => node.type === 'trigger')!;
+  return { nodeId: trigger.id, message: `the workspace's regular expressions (keyword rules and live flow triggers) would take ${steps} steps per message together, at most ${MAX_WORKSPACE_REGEX_STEPS}: simplify or remove some` };
 }
 
 /** The draft's trigger in words, for the flows list. */

@@ -6,13 +6,10 @@ import { MANAGERS, requireAuth } from '../context';
 import { badInput, notFound, validate } from '../errors';
 import { KeywordRule, MATCH_TYPES, type MatchType } from '../../../schema/entities/keyword-rule.entity';
 import { checkRegex } from '../../../workflows/safe-regex';
+import { MAX_WORKSPACE_REGEX_STEPS, workspaceRegexSteps } from '../regex-budget';
 
-/**
- * The most RE2 steps a workspace's REGEX keywords may add up to: each inbound message runs them all
- * in the conversation workflow, and a 1,000-step program costs up to ~8 ms on a 4 KB message, so
- * this bounds the matching to well under the workflow task's deadlock timeout (a typical pattern is 10–50 steps).
- */
-export const MAX_WORKSPACE_REGEX_STEPS = 10_000;
+export { MAX_WORKSPACE_REGEX_STEPS };
+
 
 /** A keyword rule as the API shows it: the KeywordRule entity without its workspace and timestamp. */
 export type KeywordRuleView = Pick<KeywordRule, 'id' | 'keywords' | 'matchType' | 'reply' | 'priority' | 'enabled'>;
@@ -144,7 +141,7 @@ builder.mutationField('deleteKeywordRule', (t) =>
 
 /**
  * A REGEX rule's keywords must each run on RE2 (BAD_USER_INPUT on `keywords.<i>` with the reason),
- * and with the workspace's other REGEX keywords stay within MAX_WORKSPACE_REGEX_STEPS.
+ * and with the workspace's other REGEX keywords (its rules' and its live flows' triggers) stay within MAX_WORKSPACE_REGEX_STEPS.
  */
 async function checkRegexKeywords(em: EntityManager, workspaceId: string, rule: { keywords: string[]; matchType: MatchType }, exceptRuleId?: string): Promise<void> {
   if (rule.matchType !== 'REGEX') return;
@@ -154,11 +151,7 @@ async function checkRegexKeywords(em: EntityManager, workspaceId: string, rule: 
     if (!check.ok) throw badInput(`keywords.${i}: ${check.reason}`, `keywords.${i}`);
     steps += check.steps;
   });
-  const others = await em.find(KeywordRule, { workspaceId, matchType: 'REGEX', ...(exceptRuleId ? { id: { $ne: exceptRuleId } } : {}) }, { fields: ['keywords'] });
-  for (const pattern of others.flatMap((other) => other.keywords)) {
-    const check = checkRegex(pattern);
-    if (check.ok) steps += check.steps;
-  }
+  steps += await workspaceRegexSteps(em, workspaceId, { ruleId: exceptRuleId });
   if (steps > MAX_WORKSPACE_REGEX_STEPS) {
     throw badInput(`keywords: the workspace's regular expressions would take ${steps} steps per message together, at most ${MAX_WORKSPACE_REGEX_STEPS}: simplify or remove some`, 'keywords');
   }
