@@ -1,4 +1,5 @@
 import { type Accessor, createEffect, createSignal, on, onCleanup } from 'solid-js';
+import { createStore, reconcile, unwrap } from 'solid-js/store';
 import { mergeMessages, upsertMessage } from '../lib/messages';
 import { errorMessage } from './client';
 import type { Message } from './fragments';
@@ -14,7 +15,12 @@ type LiveConversationState = Omit<ConversationDetail, 'messages'>;
  */
 export function createLiveConversation(id: Accessor<string | null>, opts: { onInbound?(message: Message): void } = {}) {
   const [conversation, setConversation] = createSignal<LiveConversationState | null>(null);
-  const [messages, setMessages] = createSignal<Message[]>([]);
+  // A store reconciled by id, not a signal of fresh arrays: a message whose copy changes (a receipt, a
+  // refetch) keeps its place and its bubble, so what an agent is doing in it (editing a draft, reading
+  // "why this reply") survives; a new array would re-create every bubble the list renders.
+  const [messages, setStore] = createStore<Message[]>([]);
+  const setMessages = (next: Message[] | ((list: Message[]) => Message[])) =>
+    setStore(reconcile(typeof next === 'function' ? next(unwrap(messages)) : next, { key: 'id', merge: true }));
   const [error, setError] = createSignal('');
 
   createEffect(on(id, (current) => {
@@ -52,5 +58,5 @@ export function createLiveConversation(id: Accessor<string | null>, opts: { onIn
     });
   }));
 
-  return { conversation, messages, error };
+  return { conversation, messages: (): Message[] => messages, error };
 }
