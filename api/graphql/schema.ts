@@ -24,6 +24,10 @@ import './types/drafts';
 import './types/message-ai';
 import './types/ask-knowledge-base';
 import './types/flow';
+import './types/label';
+import './types/custom-field';
+import './types/contact-note';
+import './types/segment';
 
 export const schema = builder.toSchema();
 

@@ -54,7 +54,8 @@ export function contactWhereSql(query: ContactQuery): { sql: string; params: unk
   const params: unknown[] = [query.workspaceId];
   if (filter.search) {
     const like = `%${escapeLike(filter.search)}%`;
-    const digits = filter.search.replace(/\D/g, '');
+    // A local number's trunk zeros ("0151…") are not in the international digits.
+    const digits = filter.search.replace(/\D/g, '').replace(/^0+/, '');
     // "+49 151 …" or "0151-…" finds the contact by its digits, however the phone was typed.
     const byDigits = digits.length >= 3 && /^[\d\s()+.-]+$/.test(filter.search);
     parts.push(`(c.name ilike ? or c.email ilike ? or c.phone like ?${byDigits ? ' or c.contact_key like ?' : ''})`);
