@@ -28,6 +28,7 @@ import './types/label';
 import './types/custom-field';
 import './types/contact-note';
 import './types/segment';
+import './types/contact-import';
 
 export const schema = builder.toSchema();
 
