@@ -88,7 +88,7 @@ describe('contactWhereSql', () => {
     });
     expect(sql.startsWith('c.workspace_id = ?')).toBe(true);
     expect(sql.split('?').length - 1).toBe(params.length);
-    expect(params).toEqual(['w', '%+49 151%', '%+49 151%', '%+49 151%', '%49151%', `{${LABEL}}`, false, 'a', 'b', 'orders', 'orders', 2, 'city', '%50\\%%']);
+    expect(params).toEqual(['w', '%49151%', `{${LABEL}}`, false, 'a', 'b', 'orders', 'orders', 2, 'city', '%50\\%%']);
   });
 });
 

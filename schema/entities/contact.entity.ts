@@ -49,6 +49,11 @@ export const Contact = defineEntity({
     { name: 'contacts_created', expression: 'create index contacts_created on contacts (workspace_id, created_at desc, id desc)' },
     { name: 'contacts_name', expression: 'create index contacts_name on contacts (workspace_id, (lower(coalesce(name, phone))), id)' },
     { name: 'contacts_fields', expression: 'create index contacts_fields on contacts using gin (fields jsonb_path_ops)' },
+    // The table's search (contact-query.ts): a part of the name, email or phone digits, through pg_trgm.
+    {
+      name: 'contacts_search',
+      expression: `create index contacts_search on contacts using gin ((coalesce(name, '') || ' ' || coalesce(email, '') || ' ' || contact_key) gin_trgm_ops)`,
+    },
   ],
 });
 export type Contact = InferEntity<typeof Contact>;
