@@ -7,7 +7,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parse } from 'csv-parse/sync';
-import { CSRF_HEADERS, createWorkspace, gql, gqlOk, query, simulateInbound, type TestWorkspace } from '../../test/support/platform';
+import { randomUUID } from 'node:crypto';
+import { CSRF_HEADERS, createWorkspace, gql, gqlOk, query, simulateInbound, subscribe, waitFor, type TestWorkspace } from '../../test/support/platform';
 import { testApp } from '../../test/support/app';
 
 const api = testApp();
@@ -129,6 +130,26 @@ describe('importContacts', () => {
 
     const tampered = url.search.replace(/signature=([0-9a-f])/, (_m, c) => `signature=${c === '0' ? '1' : '0'}`);
     expect((await fetch(`${api.url}${url.pathname}${tampered}`)).status).toBe(404);
+  });
+});
+
+describe('contactImportProgress', () => {
+  it('reports the counts after each batch of 1,000 rows and once more when done', async () => {
+    const ws = await createWorkspace(api);
+    const importId = randomUUID();
+    const progress = subscribe(api, `subscription($id: ID!) { contactImportProgress(importId: $id) { importId rows created updated skipped errorCount done } }`, { id: importId }, ws.token);
+    await progress.ready;
+    const rows = Array.from({ length: 2500 }, (_, i) => `${mobile(500_000 + i)},Person ${i}`);
+    rows[1234] = 'bad,Nobody';
+    const result = await importFile(ws, new Blob([`phone,name\n${rows.join('\n')}\n`]), { importId });
+    expect(result.data.importContacts).toMatchObject({ created: 2499, errorCount: 1 });
+    await waitFor('the last progress event', async () => progress.events.some((e: any) => e.contactImportProgress.done));
+    progress.close();
+    expect(progress.events.map((e: any) => e.contactImportProgress)).toEqual([
+      { importId, rows: 1000, created: 1000, updated: 0, skipped: 0, errorCount: 0, done: false },
+      { importId, rows: 2001, created: 2000, updated: 0, skipped: 0, errorCount: 1, done: false },
+      { importId, rows: 2500, created: 2499, updated: 0, skipped: 0, errorCount: 1, done: true },
+    ]);
   });
 });
 

@@ -23,6 +23,8 @@ export interface ImportOptions {
   defaultCountry: CountryCode | null;
   /** Which column is which; absent: headers are matched by name (phone, name, email, labels, opted_out, a field's key or name). */
   mapping?: ColumnMapping[] | null;
+  /** Told the counts after each batch is written (`rows`: data rows read so far). */
+  onProgress?: (result: ImportResult, rows: number) => Promise<void>;
 }
 
 export interface ImportResult {
@@ -65,6 +67,7 @@ export async function importContacts(em: EntityManager, workspaceId: string, csv
   let header: string[] | null = null;
   let targets: ColumnTarget[] = [];
   let batch = new Map<string, { row: ContactRow; rows: number }>();
+  let rows = 0;
   for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     // A quoted value may span lines: the row starts where its first line is.
     const line = info.lines - record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
@@ -76,6 +79,7 @@ export async function importContacts(em: EntityManager, workspaceId: string, csv
       result.ignoredColumns = mapped.ignored;
       continue;
     }
+    rows++;
     const row = parseContactRow(record, header, targets, options.defaultCountry);
     if ('error' in row) {
       fail(line, row.error);
@@ -91,6 +95,7 @@ export async function importContacts(em: EntityManager, workspaceId: string, csv
     if (batch.size >= BATCH) {
       await writeBatch(em, workspaceId, batch, options, labels, result);
       batch = new Map();
+      await options.onProgress?.(result, rows);
     }
   }
   if (!header) throw new ImportFileError('the file is empty: the first line must name the columns (phone, name, …)');

@@ -8,6 +8,9 @@ import { ImportFileError, importContacts, type ImportResult } from '../../../sch
 import { signedExportPath } from '../../auth/export-url';
 import { ContactFilterInput, checkedContactFilter } from './contact-filter-input';
 import { checkAllInWorkspace } from './label';
+import { publish } from '../../../activities/events';
+
+const counts = ({ created, updated, skipped, errorCount }: ImportResult) => ({ created, updated, skipped, errorCount });
 
 /** A pasted CSV, at most (a larger one is a file to upload). */
 const MAX_PASTED_CSV_CHARS = 1_000_000;
@@ -25,6 +28,7 @@ const ImportContactsInput = builder.inputType('ImportContactsInput', {
     labelIds: t.idList({ description: 'Put on every contact the import creates or updates.' }),
     updateExisting: t.boolean({ defaultValue: true, description: 'false: rows for contacts that exist are skipped.' }),
     defaultCountry: t.string({ description: 'ISO country (DE, US, MX…) of numbers written without +country code; without it they are errors.' }),
+    importId: t.id({ description: 'An id of the client\'s choosing (a UUID): contactImportProgress(importId) reports this import\'s progress.' }),
     mapping: t.field({ type: [ColumnMappingInput], description: 'Which column is which; without it headers are matched by name (phone, name, email, labels, opted_out, a field key or name).' }),
   }),
 });
@@ -56,6 +60,7 @@ const importSchema = z
       .string()
       .transform((c, ctx) => supportedCountry(c) ?? (ctx.addIssue({ code: 'custom', message: 'is not a country code like DE or US' }), z.NEVER))
       .nullish(),
+    importId: z.string().uuid('is not a valid id').nullish(),
     mapping: z.array(z.object({ column: z.string().min(1, 'must not be empty').max(200), field: z.string().max(64) })).max(200).nullish(),
   })
   .refine((i) => (i.file == null) !== (i.csv == null), { message: 'give exactly one of file or csv', path: ['file'] });
@@ -67,18 +72,24 @@ builder.mutationField('importContacts', (t) =>
     args: { input: t.arg({ type: ImportContactsInput, required: true }) },
     resolve: async (_root, args, ctx) => {
       const { workspaceId } = requireAuth(ctx, MANAGERS);
-      const input = validate(importSchema, { ...args.input, labelIds: args.input.labelIds?.map(String) });
+      const input = validate(importSchema, { ...args.input, labelIds: args.input.labelIds?.map(String), importId: args.input.importId == null ? args.input.importId : String(args.input.importId) });
       const em = ctx.orm.em.fork();
       const labelIds = [...new Set(input.labelIds ?? [])];
       if (labelIds.length) await checkAllInWorkspace(em, workspaceId, 'labels', labelIds, 'labelIds', 'label');
       const source = input.file ? checkedCsvFile(input.file, ctx.config.knowledge.maxUploadBytes) : [input.csv!];
+      const importId = input.importId;
+      const progress = (result: ImportResult, rows: number, done: boolean) =>
+        importId ? publish(ctx.orm.em.fork(), { type: 'contactImportProgress', workspaceId, importId, rows, ...counts(result), done }) : Promise.resolve();
       try {
-        return await importContacts(em, workspaceId, source, {
+        const result = await importContacts(em, workspaceId, source, {
           labelIds,
           updateExisting: input.updateExisting ?? true,
           defaultCountry: input.defaultCountry ?? null,
           mapping: input.mapping,
+          onProgress: (soFar, rows) => progress(soFar, rows, false),
         });
+        await progress(result, result.created + result.updated + result.skipped + result.errorCount, true);
+        return result;
       } catch (err) {
         if (err instanceof ImportFileError) throw badInput(`${input.file ? 'file' : 'csv'}: ${err.message}`, input.file ? 'file' : 'csv');
         throw err;
