@@ -206,6 +206,12 @@ describe('filters and segments', () => {
 
     const updated = (await gqlOk(api, `mutation($id: ID!, $i: UpdateSegmentInput!) { updateSegment(id: $id, input: $i) { name count } }`, { id: leads.id, i: { filter: { labelIds: [lead], optedOut: false } } }, ws.token)).updateSegment;
     expect(updated).toEqual({ name: 'Leads', count: 2 });
+    // The table within a segment, with its own filter on top.
+    const within = `query($s: ID!, $f: ContactFilterInput) { contacts(segmentId: $s, filter: $f, orderBy: NAME_ASC) { edges { node { name } } } }`;
+    const inSegment = async (f: object) => (await gqlOk(api, within, { s: leads.id, f }, ws.token)).contacts.edges.map((e: any) => e.node.name);
+    expect(await inSegment({})).toEqual(['Bruno', 'Elif']);
+    expect(await inSegment({ search: 'eli' })).toEqual(['Elif']);
+    expect((await gql(api, within, { s: leads.id }, other.token)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
     expect((await gqlOk(api, `{ segments { name count } }`, {}, ws.token)).segments).toEqual([{ name: 'Leads', count: 2 }, { name: 'Pro buyers', count: 1 }]);
     expect((await gqlOk(api, `{ segments { name } }`, {}, other.token)).segments).toEqual([]);
     expect((await gqlOk(api, `query($id: ID!) { segment(id: $id) { id } }`, { id: pro.id }, other.token)).segment).toBeNull();

@@ -24,6 +24,8 @@ export interface ContactQuery {
   workspaceId: string;
   filter: ContactFilter;
   conditions: TypedFieldCondition[];
+  /** Further filters every contact must match too (a segment's, under the table's own). */
+  and?: ContactQuery[];
 }
 
 /**
@@ -80,6 +82,11 @@ export function contactWhereSql(query: ContactQuery): { sql: string; params: unk
   for (const condition of query.conditions) {
     const { sql, params: more } = fieldConditionSql(condition);
     parts.push(sql);
+    params.push(...more);
+  }
+  for (const also of query.and ?? []) {
+    const { sql, params: more } = contactWhereSql(also);
+    parts.push(`(${sql})`);
     params.push(...more);
   }
   return { sql: parts.join(' and '), params };

@@ -7,7 +7,8 @@ import { badInput, notFound, validate } from '../errors';
 import { decodeCursor, encodeCursor } from '../pagination';
 import { Contact } from '../../../schema/entities/contact.entity';
 import { OPT_OUT_SOURCES } from '../../../schema/entities/contact.entity';
-import { CONTACT_ORDERS, countContacts, findContactPage, loadFieldTypes, type ContactQuery } from '../../../schema/contacts/contact-query';
+import { CONTACT_ORDERS, countContacts, findContactPage, loadFieldTypes, prepareContactQuery, type ContactQuery } from '../../../schema/contacts/contact-query';
+import { findSegment } from './segment';
 import { customFieldValue } from '../../../schema/contacts/custom-field-value';
 import { ContactFilterInput, checkedContactFilter } from './contact-filter-input';
 
@@ -84,12 +85,17 @@ builder.queryField('contacts', (t) =>
       after: t.arg.string(),
       filter: t.arg({ type: ContactFilterInput }),
       orderBy: t.arg({ type: ContactOrderEnum, defaultValue: 'LAST_SEEN_DESC' }),
+      segmentId: t.arg.id({ description: "Only the segment's contacts (its saved filter), with `filter` on top." }),
     },
     resolve: async (_root, args, ctx) => {
       const { workspaceId } = requireAuth(ctx);
       const page = validate(pageSchema, { first: args.first ?? 50, after: args.after, orderBy: args.orderBy ?? 'LAST_SEEN_DESC' });
       const em = ctx.orm.em.fork();
       const { query } = await checkedContactFilter(em, workspaceId, args.filter);
+      if (args.segmentId != null) {
+        const segment = await findSegment(em, workspaceId, String(args.segmentId));
+        query.and = [(await prepareContactQuery(em, workspaceId, segment.filter, false)).query];
+      }
       let after;
       if (page.after) {
         const [key, id] = decodeCursor(page.after);
@@ -167,17 +173,19 @@ async function updateContact(ctx: GraphQLContext, id: string, input: z.infer<typ
   if (!contact) throw notFound('contact');
   const sets: string[] = [];
   const params: unknown[] = [];
-  if (input.name !== undefined) sets.push('name = ?') && params.push(input.name || null);
-  if (input.email !== undefined) sets.push('email = ?') && params.push(input.email ? input.email.toLowerCase() : null);
+  const set = (sql: string, ...values: unknown[]) => {
+    sets.push(sql);
+    params.push(...values);
+  };
+  if (input.name !== undefined) set('name = ?', input.name || null);
+  if (input.email !== undefined) set('email = ?', input.email ? input.email.toLowerCase() : null);
   if (input.optedOut != null && input.optedOut !== contact.optedOut) {
-    sets.push(`opted_out = ?, opted_out_at = ${input.optedOut ? 'now()' : 'null'}, opt_out_source = ?`);
-    params.push(input.optedOut, input.optedOut ? 'AGENT' : null);
+    set(`opted_out = ?, opted_out_at = ${input.optedOut ? 'now()' : 'null'}, opt_out_source = ?`, input.optedOut, input.optedOut ? 'AGENT' : null);
   }
   if (input.fields) {
-    const { set, remove } = await checkedFieldChanges(em, workspaceId, input.fields);
+    const changes = await checkedFieldChanges(em, workspaceId, input.fields);
     // Merged in the statement, so two people setting different fields at once both keep theirs.
-    sets.push('fields = (fields || ?::jsonb) - ?::text[]');
-    params.push(JSON.stringify(set), `{${remove.map((k) => `"${k}"`).join(',')}}`);
+    set('fields = (fields || ?::jsonb) - ?::text[]', JSON.stringify(changes.set), `{${changes.remove.map((k) => `"${k}"`).join(',')}}`);
   }
   if (sets.length === 0) return contact;
   await em.execute(`update contacts set ${sets.join(', ')}, updated_at = now() where id = ? and workspace_id = ?`, [...params, id, workspaceId]);
