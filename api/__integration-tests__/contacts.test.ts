@@ -51,6 +51,9 @@ describe('the contact book', () => {
     expect(contact).toMatchObject({ phone: '+4917100000001', conversationCount: 1, optedOut: false, labels: [], fields: {} });
     expect(Date.parse(contact.firstSeenAt)).toBeGreaterThanOrEqual(before - 1000);
     expect(contact.lastSeenAt).toBe(contact.firstSeenAt);
+    const { contact: detail } = await gqlOk(api, `query($id: ID!) { contact(id: $id) { conversations { id channel { id } lastMessageText } } }`, { id: contact.id }, ws.token);
+    expect(detail.conversations).toMatchObject([{ channel: { id: ws.channelId }, lastMessageText: 'again' }]);
+    expect((await gqlOk(api, `query($id: ID!) { contact(id: $id) { id } }`, { id: contact.id }, other.token)).contact).toBeNull();
   });
 
   it('creates labels (unique in a workspace, any case), puts them on and takes them off contacts in bulk', async () => {
@@ -109,6 +112,11 @@ describe('the contact book', () => {
     expect(messages(await gql(api, update, { id, i: { fields: { shoe: 42 } } }, ws.token))).toEqual(['fields.shoe: no custom field has this key']);
     expect(messages(await gql(api, update, { id, i: { email: 'not an email' } }, ws.token))).toEqual(['email: is not an email address']);
     expect(codes(await gql(api, update, { id, i: { name: 'Taken over' } }, other.token))).toEqual(['NOT_FOUND']);
+
+    // Deleting a field deletes every contact's value of it.
+    const birthday = (await gqlOk(api, `{ customFields { id key } }`, {}, ws.token)).customFields.find((f: { key: string }) => f.key === 'birthday');
+    expect((await gqlOk(api, `mutation($id: ID!) { deleteCustomField(id: $id) }`, { id: birthday.id }, ws.token)).deleteCustomField).toBe(true);
+    expect((await gqlOk(api, `query($id: ID!) { contact(id: $id) { fields } }`, { id }, ws.token)).contact.fields).toEqual({ plan: 'Pro' });
   });
 
   it('keeps notes with their author and time; only the author or a manager changes one', async () => {
