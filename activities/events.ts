@@ -18,7 +18,20 @@ export type ParleyEvent =
   /** The holder's answer to a channelCommand with the same requestId. */
   | { type: 'channelCommandReply'; workspaceId: string; requestId: string; result?: string; error?: string }
   /** A document's status or progress changed (documentIngestionWorkflow). */
-  | { type: 'documentUpdated'; workspaceId: string; documentId: string };
+  | { type: 'documentUpdated'; workspaceId: string; documentId: string }
+  /** An import's counts so far, after each batch, and once more when it is done (schema/contacts/import-contacts.ts). */
+  | ({ type: 'contactImportProgress'; workspaceId: string } & ContactImportProgress);
+
+/** How far a contact import is: `importId` is the client's; `rows` data rows read so far. */
+export interface ContactImportProgress {
+  importId: string;
+  rows: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  errorCount: number;
+  done: boolean;
+}
 
 /** What the API can ask of a channel's session. */
 export type ChannelCommand = { kind: 'connect' } | { kind: 'disconnect' } | { kind: 'settings' } | { kind: 'pairingCode'; phone: string };

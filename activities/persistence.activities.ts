@@ -6,12 +6,14 @@ import { Message } from '../schema/entities/message.entity';
 import { Channel } from '../schema/entities/channel.entity';
 import { channelIsRetrySafe } from '../connector/channels/retry-safe';
 import { execute } from '../schema/orm';
+import { createContactActivities } from './contacts.activities';
 
 export type PersistenceActivities = ReturnType<typeof createPersistenceActivities>;
 
 /** Postgres reads and writes the conversation workflow needs; each is idempotent. */
 export function createPersistenceActivities(ctx: ActivityContext) {
   return {
+    ...createContactActivities(ctx),
     /** The rules, settings and mode a conversation routes by; cached in the workflow. */
     async loadConversationContext(input: { workspaceId: string; conversationId: string }): Promise<ConversationContext> {
       return loadConversationContext(ctx.orm, input.workspaceId, input.conversationId);

@@ -20,6 +20,7 @@ import { CSRF_HEADER, registerSecurity } from './http/security';
 import { healthRoutes } from './routes/health';
 import { CODEC_COOKIE, CODEC_PATH, codecRoutes } from './routes/codec';
 import { mediaRoutes } from './routes/media';
+import { contactsExportRoutes } from './routes/contacts-export';
 import { whatsappWebhookRoutes } from './routes/whatsapp-webhook';
 
 export interface AppOptions {
@@ -92,6 +93,7 @@ export async function buildApp(deps: ApiDeps, options: AppOptions = {}): Promise
   await healthRoutes(app, deps);
   await codecRoutes(app, deps, verify);
   await mediaRoutes(app, deps, verify);
+  await contactsExportRoutes(app, deps);
   await whatsappWebhookRoutes(app, deps);
 
   if (options.webDist && fs.existsSync(path.join(options.webDist, 'index.html'))) {

@@ -5,7 +5,7 @@
  */
 import { createPubSub } from 'graphql-yoga';
 import type { Orm } from '../schema/orm';
-import type { ParleyEvent } from '../activities/events';
+import type { ContactImportProgress, ParleyEvent } from '../activities/events';
 import type { Message } from '../schema/entities/message.entity';
 import type { Conversation } from '../schema/entities/conversation.entity';
 import { loadMessage } from './graphql/types/message';
@@ -20,6 +20,7 @@ type Topics = {
   [topic: `conversationUpdated:${string}`]: [Conversation];
   [topic: `channelUpdated:${string}`]: [Channel];
   [topic: `documentUpdated:${string}`]: [Document];
+  [topic: `contactImportProgress:${string}`]: [ContactImportProgress];
 };
 
 /** What the connector holding a channel answered to a command (activities/events.ts channelCommandReply). */
@@ -39,6 +40,8 @@ export interface Live {
   awaitReply(requestId: string, timeoutMs: number): Promise<CommandReply | null>;
   /** A workspace's document changes, or one knowledge base's. */
   subscribeDocuments(workspaceId: string, knowledgeBaseId?: string | null): AsyncIterable<Document>;
+  /** One contact import's progress (the event carries it: nothing to load). */
+  subscribeContactImport(workspaceId: string, importId: string): AsyncIterable<ContactImportProgress>;
 }
 
 export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void): Live {
@@ -75,6 +78,12 @@ export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void):
     }
   }
 
+  async function* subscribeContactImport(workspaceId: string, importId: string) {
+    for await (const progress of counted(workspaceId, pubSub.subscribe(`contactImportProgress:${workspaceId}`))) {
+      if (progress.importId === importId) yield progress;
+    }
+  }
+
   return {
     onEvent(event) {
       if (event.type === 'channelCommandReply') replies.get(event.requestId)?.({ result: event.result, error: event.error });
@@ -89,12 +98,17 @@ export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void):
       if (event.type === 'conversationUpdated') {
         relay(`conversationUpdated:${event.workspaceId}`, loadConversation(orm.em.fork(), event.workspaceId, event.conversationId));
       }
+      if (event.type === 'contactImportProgress') {
+        const { type: _type, workspaceId, ...progress } = event;
+        pubSub.publish(`contactImportProgress:${workspaceId}`, progress);
+      }
       if (event.type === 'documentUpdated') {
         relay(`documentUpdated:${event.workspaceId}`, loadDocument(orm.em.fork(), event.workspaceId, event.documentId));
       }
     },
     subscribe: subscribe as Live['subscribe'],
     subscribeDocuments,
+    subscribeContactImport,
     awaitReply(requestId, timeoutMs) {
       return new Promise((resolve) => {
         const timer = setTimeout(() => {

@@ -2,9 +2,10 @@
  * A workspace's bot settings, and what they are when it has none: the one place these defaults
  * live (the API shows them, the conversation routes by them, sign-up writes the first reply).
  */
-import { DEFAULT_FLOW_CANCEL_KEYWORD, DEFAULT_TIME_ZONE, type BotSettings } from './entities/bot-settings.entity';
+import { DEFAULT_FLOW_CANCEL_KEYWORD, DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS, DEFAULT_TIME_ZONE, type BotSettings } from './entities/bot-settings.entity';
 
-type SettingsKey = 'defaultReply' | 'awayMessage' | 'timeZone' | 'businessHours' | 'humanSlaSeconds' | 'slaFallbackMessage' | 'flowCancelKeyword';
+type SettingsKey = 'defaultReply' | 'awayMessage' | 'timeZone' | 'businessHours' | 'humanSlaSeconds' | 'slaFallbackMessage' | 'flowCancelKeyword'
+  | 'optOutKeywords' | 'optInKeywords' | 'optOutReply' | 'optInReply';
 
 /** The settings' values (the entity's, without the row's key and bookkeeping), every one present: null is "none". */
 export type BotSettingsValues = { [K in SettingsKey]-?: Exclude<BotSettings[K], undefined> };
@@ -21,12 +22,16 @@ export const NO_BOT_SETTINGS: BotSettingsValues = {
   humanSlaSeconds: null,
   slaFallbackMessage: null,
   flowCancelKeyword: DEFAULT_FLOW_CANCEL_KEYWORD,
+  optOutKeywords: [...DEFAULT_OPT_OUT_KEYWORDS],
+  optInKeywords: [...DEFAULT_OPT_IN_KEYWORDS],
+  optOutReply: null,
+  optInReply: null,
 };
 
 /** A workspace's settings values: its row's, or NO_BOT_SETTINGS when it has none. */
 export function botSettingsValues(row: BotSettings | null | undefined): BotSettingsValues {
   if (!row) return { ...NO_BOT_SETTINGS };
-  const { defaultReply, awayMessage, timeZone, businessHours, humanSlaSeconds, slaFallbackMessage, flowCancelKeyword } = row;
+  const { defaultReply, awayMessage, timeZone, businessHours, humanSlaSeconds, slaFallbackMessage, flowCancelKeyword, optOutKeywords, optInKeywords, optOutReply, optInReply } = row;
   return {
     defaultReply: defaultReply ?? null,
     awayMessage: awayMessage ?? null,
@@ -35,5 +40,9 @@ export function botSettingsValues(row: BotSettings | null | undefined): BotSetti
     humanSlaSeconds: humanSlaSeconds ?? null,
     slaFallbackMessage: slaFallbackMessage ?? null,
     flowCancelKeyword,
+    optOutKeywords,
+    optInKeywords,
+    optOutReply: optOutReply ?? null,
+    optInReply: optInReply ?? null,
   };
 }

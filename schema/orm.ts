@@ -34,6 +34,11 @@ import { Flow } from './entities/flow.entity';
 import { FlowVersion } from './entities/flow-version.entity';
 import { FlowRun } from './entities/flow-run.entity';
 import { FlowNodeStat } from './entities/flow-node-stat.entity';
+import { Label } from './entities/label.entity';
+import { ContactLabel } from './entities/contact-label.entity';
+import { CustomField } from './entities/custom-field.entity';
+import { ContactNote } from './entities/contact-note.entity';
+import { Segment } from './entities/segment.entity';
 import { PostgresNamingStrategy } from './naming';
 import { ForwardMigrationGenerator } from './migration-generator';
 import { Migration20261123000000_spine } from './migrations/Migration20261123000000_spine';
@@ -51,11 +56,13 @@ import { Migration20261202034500_cloud_api } from './migrations/Migration2026120
 import { Migration20261202043354_ai_replies } from './migrations/Migration20261202043354_ai_replies';
 import { Migration20261202044056_read_marked } from './migrations/Migration20261202044056_read_marked';
 import { Migration20261202131222_flows } from './migrations/Migration20261202131222_flows';
+import { Migration20261203073557_contacts } from './migrations/Migration20261203073557_contacts';
+import { Migration20261203081458_contact_search } from './migrations/Migration20261203081458_contact_search';
 
 /** Every table, described completely: migrations are generated from these (`npm run migration:create`). */
 export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings, SimulatorDelivery, ConversationCommand, RateLimit, MessageReaction, PendingReceipt, KnowledgeBase, Document, DocumentFile, Chunk, Faq,
   ChannelStatusChange, ChannelLease, BaileysAuth, ContactLid, PendingLidMessage, WebhookInbox, MessageTemplate, AiSettings, MessageAiTrace,
-  Flow, FlowVersion, FlowRun, FlowNodeStat];
+  Flow, FlowVersion, FlowRun, FlowNodeStat, Label, ContactLabel, CustomField, ContactNote, Segment];
 
 /** Every committed migration, in order (`npm run migration:create` writes new ones to schema/migrations). */
 export const migrationsList = [
@@ -74,6 +81,8 @@ export const migrationsList = [
   { name: 'Migration20261202043354_ai_replies', class: Migration20261202043354_ai_replies },
   { name: 'Migration20261202044056_read_marked', class: Migration20261202044056_read_marked },
   { name: 'Migration20261202131222_flows', class: Migration20261202131222_flows },
+  { name: 'Migration20261203073557_contacts', class: Migration20261203073557_contacts },
+  { name: 'Migration20261203081458_contact_search', class: Migration20261203081458_contact_search },
 ];
 
 export type Orm = MikroORM;

@@ -9,6 +9,7 @@ import { agentMessageKey, botReplyKey, channelTaskQueue, handoverKey, resendKey,
 import { aiModelCall, aiStep, channelSend, mediaDownload, quickIo } from './presets';
 import type { MediaActivities } from '../activities/media.activities';
 import { nextDeadline } from './deadlines';
+import { optOutDecision, type OptOutSettings } from './opt-out';
 import type { AgentCommand, CommandResult } from './signals';
 import type { MessageType } from '../connector/channels/inbound-message';
 
@@ -92,6 +93,8 @@ const MEDIA_DOWNLOAD_PATCH = 'download-inbound-media';
 const AI_ROUTE_PATCH = 'ai-route';
 /** Runs with this marker let a burst's media downloads finish (a voice note is transcribed from its stored file) before the AI answers. */
 const AI_MEDIA_WAIT_PATCH = 'ai-waits-for-media';
+/** From this marker on, an opt-out or opt-in word is answered before any route (workflows/opt-out.ts). */
+const OPT_OUT_PATCH = 'opt-out';
 /** How long the AI route waits for a burst's media downloads before answering without them. */
 const AI_MEDIA_WAIT_MS = 60_000;
 
@@ -391,9 +394,30 @@ async function replyTo(run: Run, messages: InboundMessage[]): Promise<number> {
   const { state, input, channel } = run;
   // The workspace's rules or settings changed since they were read: read them again first.
   if (messages.some((m) => isNewer(m.settingsVersion, state.settingsVersion))) await refreshContext(state, input, false);
-  const { replies, forAi } = routeEach(state, messages);
+  const { replies, forAi } = routeEach(state, await optOutFirst(run, messages));
   if (replies.length) await send(input, channel, replies);
   return messages.length + (forAi.length ? await answerWithAi(run, forAi) : 0);
+}
+
+/**
+ * Right after the blocked check (a blocked contact's messages are dropped): an opt-out or opt-in word
+ * changes the contact's opt-out and is answered with its confirmation, and routes no further.
+ * Returns the messages left to route.
+ */
+async function optOutFirst(run: Run, messages: InboundMessage[]): Promise<InboundMessage[]> {
+  const { state, input, channel } = run;
+  const rest: InboundMessage[] = [];
+  for (const message of messages) {
+    const decision = message.contactBlocked ? null : optOutDecision(message.text, state.settings as OptOutSettings | null);
+    // The marker is asked for only on an opt-out word, so histories without one replay as they ran.
+    if (!decision || !wf.patched(OPT_OUT_PATCH)) {
+      rest.push(message);
+      continue;
+    }
+    await db.setContactOptOut({ workspaceId: input.workspaceId, conversationId: input.conversationId, optedOut: decision.optedOut });
+    await send(input, channel, [{ idempotencyKey: botReplyKey(message.messageId), senderType: 'BOT', text: decision.reply, replyToId: message.messageId }]);
+  }
+  return rest;
 }
 
 /** Routes each message in order: the replies to send, and the messages routing step 6 gives the AI. */
@@ -435,7 +459,7 @@ async function answerWithAi(run: Run, burst: InboundMessage[]): Promise<number> 
     taken += more.length;
     downloadMedia(run, more);
     if (more.some((m) => isNewer(m.settingsVersion, state.settingsVersion))) await refreshContext(state, input, false);
-    const routed = routeEach(state, more);
+    const routed = routeEach(state, await optOutFirst(run, more));
     if (routed.replies.length) await send(input, channel, routed.replies);
     burst.push(...routed.forAi);
   }

@@ -24,6 +24,11 @@ import './types/drafts';
 import './types/message-ai';
 import './types/ask-knowledge-base';
 import './types/flow';
+import './types/label';
+import './types/custom-field';
+import './types/contact-note';
+import './types/segment';
+import './types/contact-import';
 
 export const schema = builder.toSchema();
 

@@ -15,6 +15,11 @@ export const MAX_HUMAN_SLA_SECONDS = 604_800;
 /** The word that ends a contact's running flow unless the workspace picks another. */
 export const DEFAULT_FLOW_CANCEL_KEYWORD = 'stop';
 
+/** Inbound messages that opt a contact out of broadcasts unless the workspace picks others (compared case-insensitively, trimmed). */
+export const DEFAULT_OPT_OUT_KEYWORDS = ['STOP', 'UNSUBSCRIBE', 'BAJA'];
+/** Inbound messages that opt a contact back in. */
+export const DEFAULT_OPT_IN_KEYWORDS = ['START'];
+
 /** A workspace's fallback replies: the default reply in business hours, the away message outside; the human-mode SLA; the flow cancel keyword. */
 export const BotSettings = defineEntity({
   name: 'BotSettings',
@@ -29,6 +34,12 @@ export const BotSettings = defineEntity({
     slaFallbackMessage: p.text().nullable(),
     /** A contact's message that is exactly this (case-insensitive, trimmed) ends their running flow. */
     flowCancelKeyword: p.text().default(DEFAULT_FLOW_CANCEL_KEYWORD),
+    /** A message equal to one of these opts its contact out of broadcasts (workflows/opt-out.ts). */
+    optOutKeywords: p.array<string>().defaultRaw(`'{STOP,UNSUBSCRIBE,BAJA}'`),
+    optInKeywords: p.array<string>().defaultRaw(`'{START}'`),
+    /** The confirmation an opt-out or opt-in is answered with; null: the built-in one (schema/bot-settings-defaults.ts). */
+    optOutReply: p.text().nullable(),
+    optInReply: p.text().nullable(),
     updatedAt: p.datetime().defaultRaw('now()'),
   },
 });

@@ -23,7 +23,7 @@ interface AuthPayloadView {
 
 export const RoleEnum = builder.enumType('Role', { values: ROLES });
 
-const UserType = builder.objectRef<UserView>('User').implement({
+export const UserType = builder.objectRef<UserView>('User').implement({
   fields: (t) => ({ id: t.exposeID('id'), email: t.exposeString('email'), name: t.exposeString('name') }),
 });
 const WorkspaceType = builder.objectRef<WorkspaceView>('Workspace').implement({

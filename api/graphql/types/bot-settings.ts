@@ -34,6 +34,10 @@ const BotSettingsType = builder.objectRef<BotSettingsValues>('BotSettings').impl
     humanSlaSeconds: t.exposeInt('humanSlaSeconds', { nullable: true }),
     slaFallbackMessage: t.exposeString('slaFallbackMessage', { nullable: true }),
     flowCancelKeyword: t.exposeString('flowCancelKeyword', { description: "A contact's message that is exactly this word (any case) ends their running flow; default `stop`." }),
+    optOutKeywords: t.exposeStringList('optOutKeywords', { description: 'A message that is exactly one of these (any case, trimmed) opts its contact out of broadcasts; default STOP, UNSUBSCRIBE, BAJA.' }),
+    optInKeywords: t.exposeStringList('optInKeywords', { description: 'A message that is exactly one of these opts its contact back in; default START.' }),
+    optOutReply: t.exposeString('optOutReply', { nullable: true, description: 'The opt-out confirmation; null: the built-in one.' }),
+    optInReply: t.exposeString('optInReply', { nullable: true, description: 'The opt-in confirmation; null: the built-in one.' }),
   }),
 });
 
@@ -51,11 +55,20 @@ const UpdateBotSettingsInput = builder.inputType('UpdateBotSettingsInput', {
     humanSlaSeconds: t.int(),
     slaFallbackMessage: t.string(),
     flowCancelKeyword: t.string(),
+    optOutKeywords: t.stringList(),
+    optInKeywords: t.stringList(),
+    optOutReply: t.string(),
+    optInReply: t.string(),
   }),
 });
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a time like 09:00');
 const reply = z.string().trim().min(1, 'must not be empty (use null for none)').max(4096, 'is longer than WhatsApp allows (4096 characters)');
+const keywordList = z
+  .array(z.string().trim().min(1, 'must not be empty').max(50, 'is longer than 50 characters').transform((k) => k.toUpperCase()))
+  .min(1, 'needs at least one keyword')
+  .max(20, 'has more than 20 keywords')
+  .transform((list) => [...new Set(list)]);
 const updateSchema = z.object({
   defaultReply: reply.nullish(),
   awayMessage: reply.nullish(),
@@ -84,7 +97,16 @@ const updateSchema = z.object({
   slaFallbackMessage: reply.nullish(),
   // null keeps the keyword: a running flow can always be left.
   flowCancelKeyword: z.string().trim().min(1, 'must not be empty').max(50, 'is longer than 50 characters').nullish(),
-});
+  // null keeps the keywords: a contact can always opt out (and back in).
+  optOutKeywords: keywordList.nullish(),
+  optInKeywords: keywordList.nullish(),
+  optOutReply: reply.nullish(),
+  optInReply: reply.nullish(),
+})
+  .refine((s) => !(s.optOutKeywords && s.optInKeywords && s.optOutKeywords.some((k) => s.optInKeywords!.includes(k))), {
+    message: 'a word cannot both opt out and opt in',
+    path: ['optInKeywords'],
+  });
 
 /** The workspace's settings, or the defaults when it has never saved any. */
 async function loadBotSettings(em: EntityManager, workspaceId: string): Promise<BotSettingsValues> {
@@ -127,8 +149,14 @@ builder.mutationField('updateBotSettings', (t) =>
     args: { input: t.arg({ type: UpdateBotSettingsInput, required: true }) },
     resolve: async (_root, args, ctx) => {
       const { workspaceId } = requireAuth(ctx, MANAGERS);
-      const { timeZone, flowCancelKeyword, ...input } = validate(updateSchema, args.input);
-      return updateBotSettings(ctx.orm.em.fork(), workspaceId, { ...input, timeZone: timeZone ?? undefined, flowCancelKeyword: flowCancelKeyword ?? undefined });
+      const { timeZone, flowCancelKeyword, optOutKeywords, optInKeywords, ...input } = validate(updateSchema, args.input);
+      return updateBotSettings(ctx.orm.em.fork(), workspaceId, {
+        ...input,
+        timeZone: timeZone ?? undefined,
+        flowCancelKeyword: flowCancelKeyword ?? undefined,
+        optOutKeywords: optOutKeywords ?? undefined,
+        optInKeywords: optInKeywords ?? undefined,
+      });
     },
   }),
 );

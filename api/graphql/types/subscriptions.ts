@@ -10,6 +10,7 @@ import { ChannelType } from './channel';
 import type { Channel } from '../../../schema/entities/channel.entity';
 import { DocumentType } from './document';
 import type { Document } from '../../../schema/entities/document.entity';
+import type { ContactImportProgress } from '../../../activities/events';
 
 /** The event a stream yields when its access token expires: the resolver turns it into UNAUTHENTICATED, and the stream ends. */
 const TOKEN_EXPIRED = Symbol('token expired');
@@ -59,6 +60,29 @@ builder.subscriptionField('documentUpdated', (t) =>
     subscribe: (_root, args, ctx) =>
       untilTokenExpires(ctx, (workspaceId) => ctx.live.subscribeDocuments(workspaceId, args.knowledgeBaseId ? String(args.knowledgeBaseId) : null)),
     resolve: (document: Document | typeof TOKEN_EXPIRED) => unlessExpired(document),
+  }),
+);
+
+const ContactImportProgressType = builder.objectRef<ContactImportProgress>('ContactImportProgress').implement({
+  description: "How far an import is: the counts so far after each batch of 1,000 rows, and a last event with done = true.",
+  fields: (t) => ({
+    importId: t.exposeID('importId'),
+    rows: t.exposeInt('rows', { description: 'Data rows read so far.' }),
+    created: t.exposeInt('created'),
+    updated: t.exposeInt('updated'),
+    skipped: t.exposeInt('skipped'),
+    errorCount: t.exposeInt('errorCount'),
+    done: t.exposeBoolean('done'),
+  }),
+});
+
+builder.subscriptionField('contactImportProgress', (t) =>
+  t.field({
+    type: ContactImportProgressType,
+    description: 'The progress of the importContacts call given this importId (subscribe before sending it). Ends with UNAUTHENTICATED when the access token expires.',
+    args: { importId: t.arg.id({ required: true }) },
+    subscribe: (_root, args, ctx) => untilTokenExpires(ctx, (workspaceId) => ctx.live.subscribeContactImport(workspaceId, String(args.importId))),
+    resolve: (progress: ContactImportProgress | typeof TOKEN_EXPIRED) => unlessExpired(progress),
   }),
 );
 

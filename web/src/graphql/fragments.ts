@@ -62,7 +62,7 @@ export type MatchType = KeywordRule['matchType'];
 
 export const BotSettingsFields = graphql(`
   fragment BotSettingsFields on BotSettings {
-    defaultReply awayMessage timeZone businessHours { weekday open close } humanSlaSeconds slaFallbackMessage flowCancelKeyword
+    defaultReply awayMessage timeZone businessHours { weekday open close } humanSlaSeconds slaFallbackMessage flowCancelKeyword optOutKeywords
   }
 `);
 export type BotSettings = ResultOf<typeof BotSettingsFields>;

@@ -14,6 +14,7 @@ const SAVED = {
   humanSlaSeconds: 90,
   slaFallbackMessage: null,
   flowCancelKeyword: 'cancel',
+  optOutKeywords: ['STOP', 'BAJA'],
 };
 
 function draft(overrides: Partial<SettingsDraft> = {}): SettingsDraft {
@@ -57,14 +58,15 @@ describe('settingsInput', () => {
       humanSlaSeconds: 90,
       slaFallbackMessage: null,
       flowCancelKeyword: 'cancel',
+      optOutKeywords: ['STOP', 'BAJA'],
     });
     expect(order).toEqual([{ weekday: 1, index: 0 }, { weekday: 1, index: 1 }, { weekday: 0, index: 0 }]);
   });
 
   test('blank replies are null (silence); always open is null hours; SLA off is null', () => {
-    const { input } = settingsInput(draft({ defaultReply: '   ', awayMessage: '\n', slaFallbackMessage: ' ', timeZone: ' UTC ', flowCancelKeyword: ' ' }));
+    const { input } = settingsInput(draft({ defaultReply: '   ', awayMessage: '\n', slaFallbackMessage: ' ', timeZone: ' UTC ', flowCancelKeyword: ' ', optOutKeywords: ' , ' }));
     // A blank stop word keeps the saved one (null leaves it as it is).
-    expect(input).toEqual({ defaultReply: null, awayMessage: null, timeZone: 'UTC', businessHours: null, humanSlaSeconds: null, slaFallbackMessage: null, flowCancelKeyword: null });
+    expect(input).toEqual({ defaultReply: null, awayMessage: null, timeZone: 'UTC', businessHours: null, humanSlaSeconds: null, slaFallbackMessage: null, flowCancelKeyword: null, optOutKeywords: null });
   });
 
   test('closed days send nothing, and no days open is an empty week (never open), not always open', () => {

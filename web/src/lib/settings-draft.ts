@@ -16,6 +16,8 @@ export interface SettingsDraft {
   slaMinutes: string;
   slaFallbackMessage: string;
   flowCancelKeyword: string;
+  /** The opt-out words as typed, separated by commas. */
+  optOutKeywords: string;
 }
 
 /** Field errors: the API's field names, with business hours as `hours.<weekday>.<range index>`. */
@@ -33,6 +35,7 @@ const MIDNIGHT_API = '24:00';
 /** A workspace that has never saved settings. */
 export const EMPTY_SETTINGS: BotSettings = {
   defaultReply: null, awayMessage: null, timeZone: 'UTC', businessHours: null, humanSlaSeconds: null, slaFallbackMessage: null, flowCancelKeyword: 'stop',
+  optOutKeywords: ['STOP', 'UNSUBSCRIBE', 'BAJA'],
 };
 
 /** Every business-hours error key starts with this. */
@@ -72,11 +75,12 @@ export function draftFromSettings(s: BotSettings): SettingsDraft {
     slaMinutes: s.humanSlaSeconds === null ? String(DEFAULT_SLA_MINUTES) : minutesText(s.humanSlaSeconds),
     slaFallbackMessage: s.slaFallbackMessage ?? '',
     flowCancelKeyword: s.flowCancelKeyword,
+    optOutKeywords: s.optOutKeywords.join(', '),
   };
 }
 
 /** The draft as the API wants it (Monday first), and where each range came from. */
-export function settingsInput(d: SettingsDraft): { input: Required<BotSettingsInput>; order: RangeOrder } {
+export function settingsInput(d: SettingsDraft): { input: Required<Omit<BotSettingsInput, 'optInKeywords' | 'optOutReply' | 'optInReply'>>; order: RangeOrder } {
   const order: RangeOrder = [];
   const hours: OpeningRange[] = [];
   if (!d.alwaysOpen) {
@@ -100,6 +104,8 @@ export function settingsInput(d: SettingsDraft): { input: Required<BotSettingsIn
       slaFallbackMessage: d.slaFallbackMessage.trim() || null,
       // Empty keeps the saved keyword: a running flow can always be left.
       flowCancelKeyword: d.flowCancelKeyword.trim() || null,
+      // None keeps the saved words: a contact can always opt out.
+      optOutKeywords: keywordList(d.optOutKeywords).length ? keywordList(d.optOutKeywords) : null,
     },
   };
 }
@@ -112,6 +118,8 @@ export function validateDraft(d: SettingsDraft): DraftErrors {
   if (d.awayMessage.trim().length > MAX_REPLY) errors.awayMessage = tooLong;
   if (d.slaFallbackMessage.trim().length > MAX_REPLY) errors.slaFallbackMessage = tooLong;
   if (d.flowCancelKeyword.trim().length > 50) errors.flowCancelKeyword = 'is longer than 50 characters';
+  if (keywordList(d.optOutKeywords).some((k) => k.length > 50)) errors.optOutKeywords = 'a word is longer than 50 characters';
+  if (keywordList(d.optOutKeywords).length > 20) errors.optOutKeywords = 'has more than 20 words';
   if (!d.timeZone.trim()) errors.timeZone = 'choose a time zone';
   if (!d.alwaysOpen) {
     d.days.forEach((day, weekday) => {
@@ -148,4 +156,9 @@ export function draftErrorsFromServer(fields: Record<string, string>, order: Ran
 /** Seconds as the minutes field shows them: 90 → "1.5", 600 → "10". */
 function minutesText(seconds: number): string {
   return String(Number((seconds / 60).toFixed(2)));
+}
+
+/** "stop, Unsubscribe ," → ["STOP", "UNSUBSCRIBE"]: words are compared in any case, shown in capitals. */
+function keywordList(text: string): string[] {
+  return [...new Set(text.split(',').map((k) => k.trim().toUpperCase()).filter(Boolean))];
 }

@@ -22,6 +22,10 @@ export function RepliesSection(props: { form: SettingsForm }) {
           placeholder="stop"
           value={draft.flowCancelKeyword} error={errors().flowCancelKeyword}
           onInput={(v) => { setDraft('flowCancelKeyword', v); clearError('flowCancelKeyword'); }} />
+        <TextField label="Opt-out words" hint="A customer who sends exactly one of these (any case), separated by commas, gets no more broadcasts; START opts back in." testid="settings-opt-out-keywords"
+          placeholder="STOP, UNSUBSCRIBE, BAJA"
+          value={draft.optOutKeywords} error={errors().optOutKeywords}
+          onInput={(v) => { setDraft('optOutKeywords', v); clearError('optOutKeywords'); }} />
       </div>
     </SettingsSection>
   );
