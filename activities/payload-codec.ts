@@ -85,7 +85,7 @@ export function scopeChannelId(scope: string): string | null {
   return /^channel:([0-9a-f-]{36})$/.exec(scope)?.[1] ?? null;
 }
 
-/** Conversation workflows (`conversation:<channelId>:<contactKey>`) and their activities belong to their channel. */
+/** Conversation workflows (`conversation:<channelId>:<conversationId>`, or `…:<contactKey>` from before) and their activities belong to their channel. */
 function scopeOf(workflowId: string | undefined): string {
   const channelId = /^conversation:([^:]+):/.exec(workflowId ?? '')?.[1];
   return channelId ? `channel:${channelId}` : '';

@@ -37,6 +37,8 @@ interface StoredInbound {
   settings_version: string;
   /** A message from our own phone took the conversation over: this TAKE_OVER command is recorded, to deliver. */
   take_over_command_id: string | null;
+  /** The conversation's workflow id as stored (a new conversation's, or the one it started with). */
+  workflow_id: string;
 }
 
 export function createIngress(deps: IngressDeps): Ingress {
@@ -47,13 +49,15 @@ export function createIngress(deps: IngressDeps): Ingress {
       const contactKey = toContactKey(envelope.from);
       const type = envelope.type ?? 'TEXT';
       const fromMe = envelope.fromMe ?? false;
-      // One round trip, one transaction: schema/migrations/Migration20261202031000_message_ingress.ts.
+      // A new conversation gets this id and the workflow id made from it; an existing one keeps its own.
+      const conversationId = randomUUID();
+      // One round trip, one transaction: schema/migrations/Migration20261203113500_conversation_workflow_ids.ts.
       const [stored] = await execute<StoredInbound[]>(
         deps.orm,
         'select * from parley_receive_inbound(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)',
         [
           envelope.channelId, envelope.externalId, contactKey, envelope.name ?? null, envelope.text,
-          conversationWorkflowId(envelope.channelId, contactKey), randomUUID(), randomUUID(), randomUUID(),
+          conversationWorkflowId(envelope.channelId, conversationId), randomUUID(), randomUUID(), conversationId,
           expect?.workspaceId ?? null, expect?.kind ?? null,
           type, json(envelope.media), json(envelope.details), envelope.replyToExternalId ?? null, envelope.forwarded ?? false,
           envelope.sentAt ?? null, fromMe,
@@ -66,7 +70,7 @@ export function createIngress(deps: IngressDeps): Ingress {
       if (stored.result === 'REACTION') {
         return { kind: 'REACTION', messageId: stored.message_id, conversationId: stored.conversation_id, workspaceId: stored.workspace_id };
       }
-      const ref = { workspace_id: stored.workspace_id, channel_id: envelope.channelId, conversation_id: stored.conversation_id, contact_key: contactKey };
+      const ref = { workspace_id: stored.workspace_id, channel_id: envelope.channelId, conversation_id: stored.conversation_id, contact_key: contactKey, workflow_id: stored.workflow_id };
       if (stored.take_over_command_id) await takeOver(deps, ref, stored.take_over_command_id);
       if (!stored.signaled && !fromMe) {
         const context = stored.new_conversation ? await startContext(deps, contexts, stored) : undefined;

@@ -1,11 +1,10 @@
 /**
  * The conversation workflow's client side (outside the sandbox; never bundled), used by the
  * ingress, the outbox and the API's commands: the workflow's own signal and update definitions,
- * starting it when it is not running (searchable by workspace, channel, contact).
+ * starting it when it is not running (searchable by workspace and channel; never by the phone number, which the Web UI would show).
  */
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
-import { conversationWorkflowId } from './ids';
 import { commandUpdate, conversationWorkflow, inboundSignal, type ConversationInput, type InboundMessage } from './conversation.workflow';
 import type { AgentCommand, CommandResult } from './signals';
 import type { ConversationContext } from '../activities/conversation-context';
@@ -16,13 +15,14 @@ import type { Conversation } from '../schema/entities/conversation.entity';
 
 const WorkspaceIdKey = defineSearchAttributeKey('WorkspaceId', SearchAttributeType.KEYWORD);
 const ChannelIdKey = defineSearchAttributeKey('ChannelId', SearchAttributeType.KEYWORD);
-const ContactKeyKey = defineSearchAttributeKey('ContactKey', SearchAttributeType.KEYWORD);
 
 export interface ConversationRef {
   workspace_id: string;
   channel_id: string;
   conversation_id: string;
   contact_key: string;
+  /** `conversations.workflow_id`: the id its workflow started with (workflows/ids.ts). */
+  workflow_id: string;
 }
 
 /** What the outbox and the ingress need to signal a persisted inbound message. */
@@ -37,6 +37,7 @@ export interface PendingInbound {
   channel_id: string;
   conversation_id: string;
   contact_key: string;
+  workflow_id: string;
   blocked: boolean;
   settings_version: string;
 }
@@ -56,13 +57,12 @@ function startOptions(deps: TemporalDeps, ref: ConversationRef, context?: Conver
     context,
   };
   return {
-    workflowId: conversationWorkflowId(ref.channel_id, ref.contact_key),
+    workflowId: ref.workflow_id,
     taskQueue: deps.taskQueue,
     args: [input] as [ConversationInput],
     typedSearchAttributes: new TypedSearchAttributes([
       { key: WorkspaceIdKey, value: ref.workspace_id },
       { key: ChannelIdKey, value: ref.channel_id },
-      { key: ContactKeyKey, value: ref.contact_key },
     ]),
   };
 }
@@ -95,7 +95,7 @@ export const COMMAND_WAIT_MS = 10_000;
 
 /** The ref of a conversation loaded with its channel and contact. */
 export function conversationRef(conversation: Conversation): ConversationRef {
-  return { workspace_id: conversation.workspaceId, channel_id: conversation.channel.id, conversation_id: conversation.id, contact_key: conversation.contact.contactKey };
+  return { workspace_id: conversation.workspaceId, channel_id: conversation.channel.id, conversation_id: conversation.id, contact_key: conversation.contact.contactKey, workflow_id: conversation.workflowId };
 }
 
 export async function deliverCommand(deps: TemporalDeps, ref: ConversationRef, row: CommandRow, waitMs = COMMAND_WAIT_MS): Promise<CommandResult> {

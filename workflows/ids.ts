@@ -2,8 +2,13 @@
 
 export const MAIN_TASK_QUEUE = 'parley';
 
-export function conversationWorkflowId(channelId: string, contactKey: string): string {
-  return `conversation:${channelId}:${contactKey}`;
+/**
+ * A new conversation's workflow: by its row's id, never the contact's phone number (Temporal's Web UI
+ * lists workflow ids in plain form). A conversation keeps the id it started with (`conversations.workflow_id`),
+ * so those from before this are still `conversation:<channelId>:<contactKey>`; always address one by its stored id.
+ */
+export function conversationWorkflowId(channelId: string, conversationId: string): string {
+  return `conversation:${channelId}:${conversationId}`;
 }
 
 /** The connector process that holds a channel's socket serves this queue. */

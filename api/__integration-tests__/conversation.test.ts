@@ -94,7 +94,8 @@ it('answers an inbound message with the keyword reply, recorded OUTBOUND from th
     ['INBOUND', 'CONTACT', 'Hi, what is the price?', 'DELIVERED'],
     ['OUTBOUND', 'BOT', PRICE_REPLY, 'SENT'],
   ]);
-  expect(t.workflowId).toBe(`conversation:${shop.channelId}:4915100000001`);
+  // Named by the conversation's row, never the phone number (Temporal's Web UI lists workflow ids).
+  expect(t.workflowId).toBe(`conversation:${shop.channelId}:${message.conversationId}`);
   expect(t.temporalUrl).toContain(encodeURIComponent(t.workflowId));
 
   const delivered = await query(platform.databaseUrl, 'select to_phone, text from simulator_deliveries where channel_id = $1 and to_phone = $2', [shop.channelId, '+4915100000001']);

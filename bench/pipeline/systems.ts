@@ -11,7 +11,6 @@ import { freshPostgres, freshTemporal, historyStats, NODE, ROOT, temporalClient,
 import { spawnPlatform, gql } from './lib/platform';
 import { summarize, type SendRecord, type Summary } from './lib/load';
 import { processTree } from './lib/proc';
-import { conversationWorkflowId } from '../../workflows/ids';
 import { toContactKey } from '../../connector/phone';
 
 export interface SystemUnderTest {
@@ -175,7 +174,6 @@ export async function startParley(opts: {
   opts.log(`workspace ${signUp.workspace.id}, simulator channel ${channelId}, keyword rule "order" → reply`);
 
   const simulate = `mutation($i: SimulateInboundInput!) { simulateInbound(input: $i) { id } }`;
-  const workflowId = (phase: number, contact: number) => conversationWorkflowId(channelId, toContactKey(phoneOf(phase, contact)));
 
   return {
     name: 'parley',
@@ -223,7 +221,15 @@ export async function startParley(opts: {
         'reply row → sent_at (simulator send, update, NOTIFY)': pick((r) => Number(r.sent_ms) - Number(r.out_ms)),
       };
     },
-    history: (phase, contacts) => historyStats(client, contacts.map((c) => workflowId(phase, c))),
+    async history(phase, contacts) {
+      // Workflow ids name the conversation's row (workflows/ids.ts): read them by the contacts' keys.
+      const keys = contacts.map((c) => toContactKey(phoneOf(phase, c)));
+      const { rows } = await db.query<{ workflow_id: string }>(
+        'select c.workflow_id from conversations c join contacts ct on ct.id = c.contact_id where c.channel_id = $1 and ct.contact_key = any($2::text[])',
+        [channelId, keys],
+      );
+      return historyStats(client, rows.map((r) => r.workflow_id));
+    },
     output: () => platform.output() + (workers ? `\n--- worker,connector ---\n${workers.output()}` : ''),
     async stop() {
       await platform.stop();

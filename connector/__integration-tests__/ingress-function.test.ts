@@ -15,13 +15,14 @@ interface Received {
   result: string;
   message_id: string;
   conversation_id: string;
+  workflow_id: string;
 }
 
 /** The call connector/inbound.ts makes, with fresh ids for whatever it may create. */
 function receive(client: pg.Client, channelId: string, externalId: string, from: string, text: string) {
-  const contactKey = toContactKey(from);
+  const conversationId = randomUUID();
   return client.query<Received>('select * from parley_receive_inbound($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
-    channelId, externalId, contactKey, null, text, conversationWorkflowId(channelId, contactKey), randomUUID(), randomUUID(), randomUUID(),
+    channelId, externalId, toContactKey(from), null, text, conversationWorkflowId(channelId, conversationId), randomUUID(), randomUUID(), conversationId,
   ]);
 }
 
@@ -50,5 +51,29 @@ it('stores one row for two deliveries of the same id at the same instant; both g
     expect(conversation.unread_count).toBe(1);
   } finally {
     await Promise.all([first.end(), second.end()]);
+  }
+});
+
+it("names a new conversation's workflow by its row, and keeps the id a conversation's workflow already runs under", async () => {
+  const ws = await createWorkspace(api);
+  const client = new pg.Client({ connectionString: api.databaseUrl });
+  await client.connect();
+  try {
+    const [fresh] = (await receive(client, ws.channelId, 'wamid.ID-1', '+4915100000072', 'hello')).rows;
+    expect(fresh.workflow_id).toBe(conversationWorkflowId(ws.channelId, fresh.conversation_id));
+    expect(fresh.workflow_id).not.toContain('4915100000072');
+    const [again] = (await receive(client, ws.channelId, 'wamid.ID-2', '+4915100000072', 'hello again')).rows;
+    expect(again).toMatchObject({ result: 'NEW', conversation_id: fresh.conversation_id, workflow_id: fresh.workflow_id });
+
+    // A conversation from before, whose workflow runs as conversation:<channelId>:<contactKey>, keeps it.
+    const legacy = `conversation:${ws.channelId}:4915100000073`;
+    const [old] = (await receive(client, ws.channelId, 'wamid.ID-3', '+4915100000073', 'hi')).rows;
+    await client.query('update conversations set workflow_id = $1 where id = $2', [legacy, old.conversation_id]);
+    const [next] = (await receive(client, ws.channelId, 'wamid.ID-4', '+4915100000073', 'still there?')).rows;
+    expect(next).toMatchObject({ conversation_id: old.conversation_id, workflow_id: legacy });
+    const [duplicate] = (await receive(client, ws.channelId, 'wamid.ID-4', '+4915100000073', 'still there?')).rows;
+    expect(duplicate).toMatchObject({ result: 'DUPLICATE', workflow_id: legacy });
+  } finally {
+    await client.end();
   }
 });

@@ -179,7 +179,8 @@ describe('a message typed on the business phone (fromMe)', () => {
 
     // The bot is silent now: the customer's next message gets no reply (the barrier is the workflow having handled it).
     const next = await receive({ externalId: 'wamid.F-3', from: to, text: 'I want to order' });
-    const handle = ctx.temporal.workflow.getHandle(`conversation:${shop.channelId}:${to.slice(1)}`);
+    const [{ workflow_id }] = await query(platform.databaseUrl, 'select workflow_id from conversations where id = $1', [first.conversationId]);
+    const handle = ctx.temporal.workflow.getHandle(workflow_id);
     await waitFor('the workflow to handle the message', async () => {
       const state = await handle.query<{ mode: string; seen: string[]; queue: unknown[] }>('state');
       return state.mode === 'HUMAN' && state.seen.includes('wamid.F-3') && state.queue.length === 0;

@@ -246,7 +246,7 @@ async function conversationWith(ctx: GraphQLContext, channel: Channel, contactKe
       if (existing) return existing.id;
       const id = randomUUID();
       // The cast: MikroORM's typing asks for lastMessageAtExact, a read-only formula no insert writes.
-      await em.insert(Conversation, { id, workspaceId, channel: channel.id, contact: contact.id, workflowId: conversationWorkflowId(channel.id, contactKey) } as RequiredEntityData<Conversation>);
+      await em.insert(Conversation, { id, workspaceId, channel: channel.id, contact: contact.id, workflowId: conversationWorkflowId(channel.id, id) } as RequiredEntityData<Conversation>);
       return id;
     } catch (err) {
       // The customer's own message created them at the same moment: read theirs.

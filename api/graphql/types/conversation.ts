@@ -14,7 +14,7 @@ export const ConversationModeEnum = builder.enumType('ConversationMode', { value
 
 /** A conversation (the Conversation entity) with its contact and channel loaded, as every read here joins them. */
 export const ConversationType = builder.objectRef<Conversation>('Conversation').implement({
-  description: 'One contact on one channel; its live state is the workflow `conversation:<channelId>:<contactKey>`.',
+  description: 'One contact on one channel; its live state is the workflow `workflowId` (`conversation:<channelId>:<conversationId>`; never the phone number).',
   fields: (t) => ({
     id: t.exposeID('id'),
     mode: t.field({ type: ConversationModeEnum, resolve: (c) => c.mode }),
