@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { log } from '@temporalio/activity';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ActivityContext } from '../context';
 import { publish } from '../events';
@@ -13,7 +12,7 @@ import { generateWithFailover, type GenerateResult } from './failover';
 import { openProviders } from './open-providers';
 import { promptText, type Prompt } from './prompt';
 import { AI_UNAVAILABLE, escalationReason } from './escalation';
-import { transcribe } from './transcribe';
+import { messageWords, readMedia } from './read-media';
 import { createBlobStore } from '../../connector/media/blob-store';
 
 /** What retrieval gathered for one burst of customer messages: the prompt to answer with and its passages. */
@@ -45,6 +44,9 @@ export interface ValidateInput {
 
 export type AiActivities = ReturnType<typeof createAiActivities>;
 
+/** Media reading's share of the retrieve step's 30 s (workflows/presets.ts aiStep); what is left unread is answered from its caption. */
+const MEDIA_READING_BUDGET_MS = 20_000;
+
 /**
  * The AI route of the conversation workflow (routing step 6): retrieve → generate → validate; the
  * workflow then sends the reply (or holds the draft) through the messaging activities.
@@ -53,8 +55,8 @@ export function createAiActivities(ctx: ActivityContext) {
   const blobs = createBlobStore(ctx.config.media);
   return {
     /**
-     * Retrieve: the settings, the contact, the last `historyMessages` messages (the burst
-     * included) and the passages for the burst's text; builds the prompt. Null when AI was turned
+     * Retrieve: the settings, the contact, what the burst's media says (read-media.ts), the last
+     * `historyMessages` messages (the burst included) and the passages for the burst's text; builds the prompt. Null when AI was turned
      * off since the workflow's settings were read. Reads only.
      */
     async retrieveAiContext(input: { workspaceId: string; conversationId: string; messageIds: string[] }): Promise<AiTurn | null> {
@@ -63,8 +65,8 @@ export function createAiActivities(ctx: ActivityContext) {
       if (!settings.enabled || settings.providers.length === 0) return null;
       const conversation = await em.findOneOrFail(Conversation, { id: input.conversationId, workspaceId: input.workspaceId }, { populate: ['contact'] });
       const burst = await em.find(Message, { id: { $in: input.messageIds }, workspaceId: input.workspaceId }, { orderBy: { createdAt: 'asc' } });
-      const transcriber = openProviders(ctx.config.encryptionKey, input.workspaceId, settings.providers).find((p) => p.kind === 'OPENAI_COMPATIBLE');
-      if (transcriber) await transcribeVoiceNotes(em, burst, (audio) => transcribe(blobs, transcriber, audio, ctx.config.aiProviderTimeoutMs));
+      const providers = openProviders(ctx.config.encryptionKey, input.workspaceId, settings.providers);
+      await readMedia(em, burst, { blobs, providers, timeoutMs: ctx.config.aiProviderTimeoutMs, deadline: Date.now() + MEDIA_READING_BUDGET_MS });
       const history = await recentHistory(em, input.workspaceId, input.conversationId, settings.historyMessages);
       const customerText = burst.map(messageWords).join('\n');
       const { prompt, sources } = await assemblePrompt(em, ctx.knowledge, ctx.config.encryptionKey, {
@@ -137,31 +139,6 @@ export function createAiActivities(ctx: ActivityContext) {
       return { kind: 'reply', messageId, idempotencyKey: input.idempotencyKey, draft: turn.draft };
     },
   };
-}
-
-/**
- * Stores a transcript on each stored voice note or audio message of the burst that has none yet
- * (messages.details.transcript), so the reply, the history and the inbox read its words. A failed
- * transcription leaves the message as it was: the reply still goes out, from its summary.
- */
-async function transcribeVoiceNotes(em: EntityManager, burst: Message[], run: (audio: { blobKey: string; mimeType?: string; fileName?: string }) => Promise<string | null>): Promise<void> {
-  for (const message of burst) {
-    if ((message.type !== 'VOICE' && message.type !== 'AUDIO') || !message.media?.blobKey || typeof message.details?.transcript === 'string') continue;
-    try {
-      const transcript = await run({ blobKey: message.media.blobKey, mimeType: message.media.mimeType, fileName: message.media.fileName });
-      if (!transcript) continue;
-      message.details = { ...(message.details ?? {}), transcript };
-      await em.nativeUpdate(Message, { id: message.id, workspaceId: message.workspaceId }, { details: message.details });
-    } catch (err) {
-      log.warn('voice note not transcribed; answering from its summary', { messageId: message.id, error: err instanceof Error ? err.message : String(err) });
-    }
-  }
-}
-
-/** A message's words for the model: a voice note's transcript, else its text (a media message's caption or summary). */
-function messageWords(m: Pick<Message, 'text' | 'details'>): string {
-  const transcript = m.details?.transcript;
-  return typeof transcript === 'string' ? `(voice message) ${transcript}` : m.text;
 }
 
 /** The conversation's last `limit` messages the customer saw or wrote, oldest first (drafts and rejected drafts left out). */

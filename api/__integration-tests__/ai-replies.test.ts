@@ -4,11 +4,14 @@
  * the reply on the simulator's wire; failover, escalation, drafts and the settings API. Real
  * Postgres, Temporal and platform process; only the LLM vendors are faked.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { recordHistories } from '../../workflows/__fixtures__/record-histories';
 import { createWorkspace, gql, gqlOk, query, simulateInbound, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
 import { TEST_TEMPORAL_ADDRESS, testDataConverter } from '../../test/support/services-env';
-import { answer, startFakeLlm, type FakeLlm } from '../../test/support/fake-llm-server';
+import { answer, startFakeLlm, type FakeLlm, type RecordedRequest } from '../../test/support/fake-llm-server';
+import { solidPng } from '../../test/support/png';
 import { ADD_DOCUMENT, createKnowledgeBase, waitForDocument } from '../../test/support/knowledge';
 
 const DEFAULT_REPLY = "Thanks for your message! We'll get back to you shortly.";
@@ -189,6 +192,49 @@ describe('AI replies', () => {
     expect(primary.chats()[0].promptText).toContain('(voice message) Do you have gluten-free bread?');
     const [row] = await query<{ details: { transcript?: string } }>(platform.databaseUrl, 'select details from messages where id = $1', [voice.id]);
     expect(row.details.transcript).toBe('Do you have gluten-free bread?');
+  });
+
+  test('an image is described by a vision model (the first provider failing, the next in order describing it), stored on the message, and answered from what it shows', async () => {
+    const ws = await createWorkspace(platform.url);
+    await enableAi(ws, {
+      providers: [
+        { kind: 'ANTHROPIC', baseUrl: primary.url, model: 'claude-fake', apiKey: 'k1' },
+        { kind: 'OPENAI_COMPATIBLE', baseUrl: secondary.openAiUrl, model: 'gpt-fake', apiKey: 'k2' },
+      ],
+    });
+    const describes = (r: RecordedRequest) => (r.body?.tools?.[0]?.name ?? r.body?.tools?.[0]?.function?.name) === 'describe_image';
+    primary.respond((request) =>
+      describes(request) ? { kind: 'error', status: 500 } : answer(request.promptText.includes('ORDER 4471') ? 'Sorry about order 4471, a new one is on its way.' : 'What does the picture show?'));
+    secondary.respond((request) => (describes(request) ? { kind: 'answer', arguments: { description: 'A parcel with a torn label reading ORDER 4471.' } } : answer('unused')));
+    const png = solidPng(8, 8, [200, 40, 40]);
+    const { simulateInbound: image } = await gqlOk(platform.url, `mutation($i: SimulateInboundInput!) { simulateInbound(input: $i) { id conversationId } }`, {
+      i: { channelId: ws.channelId, from: phone(), text: 'it arrived like this', type: 'IMAGE', mediaUrl: `data:image/png;base64,${png.toString('base64')}` },
+    }, ws.token);
+    const [reply] = await botMessages(ws, image.conversationId, 1);
+    expect(reply.text).toBe('Sorry about order 4471, a new one is on its way.');
+    // Both wires carried the image itself: Anthropic's base64 block, OpenAI's data URL.
+    const anthropicAsk = primary.chats().find(describes)!;
+    expect(anthropicAsk.body.messages.at(-1).content[0]).toEqual({ type: 'image', source: { type: 'base64', media_type: 'image/png', data: png.toString('base64') } });
+    const openAiAsk = secondary.chats().find(describes)!;
+    expect(openAiAsk.body.messages.at(-1).content[0]).toEqual({ type: 'image_url', image_url: { url: `data:image/png;base64,${png.toString('base64')}` } });
+    const answered = primary.chats().filter((r) => !describes(r));
+    expect(answered.at(-1)!.promptText).toContain('it arrived like this\n(the image shows: A parcel with a torn label reading ORDER 4471.)');
+    const [row] = await query<{ details: { description?: string } }>(platform.databaseUrl, 'select details from messages where id = $1', [image.id]);
+    expect(row.details.description).toBe('A parcel with a torn label reading ORDER 4471.');
+  });
+
+  test("a document's text is extracted, stored on the message, and answered from", async () => {
+    const ws = await createWorkspace(platform.url);
+    await enableAi(ws, { providers: [{ kind: 'ANTHROPIC', baseUrl: primary.url, model: 'claude-fake', apiKey: 'k1' }] });
+    primary.respond((request) => answer(request.promptText.includes('opens at 7 am on weekdays') ? 'Yes, that is our timetable.' : 'I could not read the file.'));
+    const pdf = fs.readFileSync(path.join(__dirname, '../../test/fixtures/knowledge/opening-hours.pdf'));
+    const { simulateInbound: document } = await gqlOk(platform.url, `mutation($i: SimulateInboundInput!) { simulateInbound(input: $i) { id conversationId } }`, {
+      i: { channelId: ws.channelId, from: phone(), text: 'is this still right?', type: 'DOCUMENT', mediaUrl: `data:application/pdf;base64,${pdf.toString('base64')}` },
+    }, ws.token);
+    const [reply] = await botMessages(ws, document.conversationId, 1);
+    expect(reply.text).toBe('Yes, that is our timetable.');
+    const [row] = await query<{ details: { documentText?: string } }>(platform.databaseUrl, 'select details from messages where id = $1', [document.id]);
+    expect(row.details.documentText).toContain('Our cafe in Leipzig opens at 7 am on weekdays');
   });
 
   test('failover: the first provider answers 500, then hangs; the second answers both times; garbage and a malformed answer are handled', async () => {

@@ -16,20 +16,40 @@ export function anthropicProvider(config: ProviderConfig): LlmProvider {
     label: 'ANTHROPIC',
     model: config.model,
     async complete(request: ModelRequest): Promise<ModelAnswer> {
+      const tool = request.tool ?? REPLY_TOOL;
       const message = await (await connect()).messages.create(
         {
           model: config.model,
           max_tokens: AI_MAX_OUTPUT_TOKENS,
           system: request.system,
-          messages: request.messages,
-          tools: [{ name: REPLY_TOOL.name, description: REPLY_TOOL.description, input_schema: REPLY_TOOL.schema as unknown as Anthropic.Tool.InputSchema }],
-          tool_choice: { type: 'tool', name: REPLY_TOOL.name },
+          messages: withImages(request),
+          tools: [{ name: tool.name, description: tool.description, input_schema: tool.schema as unknown as Anthropic.Tool.InputSchema }],
+          tool_choice: { type: 'tool', name: tool.name },
         },
         { timeout: request.timeoutMs },
       );
       const call = message.content.find((block) => block.type === 'tool_use');
-      if (!call) throw new Error('the model answered without calling the reply tool');
+      if (!call) throw new Error(`the model answered without calling the ${tool.name} tool`);
       return { toolInput: call.input, inputTokens: message.usage?.input_tokens ?? null, outputTokens: message.usage?.output_tokens ?? null };
     },
   };
+}
+
+/** The turns, the request's images as base64 image blocks before the last user turn's text. */
+function withImages(request: ModelRequest): Anthropic.MessageParam[] {
+  const images = request.images ?? [];
+  return request.messages.map((turn, i) =>
+    images.length && i === request.messages.length - 1 && turn.role === 'user'
+      ? {
+          role: 'user',
+          content: [
+            ...images.map((image) => ({
+              type: 'image' as const,
+              source: { type: 'base64' as const, media_type: image.mimeType as Anthropic.Base64ImageSource['media_type'], data: image.base64 },
+            })),
+            { type: 'text' as const, text: turn.content },
+          ],
+        }
+      : turn,
+  );
 }

@@ -13,22 +13,39 @@ export function openAiCompatibleProvider(config: ProviderConfig): LlmProvider {
     label: 'OPENAI_COMPATIBLE',
     model: config.model,
     async complete(request: ModelRequest): Promise<ModelAnswer> {
+      const tool = request.tool ?? REPLY_TOOL;
       const completion = await (await (client ??= openAiClient(config))).chat.completions.create(
         {
           model: config.model,
           max_tokens: AI_MAX_OUTPUT_TOKENS,
           temperature: request.temperature,
-          messages: [{ role: 'system', content: request.system }, ...request.messages],
-          tools: [{ type: 'function', function: { name: REPLY_TOOL.name, description: REPLY_TOOL.description, parameters: REPLY_TOOL.schema as unknown as Record<string, unknown> } }],
-          tool_choice: { type: 'function', function: { name: REPLY_TOOL.name } },
+          messages: [{ role: 'system', content: request.system }, ...withImages(request)],
+          tools: [{ type: 'function', function: { name: tool.name, description: tool.description, parameters: tool.schema as unknown as Record<string, unknown> } }],
+          tool_choice: { type: 'function', function: { name: tool.name } },
         },
         { timeout: request.timeoutMs },
       );
       const call = completion.choices?.[0]?.message?.tool_calls?.find((c) => c.type === 'function');
-      if (!call || call.type !== 'function') throw new Error('the model answered without calling the reply function');
+      if (!call || call.type !== 'function') throw new Error(`the model answered without calling the ${tool.name} function`);
       return { toolInput: call.function.arguments, inputTokens: completion.usage?.prompt_tokens ?? null, outputTokens: completion.usage?.completion_tokens ?? null };
     },
   };
+}
+
+/** The turns, the request's images as data-URL image parts before the last user turn's text. */
+function withImages(request: ModelRequest): OpenAI.Chat.ChatCompletionMessageParam[] {
+  const images = request.images ?? [];
+  return request.messages.map((turn, i) =>
+    images.length && i === request.messages.length - 1 && turn.role === 'user'
+      ? {
+          role: 'user',
+          content: [
+            ...images.map((image) => ({ type: 'image_url' as const, image_url: { url: `data:${image.mimeType};base64,${image.base64}` } })),
+            { type: 'text' as const, text: turn.content },
+          ],
+        }
+      : turn,
+  );
 }
 
 /**

@@ -15,14 +15,31 @@ export interface ChatTurn {
   content: string;
 }
 
+/** An image the model looks at with the last user turn (a vision-capable model). */
+export interface ModelImage {
+  mimeType: string;
+  base64: string;
+}
+
+/** The tool the model must answer through: its arguments are the answer. */
+export interface ModelTool {
+  name: string;
+  description: string;
+  schema: Record<string, unknown>;
+}
+
 export interface ModelRequest {
   system: string;
   messages: ChatTurn[];
   temperature: number;
   timeoutMs: number;
+  /** Shown with the last user turn, before its text. */
+  images?: ModelImage[];
+  /** The reply tool (reply-output.ts) unless another is asked for. */
+  tool?: ModelTool;
 }
 
-/** The reply tool's arguments as the model gave them (unparsed), with the token counts. */
+/** The tool's arguments as the model gave them (unparsed), with the token counts. */
 export interface ModelAnswer {
   toolInput: unknown;
   inputTokens: number | null;
