@@ -58,6 +58,7 @@ import { Migration20261202044056_read_marked } from './migrations/Migration20261
 import { Migration20261202131222_flows } from './migrations/Migration20261202131222_flows';
 import { Migration20261203073557_contacts } from './migrations/Migration20261203073557_contacts';
 import { Migration20261203081458_contact_search } from './migrations/Migration20261203081458_contact_search';
+import { Migration20261203113000_flow_run_steps } from './migrations/Migration20261203113000_flow_run_steps';
 
 /** Every table, described completely: migrations are generated from these (`npm run migration:create`). */
 export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings, SimulatorDelivery, ConversationCommand, RateLimit, MessageReaction, PendingReceipt, KnowledgeBase, Document, DocumentFile, Chunk, Faq,
@@ -83,6 +84,7 @@ export const migrationsList = [
   { name: 'Migration20261202131222_flows', class: Migration20261202131222_flows },
   { name: 'Migration20261203073557_contacts', class: Migration20261203073557_contacts },
   { name: 'Migration20261203081458_contact_search', class: Migration20261203081458_contact_search },
+  { name: 'Migration20261203113000_flow_run_steps', class: Migration20261203113000_flow_run_steps },
 ];
 
 export type Orm = MikroORM;
