@@ -9,9 +9,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import { Client, Connection } from '@temporalio/client';
+import { TEST_TEMPORAL_ADDRESS, testDataConverter } from '../../test/support/services-env';
+import { conversationWorkflowId } from '../../workflows/ids';
+import { stateQuery } from '../../workflows/conversation.workflow';
 import { createWorkspace, gqlOk, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
 
 let platform: PlatformProcess;
+let temporal: Client;
+let connection: Connection;
 let db: pg.Client;
 let hook: http.Server;
 let hookUrl: string;
@@ -27,7 +33,8 @@ beforeAll(async () => {
       received.push({ path: req.url ?? '', body });
       const status = req.url?.startsWith('/down') ? 503 : (statuses.shift() ?? 200);
       res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(status === 200 ? JSON.stringify({ booking: { ref: `BK-${received.length}` } }) : '{"error":"busy"}');
+      const ok = req.url?.startsWith('/orders/') ? { status: 'shipped' } : req.url === '/leads' ? { id: 'lead-1' } : { booking: { ref: `BK-${received.length}` } };
+      res.end(status === 200 ? JSON.stringify(ok) : '{"error":"busy"}');
     });
   });
   await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
@@ -35,11 +42,14 @@ beforeAll(async () => {
   platform = await startPlatform({ env: { ALLOW_PRIVATE_URLS: 'true', ...(process.env.FLOW_TEST_OUTPUT ? { LOG_LEVEL: 'warn' } : {}) } });
   db = new pg.Client({ connectionString: platform.databaseUrl });
   await db.connect();
+  connection = await Connection.connect({ address: TEST_TEMPORAL_ADDRESS });
+  temporal = new Client({ connection, dataConverter: testDataConverter() });
 });
 
 afterAll(async () => {
   if (process.env.FLOW_TEST_OUTPUT) console.log(platform?.output().slice(-8000));
   await db?.end();
+  await connection?.close();
   await platform?.stop();
   await new Promise((resolve) => hook?.close(resolve));
 });
@@ -220,5 +230,108 @@ describe('flow runs', () => {
     // The conversation heard the run ended: the next message routes as before.
     await say(ws, phone, 'ada@example.com');
     expect((await botMessages(ws, conversationId, 3))[2].text).toBe("Thanks for your message! We'll get back to you shortly.");
+  });
+
+  it('pauses a waiting run while an agent has the conversation: their messages are not answers, and after the release the next one is', async () => {
+    const ws = await createWorkspace(platform.url);
+    await publishedFlow(ws, bookingFlow(hookUrl));
+    const phone = '+4915160000006';
+    const { conversationId } = await say(ws, phone, 'book');
+    await botMessages(ws, conversationId, 1);
+    await runOf(conversationId, 'WAITING');
+    await gqlOk(platform.url, `mutation($id: ID!) { takeOver(conversationId: $id) { mode } }`, { id: conversationId }, ws.token);
+    const conversation = temporal.workflow.getHandle(conversationWorkflowId(ws.channelId, phone.slice(1)));
+    const handled = (await conversation.query(stateQuery)).handled;
+    await say(ws, phone, 'ada@example.com');
+    // The conversation's handling of it is the barrier: left to the agent, not the run's answer.
+    await waitFor('the message handled in human mode', async () => {
+      const state = await conversation.query(stateQuery);
+      return state.handled > handled && state.queue.length === 0 && state;
+    });
+    await gqlOk(platform.url, `mutation($id: ID!) { release(conversationId: $id) { mode } }`, { id: conversationId }, ws.token);
+    const run = await runOf(conversationId, 'WAITING');
+    expect(run.variables).toEqual({});
+    await say(ws, phone, 'bob@example.com');
+    expect((await botMessages(ws, conversationId, 2))[1].text).toBe('Book a table for bob@example.com?');
+  });
+});
+
+describe('the flow templates', () => {
+  async function template(ws: TestWorkspace, id: string, urls: Record<string, string> = {}): Promise<string> {
+    const { importFlowTemplate } = await gqlOk(platform.url, `mutation($t: ID!) { importFlowTemplate(templateId: $t) { id draft } }`, { t: id }, ws.token);
+    const draft = importFlowTemplate.draft;
+    for (const n of draft.nodes) if (urls[n.id]) n.data.url = urls[n.id];
+    await gqlOk(platform.url, `mutation($id: ID!, $d: JSON) { updateFlow(id: $id, definition: $d) { id } }`, { id: importFlowTemplate.id, d: draft }, ws.token);
+    const { publishFlow } = await gqlOk(platform.url, `mutation($id: ID!) { publishFlow(id: $id) { problems { message } } }`, { id: importFlowTemplate.id }, ws.token);
+    expect(publishFlow.problems).toEqual([]);
+    return importFlowTemplate.id;
+  }
+  const labelsOf = async (conversationId: string) =>
+    (await db.query(`select l.name from conversations c join contact_labels cl on cl.contact_id = c.contact_id join labels l on l.id = cl.label_id where c.id = $1`, [conversationId])).rows.map((r) => r.name);
+
+  it('booking assistant: date, time, name, confirm, tagged "booked"', async () => {
+    const ws = await createWorkspace(platform.url);
+    await template(ws, 'booking-assistant');
+    const phone = '+4915160000101';
+    const { conversationId } = await say(ws, phone, 'I need an appointment');
+    expect((await botMessages(ws, conversationId, 1))[0].text).toContain('Hi Ada! Which day');
+    await say(ws, phone, '24/12/2026');
+    expect((await botMessages(ws, conversationId, 2))[1].text).toBe('What time suits you on 2026-12-24? (e.g. 14:30)');
+    await say(ws, phone, '14:30');
+    await botMessages(ws, conversationId, 3);
+    await say(ws, phone, 'Ada Lovelace');
+    const confirm = (await botMessages(ws, conversationId, 4))[3];
+    expect(confirm.text).toBe('Ada Lovelace, 2026-12-24 at 14:30. Shall I confirm this booking?');
+    expect(confirm.buttons?.map((b) => b.id)).toEqual(['yes', 'no']);
+    await say(ws, phone, 'Yes, confirm', { id: 'yes', title: 'Yes, confirm' });
+    expect((await botMessages(ws, conversationId, 5))[4].text).toBe("You're booked, Ada Lovelace! See you on 2026-12-24 at 14:30. Reply here if anything changes.");
+    await runOf(conversationId, 'COMPLETED');
+    expect(await labelsOf(conversationId)).toEqual(['booked']);
+  });
+
+  it('order tracking: the order number, the lookup webhook, the answer', async () => {
+    const ws = await createWorkspace(platform.url);
+    await template(ws, 'order-tracking', { lookup: `${hookUrl}/orders/{{order}}` });
+    const phone = '+4915160000102';
+    const { conversationId } = await say(ws, phone, 'where is my order?');
+    await botMessages(ws, conversationId, 1);
+    await say(ws, phone, 'A-10234');
+    expect((await botMessages(ws, conversationId, 2))[1].text).toBe('Order A-10234: shipped. Anything else? Just ask.');
+    expect(received.at(-1)?.path).toBe('/orders/A-10234');
+  });
+
+  it('FAQ bot: with AI off the AI node takes its error branch and hands over to a person', async () => {
+    const ws = await createWorkspace(platform.url);
+    await template(ws, 'faq-bot');
+    const phone = '+4915160000103';
+    const { conversationId } = await say(ws, phone, 'Do you ship to Spain?');
+    const run = await runOf(conversationId, 'COMPLETED');
+    expect(run.variables.aiError).toBe("AI replies are off for this workspace (Settings → AI), so the AI node can't answer");
+    const conversation = await waitFor('human mode', async () => {
+      const { conversation: c } = await gqlOk(platform.url, `query($id: ID!) { conversation(id: $id) { mode handoverReason } }`, { id: conversationId }, ws.token);
+      return c.mode === 'HUMAN' && c;
+    });
+    expect(conversation.handoverReason).toBe('The FAQ bot was unsure or the customer asked for a person.');
+  });
+
+  it('lead qualification: questions, a list to choose from, tagged "lead", posted to the CRM', async () => {
+    const ws = await createWorkspace(platform.url);
+    await template(ws, 'lead-qualification', { 'to-crm': `${hookUrl}/leads` });
+    const phone = '+4915160000104';
+    const { conversationId } = await say(ws, phone, 'what is your pricing?');
+    await botMessages(ws, conversationId, 1);
+    await say(ws, phone, 'Grace');
+    await botMessages(ws, conversationId, 2);
+    await say(ws, phone, 'grace@example.com');
+    await botMessages(ws, conversationId, 3);
+    const { conversation } = await gqlOk(platform.url, `query($id: ID!) { conversation(id: $id) { messages { senderType list { button rows { id title } } } } }`, { id: conversationId }, ws.token);
+    const list = conversation.messages.filter((m: any) => m.senderType === 'BOT')[2].list;
+    expect(list).toEqual({ button: 'Choose', rows: [{ id: 'choice:0', title: '1-10' }, { id: 'choice:1', title: '11-50' }, { id: 'choice:2', title: '51-200' }, { id: 'choice:3', title: '200+' }] });
+    const { simulateInbound } = await gqlOk(platform.url, `mutation($i: SimulateInboundInput!) { simulateInbound(input: $i) { type } }`, { i: { channelId: ws.channelId, from: phone, text: '11-50', type: 'LIST_REPLY', reply: { id: 'choice:1', title: '11-50' } } }, ws.token);
+    expect(simulateInbound.type).toBe('LIST_REPLY');
+    expect((await botMessages(ws, conversationId, 4))[3].text).toBe('Thanks Grace! Someone from our team will reach out at grace@example.com within one business day.');
+    expect(JSON.parse(received.at(-1)!.body)).toMatchObject({ name: 'Grace', email: 'grace@example.com' });
+    expect(await labelsOf(conversationId)).toEqual(['lead']);
+    expect((await runOf(conversationId, 'COMPLETED')).variables).toMatchObject({ companySize: '11-50' });
   });
 });
