@@ -13,6 +13,7 @@ import { Client, Connection } from '@temporalio/client';
 import { TEST_TEMPORAL_ADDRESS, testDataConverter } from '../../test/support/services-env';
 import { conversationWorkflowId } from '../../workflows/ids';
 import { stateQuery } from '../../workflows/conversation.workflow';
+import { recordHistories } from '../../workflows/__fixtures__/record-histories';
 import { createWorkspace, gqlOk, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
 
 let platform: PlatformProcess;
@@ -48,6 +49,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (process.env.FLOW_TEST_OUTPUT) console.log(platform?.output().slice(-8000));
+  if (process.env.RECORD_HISTORIES) {
+    await recordHistories(temporal, 'flows');
+    await recordHistories(temporal, 'flow-runs', 'flowRunWorkflow');
+  }
   await db?.end();
   await connection?.close();
   await platform?.stop();
