@@ -124,17 +124,19 @@ export function SimulatorPhone(props: { channels: Channel[] }) {
                   </span>
                 </div>
               );
+              // Read from details (where the send keeps them) rather than Message.buttons / list: the open thread's query stays within its cost.
+              const { buttons, list: listOf } = outboundChoices(m.details);
               const choices = (
-                <Show when={!mine && (m.buttons?.length || m.list)}>
+                <Show when={!mine && (buttons.length || listOf)}>
                   <div class="wa-choices" data-testid="phone-choices" data-message-id={m.id}>
-                    <For each={m.buttons ?? []}>
+                    <For each={buttons}>
                       {(b) => (
                         <button type="button" class="wa-choice" data-testid="phone-button" disabled={sending()} onClick={() => say(b.title, { id: b.id, title: b.title, type: 'BUTTON_REPLY' })}>
                           {b.title}
                         </button>
                       )}
                     </For>
-                    <Show when={m.list}>
+                    <Show when={listOf}>
                       {(list) => (
                         <>
                           <button type="button" class="wa-choice" data-testid="phone-list-button" onClick={() => setOpenList(openList() === m.id ? null : m.id)}>
@@ -174,4 +176,15 @@ export function SimulatorPhone(props: { channels: Channel[] }) {
       </div>
     </aside>
   );
+}
+
+interface Choice { id: string; title: string; description?: string | null }
+
+/** An outbound message's reply buttons and list, from its details (activities/outbound-content.ts writes them). */
+function outboundChoices(details: unknown): { buttons: Choice[]; list: { button: string; rows: Choice[] } | null } {
+  const d = (details ?? {}) as { buttons?: unknown; list?: { button?: unknown; rows?: unknown } };
+  const isChoice = (c: unknown): c is Choice => typeof (c as Choice)?.id === 'string' && typeof (c as Choice)?.title === 'string';
+  const buttons = Array.isArray(d.buttons) ? d.buttons.filter(isChoice) : [];
+  const rows = Array.isArray(d.list?.rows) ? d.list.rows.filter(isChoice) : [];
+  return { buttons, list: rows.length && typeof d.list?.button === 'string' ? { button: d.list.button, rows } : null };
 }

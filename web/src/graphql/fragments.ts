@@ -11,7 +11,6 @@ export const MessageFields = graphql(`
     id conversationId direction senderType type text status failureReason failureCode sendAttempts createdAt deliveredAt readAt
     media { url mimeType fileName size unavailableReason }
     details forwarded replyToExternalId replyTo { ...QuotedMessageFields }
-    buttons { id title } list { button rows { id title description } }
     reactions { emoji fromContact at }
     ai { confidence }
   }

@@ -5,7 +5,7 @@ function message(id: string, at: string, overrides: Partial<Message> = {}): Mess
   return {
     id, conversationId: 'c1', direction: 'OUTBOUND', senderType: 'BOT', type: 'TEXT', text: id, status: 'SENT', failureReason: null, failureCode: null,
     sendAttempts: 1, createdAt: `2026-11-30T10:00:${at}Z`, deliveredAt: null, readAt: null, media: null, details: null, forwarded: false,
-    replyToExternalId: null, replyTo: null, buttons: null, list: null, reactions: [], ai: null, ...overrides,
+    replyToExternalId: null, replyTo: null, reactions: [], ai: null, ...overrides,
   };
 }
 
