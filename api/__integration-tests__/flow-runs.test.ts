@@ -14,7 +14,7 @@ import { TEST_TEMPORAL_ADDRESS, testDataConverter } from '../../test/support/ser
 import { conversationWorkflowId } from '../../workflows/ids';
 import { stateQuery } from '../../workflows/conversation.workflow';
 import { recordHistories } from '../../workflows/__fixtures__/record-histories';
-import { createWorkspace, gqlOk, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
+import { createWorkspace, gqlOk, startPlatform, subscribe, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
 
 let platform: PlatformProcess;
 let temporal: Client;
@@ -226,12 +226,22 @@ describe('flow runs', () => {
     const phone = '+4915160000005';
     const { conversationId } = await say(ws, phone, 'hello');
     await botMessages(ws, conversationId, 1);
+    const live = subscribe(platform.url, `subscription($f: ID) { flowRunUpdated(flowId: $f) { id status currentNodeId } }`, { f: flowId }, ws.token);
+    await live.ready;
     const { startFlow } = await gqlOk(platform.url, `mutation($f: ID!, $c: ID!) { startFlow(flowId: $f, conversationId: $c) { id status version } }`, { f: flowId, c: conversationId }, ws.token);
     expect(startFlow).toMatchObject({ status: 'RUNNING', version: 1 });
     expect((await botMessages(ws, conversationId, 2))[1].text).toBe('What is your email, Ada?');
     await runOf(conversationId, 'WAITING');
     const { cancelFlowRun } = await gqlOk(platform.url, `mutation($id: ID!) { cancelFlowRun(id: $id) { id status } }`, { id: startFlow.id }, ws.token);
     expect(cancelFlowRun).toEqual({ id: startFlow.id, status: 'CANCELLED' });
+    // The runs list hears each change of status live.
+    await waitFor('the CANCELLED event', async () => live.events.some((e: any) => e.flowRunUpdated.status === 'CANCELLED'));
+    live.close();
+    const statuses = live.events.map((e: any) => e.flowRunUpdated.status).filter((s: string, i: number, all: string[]) => s !== all[i - 1]);
+    expect(statuses[0]).toBe('RUNNING');
+    expect(statuses).toContain('WAITING');
+    expect(statuses.at(-1)).toBe('CANCELLED');
+    expect(live.events.every((e: any) => e.flowRunUpdated.id === startFlow.id)).toBe(true);
     // The conversation heard the run ended: the next message routes as before.
     await say(ws, phone, 'ada@example.com');
     expect((await botMessages(ws, conversationId, 3))[2].text).toBe("Thanks for your message! We'll get back to you shortly.");
