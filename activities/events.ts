@@ -19,6 +19,8 @@ export type ParleyEvent =
   | { type: 'channelCommandReply'; workspaceId: string; requestId: string; result?: string; error?: string }
   /** A document's status or progress changed (documentIngestionWorkflow). */
   | { type: 'documentUpdated'; workspaceId: string; documentId: string }
+  /** A flow run started, waits, or ended (activities/flows): the flow's runs list refreshes. */
+  | { type: 'flowRunUpdated'; workspaceId: string; flowId: string; flowRunId: string }
   /** An import's counts so far, after each batch, and once more when it is done (schema/contacts/import-contacts.ts). */
   | ({ type: 'contactImportProgress'; workspaceId: string } & ContactImportProgress);
 

@@ -13,6 +13,7 @@ import { loadConversation } from './graphql/types/conversation';
 import { Channel } from '../schema/entities/channel.entity';
 import { loadDocument } from './graphql/types/document';
 import type { Document } from '../schema/entities/document.entity';
+import { FlowRun } from '../schema/entities/flow-run.entity';
 
 type Topics = {
   [topic: `messageAdded:${string}`]: [Message];
@@ -21,6 +22,7 @@ type Topics = {
   [topic: `channelUpdated:${string}`]: [Channel];
   [topic: `documentUpdated:${string}`]: [Document];
   [topic: `contactImportProgress:${string}`]: [ContactImportProgress];
+  [topic: `flowRunUpdated:${string}`]: [FlowRun];
 };
 
 /** What the connector holding a channel answered to a command (activities/events.ts channelCommandReply). */
@@ -42,6 +44,8 @@ export interface Live {
   subscribeDocuments(workspaceId: string, knowledgeBaseId?: string | null): AsyncIterable<Document>;
   /** One contact import's progress (the event carries it: nothing to load). */
   subscribeContactImport(workspaceId: string, importId: string): AsyncIterable<ContactImportProgress>;
+  /** A workspace's flow runs as they start, wait and end, or one flow's. */
+  subscribeFlowRuns(workspaceId: string, flowId?: string | null): AsyncIterable<FlowRun>;
 }
 
 export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void): Live {
@@ -84,6 +88,12 @@ export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void):
     }
   }
 
+  async function* subscribeFlowRuns(workspaceId: string, flowId?: string | null) {
+    for await (const run of counted(workspaceId, pubSub.subscribe(`flowRunUpdated:${workspaceId}`))) {
+      if (!flowId || run.flowId === flowId) yield run;
+    }
+  }
+
   return {
     onEvent(event) {
       if (event.type === 'channelCommandReply') replies.get(event.requestId)?.({ result: event.result, error: event.error });
@@ -102,6 +112,9 @@ export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void):
         const { type: _type, workspaceId, ...progress } = event;
         pubSub.publish(`contactImportProgress:${workspaceId}`, progress);
       }
+      if (event.type === 'flowRunUpdated') {
+        relay(`flowRunUpdated:${event.workspaceId}`, orm.em.fork().findOne(FlowRun, { id: event.flowRunId, workspaceId: event.workspaceId }));
+      }
       if (event.type === 'documentUpdated') {
         relay(`documentUpdated:${event.workspaceId}`, loadDocument(orm.em.fork(), event.workspaceId, event.documentId));
       }
@@ -109,6 +122,7 @@ export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void):
     subscribe: subscribe as Live['subscribe'],
     subscribeDocuments,
     subscribeContactImport,
+    subscribeFlowRuns,
     awaitReply(requestId, timeoutMs) {
       return new Promise((resolve) => {
         const timer = setTimeout(() => {

@@ -81,6 +81,7 @@ export function createIngress(deps: IngressDeps): Ingress {
           text: envelope.text,
           type,
           has_media: Boolean(envelope.media),
+          reply_id: type === 'BUTTON_REPLY' || type === 'LIST_REPLY' ? replyId(envelope.details) : null,
           blocked: stored.contact_blocked,
           settings_version: stored.settings_version,
         }, context);
@@ -168,4 +169,10 @@ function signalledMarks(deps: IngressDeps): { add(messageId: string): void; flus
     },
     flush,
   };
+}
+
+/** The id of the button or list row a BUTTON_REPLY / LIST_REPLY tapped (a flow's branch), when the wire says it. */
+function replyId(details: Record<string, unknown> | null | undefined): string | null {
+  const id = details?.id ?? details?.payload;
+  return typeof id === 'string' && id ? id : null;
 }

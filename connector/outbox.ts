@@ -19,7 +19,7 @@ export async function sweepOutbox(deps: IngressDeps, graceMs: number): Promise<n
     const swept = await deps.orm.em.fork().transactional(async (tx) => {
       const em = tx as EntityManager;
       const rows = await em.execute<PendingInbound[]>(
-        `select m.id as message_id, m.external_id, m.text, m.type, m.media is not null as has_media, m.workspace_id, m.channel_id, m.conversation_id,
+        `select m.id as message_id, m.external_id, m.text, m.type, m.media is not null as has_media, case when m.type in ('BUTTON_REPLY', 'LIST_REPLY') then m.details->>'id' end as reply_id, m.workspace_id, m.channel_id, m.conversation_id,
                 ct.contact_key, c.workflow_id, ct.blocked, w.settings_version::text as settings_version
          from messages m
          join conversations c on c.id = m.conversation_id

@@ -58,6 +58,7 @@ import { Migration20261202044056_read_marked } from './migrations/Migration20261
 import { Migration20261202131222_flows } from './migrations/Migration20261202131222_flows';
 import { Migration20261203073557_contacts } from './migrations/Migration20261203073557_contacts';
 import { Migration20261203081458_contact_search } from './migrations/Migration20261203081458_contact_search';
+import { Migration20261203113000_flow_run_steps } from './migrations/Migration20261203113000_flow_run_steps';
 import { Migration20261203113500_conversation_workflow_ids } from './migrations/Migration20261203113500_conversation_workflow_ids';
 
 /** Every table, described completely: migrations are generated from these (`npm run migration:create`). */
@@ -84,6 +85,7 @@ export const migrationsList = [
   { name: 'Migration20261202131222_flows', class: Migration20261202131222_flows },
   { name: 'Migration20261203073557_contacts', class: Migration20261203073557_contacts },
   { name: 'Migration20261203081458_contact_search', class: Migration20261203081458_contact_search },
+  { name: 'Migration20261203113000_flow_run_steps', class: Migration20261203113000_flow_run_steps },
   { name: 'Migration20261203113500_conversation_workflow_ids', class: Migration20261203113500_conversation_workflow_ids },
 ];
 

@@ -5,7 +5,9 @@
  */
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
-import { commandUpdate, conversationWorkflow, inboundSignal, type ConversationInput, type InboundMessage } from './conversation.workflow';
+import { flowRunWorkflowId } from './ids';
+import { commandUpdate, conversationWorkflow, inboundSignal, startFlowSignal, type ConversationInput, type InboundMessage } from './conversation.workflow';
+import { flowCancelSignal } from './flow-run.workflow';
 import type { AgentCommand, CommandResult } from './signals';
 import type { ConversationContext } from '../activities/conversation-context';
 import type { InferEntity } from '@mikro-orm/core';
@@ -33,6 +35,8 @@ export interface PendingInbound {
   /** Absent in rows read before messages had a type: TEXT. */
   type?: MessageType;
   has_media?: boolean;
+  /** A tapped button or list row (BUTTON_REPLY, LIST_REPLY): its id. */
+  reply_id?: string | null;
   workspace_id: string;
   channel_id: string;
   conversation_id: string;
@@ -75,6 +79,7 @@ export async function signalInbound(deps: TemporalDeps, row: PendingInbound, con
     text: row.text,
     type: row.type ?? 'TEXT',
     hasMedia: row.has_media ?? false,
+    ...(row.reply_id ? { replyId: row.reply_id } : {}),
     contactBlocked: row.blocked,
     settingsVersion: row.settings_version,
   };
@@ -126,5 +131,21 @@ function toAgentCommand(row: CommandRow): AgentCommand {
       return { kind: row.kind, commandId: row.id, messageId: row.messageId!, text: row.text ?? null };
     case 'REJECT_DRAFT':
       return { kind: row.kind, commandId: row.id, messageId: row.messageId! };
+  }
+}
+
+/** startFlow: asks the conversation's workflow (started if none runs) for a run of the flow, with this run id. */
+export async function requestFlowRun(deps: TemporalDeps, ref: ConversationRef, flowId: string, flowRunId: string): Promise<void> {
+  await deps.temporal.workflow.signalWithStart(conversationWorkflow, { ...startOptions(deps, ref), signal: startFlowSignal, signalArgs: [{ flowId, flowRunId }] });
+}
+
+/** cancelFlowRun: false when the run's workflow is not running (the caller then ends its row itself). */
+export async function cancelFlowRunWorkflow(temporal: Client, flowRunId: string, reason: string): Promise<boolean> {
+  try {
+    await temporal.workflow.getHandle(flowRunWorkflowId(flowRunId)).signal(flowCancelSignal, { reason });
+    return true;
+  } catch (err) {
+    if (err instanceof Error && err.name === 'WorkflowNotFoundError') return false;
+    throw err;
   }
 }

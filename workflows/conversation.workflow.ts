@@ -4,8 +4,10 @@ import type { MessagingActivities, OutgoingMessage } from '../activities/messagi
 import type { CommandActivities } from '../activities/commands.activities';
 import type { AiActivities } from '../activities/ai/ai.activities';
 import type { ConversationContext } from '../activities/conversation-context';
-import { routeInbound, slaDeadlineAfterInbound, type AiRouteSnapshot, type ConversationMode, type Route, type RuleSnapshot, type SettingsSnapshot } from './routing';
-import { agentMessageKey, botReplyKey, channelTaskQueue, handoverKey, resendKey, slaFallbackKey } from './ids';
+import { isFlowCancel, matchFlowTrigger, routeInbound, slaDeadlineAfterInbound, type AiRouteSnapshot, type ConversationMode, type FlowTriggerSnapshot, type Route, type RuleSnapshot, type SettingsSnapshot } from './routing';
+import { agentMessageKey, botReplyKey, channelTaskQueue, flowRunWorkflowId, handoverKey, resendKey, slaFallbackKey } from './ids';
+import type { FlowActivities } from '../activities/flows/flows.activities';
+import { flowCancelSignal, flowPauseSignal, flowReplySignal, flowRunNoticeSignal, flowRunWorkflow } from './flow-run.workflow';
 import { aiModelCall, aiStep, channelSend, mediaDownload, quickIo } from './presets';
 import type { MediaActivities } from '../activities/media.activities';
 import { nextDeadline } from './deadlines';
@@ -22,6 +24,8 @@ export interface InboundMessage {
   type?: MessageType;
   /** The message carries media (its bytes are fetched by downloadMedia, not sent here). */
   hasMedia?: boolean;
+  /** A tapped button or list row: its id (a flow's branch). */
+  replyId?: string | null;
   contactBlocked: boolean;
   /** The workspace's settings_version when the message arrived: newer than the cached one means read again. */
   settingsVersion?: string;
@@ -45,7 +49,11 @@ type ConversationEvent =
   // The three below come only from the signals of the API before commands were durable.
   | { type: 'agentMessage'; messageId: string }
   | { type: 'takeOver' }
-  | { type: 'release' };
+  | { type: 'release' }
+  /** startFlow (the API): a run of the flow's live version, with this id. */
+  | { type: 'startFlow'; flowId: string; flowRunId: string }
+  /** The run's handover node: human mode, with its note. */
+  | { type: 'flowHandover'; note: string | null };
 
 export interface ConversationState {
   mode: ConversationMode;
@@ -55,6 +63,10 @@ export interface ConversationState {
   settingsVersion?: string | null;
   /** The AI route's cached settings; absent in runs from before AI replies (off). */
   ai?: AiRouteSnapshot | null;
+  /** The live flows' triggers (routing step 4), cached with the rules; absent in runs from before flows. */
+  flows?: FlowTriggerSnapshot[] | null;
+  /** The conversation's flow run in progress: `waiting` while it has asked and the contact's next message is its answer. */
+  flow?: { flowRunId: string; waiting: boolean } | null;
   /** AI replies waiting as DRAFTs for an agent's approval (their message ids). */
   drafts?: string[];
   /** WhatsApp ids already handled, newest last, bounded. */
@@ -75,6 +87,8 @@ export const stateQuery = wf.defineQuery<ConversationState>('state');
 export const agentMessageSignal = wf.defineSignal<[{ messageId: string }]>('agentMessage');
 export const takeOverSignal = wf.defineSignal('takeOver');
 export const releaseSignal = wf.defineSignal('release');
+/** startFlow: the API asks for a run of a flow in this conversation (signal-with-start). */
+export const startFlowSignal = wf.defineSignal<[{ flowId: string; flowRunId: string }]>('startFlow');
 
 const SEEN_LIMIT = 500;
 const COMMANDS_LIMIT = 500;
@@ -95,6 +109,8 @@ const AI_ROUTE_PATCH = 'ai-route';
 const AI_MEDIA_WAIT_PATCH = 'ai-waits-for-media';
 /** From this marker on, an opt-out or opt-in word is answered before any route (workflows/opt-out.ts). */
 const OPT_OUT_PATCH = 'opt-out';
+/** From this marker on, messages go to the conversation's flow run or start one (routing steps 3 and 4). */
+const FLOWS_PATCH = 'flows';
 /** How long the AI route waits for a burst's media downloads before answering without them. */
 const AI_MEDIA_WAIT_MS = 60_000;
 
@@ -102,6 +118,7 @@ const db = wf.proxyLocalActivities<PersistenceActivities>(quickIo);
 const effects = wf.proxyLocalActivities<CommandActivities>(quickIo);
 const aiSteps = wf.proxyLocalActivities<AiActivities>(aiStep);
 const model = wf.proxyLocalActivities<AiActivities>(aiModelCall);
+const flowDb = wf.proxyLocalActivities<FlowActivities>(quickIo);
 
 interface Run {
   state: ConversationState;
@@ -114,7 +131,7 @@ interface Run {
   lastActivity: number;
 }
 
-/** One per contact per channel; id = conversationWorkflowId(channelId, contactKey). */
+/** One per contact per channel; id = the conversation's stored workflow_id (ids.ts conversationWorkflowId). */
 export async function conversationWorkflow(input: ConversationInput): Promise<void> {
   const state: ConversationState = input.state ?? {
     mode: input.context?.mode ?? 'BOT',
@@ -122,6 +139,8 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     settings: input.context?.settings ?? null,
     settingsVersion: input.context?.settingsVersion ?? null,
     ai: input.context?.ai ?? null,
+    flows: input.context?.flows ?? null,
+    flow: input.context?.activeFlowRun ?? null,
     drafts: [],
     seen: [],
     commands: [],
@@ -149,6 +168,13 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   wf.setHandler(takeOverSignal, () => void state.queue.push({ type: 'takeOver' }));
   wf.setHandler(releaseSignal, () => void state.queue.push({ type: 'release' }));
   wf.setHandler(stateQuery, () => state);
+  wf.setHandler(startFlowSignal, ({ flowId, flowRunId }) => void state.queue.push({ type: 'startFlow', flowId, flowRunId }));
+  wf.setHandler(flowRunNoticeSignal, (notice) => {
+    if (state.flow?.flowRunId !== notice.flowRunId) return;
+    if (notice.handover) state.queue.push({ type: 'flowHandover', note: notice.handover.note });
+    if (notice.ended) state.flow = null;
+    else if (notice.waiting !== undefined) state.flow.waiting = notice.waiting;
+  });
 
   const nextDeadlineLoop = wf.patched(NEXT_DEADLINE_PATCH);
   if (!state.rules || !state.settings) await refreshContext(state, input, true);
@@ -267,6 +293,11 @@ async function handleNext(run: Run): Promise<number> {
   const { state, input, channel } = run;
   run.lastActivity = Date.now();
   const event = state.queue.shift()!;
+  if (event.type === 'startFlow' || event.type === 'flowHandover') {
+    await handleFlowEvent(run, event);
+    state.handled += 1;
+    return 1;
+  }
   // Messages that queued up while a send was out are answered together, in one send.
   if (event.type !== 'inbound') {
     await handle(state, input, event, channel);
@@ -306,11 +337,13 @@ async function applyCommand(run: Run, command: AgentCommand): Promise<CommandRes
     case 'TAKE_OVER':
       state.mode = 'HUMAN';
       await effects.applyCommandEffect({ ...effect, mode: state.mode, clearSla: false });
+      await pauseFlowRun(state, true);
       break;
     case 'RELEASE':
       state.mode = 'BOT';
       state.sla = null;
       await effects.applyCommandEffect({ ...effect, mode: state.mode, clearSla: true });
+      await pauseFlowRun(state, false);
       break;
     case 'SEND_MESSAGE':
       state.sla = null;
@@ -345,7 +378,7 @@ async function applyCommand(run: Run, command: AgentCommand): Promise<CommandRes
 async function handle(
   state: ConversationState,
   input: ConversationInput,
-  event: Exclude<ConversationEvent, { type: 'inbound' }>,
+  event: Exclude<ConversationEvent, { type: 'inbound' | 'startFlow' | 'flowHandover' }>,
   channel: MessagingActivities,
 ): Promise<void> {
   switch (event.type) {
@@ -394,7 +427,7 @@ async function replyTo(run: Run, messages: InboundMessage[]): Promise<number> {
   const { state, input, channel } = run;
   // The workspace's rules or settings changed since they were read: read them again first.
   if (messages.some((m) => isNewer(m.settingsVersion, state.settingsVersion))) await refreshContext(state, input, false);
-  const { replies, forAi } = routeEach(state, await optOutFirst(run, messages));
+  const { replies, forAi } = routeEach(state, await optOutFirst(run, await flowFirst(run, messages)));
   if (replies.length) await send(input, channel, replies);
   return messages.length + (forAi.length ? await answerWithAi(run, forAi) : 0);
 }
@@ -459,7 +492,7 @@ async function answerWithAi(run: Run, burst: InboundMessage[]): Promise<number> 
     taken += more.length;
     downloadMedia(run, more);
     if (more.some((m) => isNewer(m.settingsVersion, state.settingsVersion))) await refreshContext(state, input, false);
-    const routed = routeEach(state, await optOutFirst(run, more));
+    const routed = routeEach(state, await optOutFirst(run, await flowFirst(run, more)));
     if (routed.replies.length) await send(input, channel, routed.replies);
     burst.push(...routed.forAi);
   }
@@ -528,6 +561,8 @@ async function refreshContext(state: ConversationState, input: ConversationInput
   state.settings = context.settings;
   state.settingsVersion = context.settingsVersion;
   state.ai = context.ai ?? null;
+  state.flows = context.flows ?? null;
+  if (includeMode) state.flow = context.activeFlowRun ?? null;
   // Only a fresh run takes the mode from Postgres (which only this workflow's commands write); after that the workflow is the truth.
   if (includeMode) state.mode = context.mode;
 }
@@ -557,4 +592,122 @@ function failureReason(err: wf.ActivityFailure): string {
   const cause = err.cause;
   if (cause instanceof wf.ApplicationFailure || cause instanceof wf.TimeoutFailure) return cause.message || cause.name;
   return err.message;
+}
+
+/**
+ * Routing steps 3 and 4, after the blocked check and human mode (those messages route on as before):
+ * the cancel keyword ends the conversation's run; a message while the run waits for an answer is
+ * its answer; otherwise a live flow whose trigger matches starts a run. Returns the messages left
+ * for the later steps (a run busy on a delay lets them through, and starts nothing new).
+ */
+async function flowFirst(run: Run, messages: InboundMessage[]): Promise<InboundMessage[]> {
+  const { state, input } = run;
+  // The marker is asked for only once flows are in play, so histories from before them replay as they ran.
+  if (!state.flow && !state.flows?.length) return messages;
+  if (!wf.patched(FLOWS_PATCH)) return messages;
+  const rest: InboundMessage[] = [];
+  // Only a conversation the ingress just created starts with its context: its first message ever.
+  let first = !input.state && input.context !== undefined && state.handled === 0;
+  for (const message of messages) {
+    const firstMessage = first;
+    first = false;
+    if (message.contactBlocked || state.mode !== 'BOT') {
+      rest.push(message);
+      continue;
+    }
+    const active = state.flow;
+    if (active) {
+      if (isFlowCancel(message.text, state.settings?.flowCancelKeyword ?? 'stop')) {
+        state.flow = null;
+        await signalFlowRun(active.flowRunId, flowCancelSignal, { reason: 'the contact sent the cancel keyword' });
+        // The same word may opt the contact out too (STOP): that still applies, and is answered.
+        if (optOutDecision(message.text, state.settings as OptOutSettings | null)) rest.push(message);
+        continue;
+      }
+      if (active.waiting) {
+        active.waiting = false;
+        const delivered = await signalFlowRun(active.flowRunId, flowReplySignal, { messageId: message.messageId, text: message.text, replyId: message.replyId ?? null });
+        if (delivered) continue;
+        // The run is gone (ended while its notice was on the way): the message routes on.
+        state.flow = null;
+      }
+      rest.push(message);
+      continue;
+    }
+    const flow = matchFlowTrigger({ text: message.text, hasMedia: message.hasMedia ?? false, firstMessage }, state.flows ?? []);
+    if (flow && (await startFlowRun(run, flow.flowId, wf.uuid4(), message))) continue;
+    rest.push(message);
+  }
+  return rest;
+}
+
+/**
+ * Records a run (activities/flows) and starts its workflow as a child that outlives this run of the
+ * conversation (ABANDON: a conversation continues as new and goes idle; its flow run goes on).
+ * False when the flow is not live any more or another run is active.
+ */
+async function startFlowRun(run: Run, flowId: string, flowRunId: string, message: InboundMessage | null): Promise<boolean> {
+  const { state, input } = run;
+  const start = await flowDb.startFlowRun({ workspaceId: input.workspaceId, conversationId: input.conversationId, flowId, flowRunId });
+  if (!start) return false;
+  // Set before the child starts: its first notice may be handled before the start resolves.
+  state.flow = { flowRunId, waiting: false };
+  await wf.startChild(flowRunWorkflow, {
+    workflowId: flowRunWorkflowId(flowRunId),
+    parentClosePolicy: wf.ParentClosePolicy.ABANDON,
+    args: [
+      {
+        workspaceId: input.workspaceId,
+        channelId: input.channelId,
+        conversationId: input.conversationId,
+        contactKey: input.contactKey,
+        flowId,
+        flowRunId,
+        version: start.version,
+        definition: start.definition,
+        contact: start.contact,
+        labels: start.labels,
+        startMessage: message ? { messageId: message.messageId, text: message.text, replyId: message.replyId ?? null } : null,
+        paused: state.mode !== 'BOT',
+      },
+    ],
+  });
+  return true;
+}
+
+async function handleFlowEvent(run: Run, event: Extract<ConversationEvent, { type: 'startFlow' | 'flowHandover' }>): Promise<void> {
+  const { state, input } = run;
+  wf.patched(FLOWS_PATCH);
+  switch (event.type) {
+    case 'startFlow':
+      if (state.flow) return wf.log.warn('startFlow: the conversation already has a flow run', { flowRunId: state.flow.flowRunId });
+      if (!(await startFlowRun(run, event.flowId, event.flowRunId, null))) wf.log.warn('startFlow: the flow is not live', { flowId: event.flowId });
+      return;
+    case 'flowHandover': {
+      state.mode = 'HUMAN';
+      const deadline = slaDeadlineAfterInbound(null, 'HUMAN', state.settings!, Date.now());
+      if (deadline !== null && !state.sla) state.sla = { deadline, messageId: state.flow?.flowRunId ?? '' };
+      await effects.handOverToHuman({ workspaceId: input.workspaceId, conversationId: input.conversationId, reason: event.note ?? 'A flow handed the conversation over' });
+      return;
+    }
+    default:
+      return unhandled(event);
+  }
+}
+
+/** Takeover pauses the run's questions (their timeouts stop), release resumes them. */
+async function pauseFlowRun(state: ConversationState, paused: boolean): Promise<void> {
+  if (!state.flow || !wf.patched(FLOWS_PATCH)) return;
+  await signalFlowRun(state.flow.flowRunId, flowPauseSignal, { paused });
+}
+
+/** Signals the run; false when it is not running any more. */
+async function signalFlowRun<T>(flowRunId: string, signal: wf.SignalDefinition<[T]>, arg: T): Promise<boolean> {
+  try {
+    await wf.getExternalWorkflowHandle(flowRunWorkflowId(flowRunId)).signal(signal, arg);
+    return true;
+  } catch (err) {
+    wf.log.info('flow run not running', { flowRunId, error: String(err) });
+    return false;
+  }
 }

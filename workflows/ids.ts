@@ -55,3 +55,11 @@ export function handoverKey(inboundMessageId: string): string {
 export function flowRunWorkflowId(flowRunId: string): string {
   return `flow-run:${flowRunId}`;
 }
+
+/**
+ * A message a flow run sends on its `visit`th entry of a node (`part`: a question asked again after a
+ * wrong answer, an AI reply): the same key on every replay and retry, so a crash never sends it twice.
+ */
+export function flowMessageKey(flowRunId: string, nodeId: string, visit: number, part = 'message'): string {
+  return `flow:${flowRunId}:${nodeId}:${visit}:${part}`;
+}

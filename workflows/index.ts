@@ -1,3 +1,4 @@
 /** Every workflow the `parley` task queue runs (the worker bundles this file). */
 export { conversationWorkflow } from './conversation.workflow';
+export { flowRunWorkflow } from './flow-run.workflow';
 export { documentIngestionWorkflow, documentRemovalWorkflow } from './document-ingestion.workflow';

@@ -78,3 +78,16 @@ export const aiModelCall: LocalActivityOptions = {
   startToCloseTimeout: '3 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 3 },
 };
+
+/**
+ * A flow's webhook node, one attempt: the fetch itself is bounded (FLOW_WEBHOOK_TIMEOUT_MS, a
+ * response size cap) inside the activity; the node's own `retries` (default 3) set maximumAttempts,
+ * with backoff, and after them the run takes the `error` branch.
+ */
+export const flowWebhook = (retries: number): ActivityOptions => ({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: retries + 1 },
+});
+
+/** A flow run's own Postgres writes (its status, the funnel, labels): local activities like quickIo. */
+export const flowIo: LocalActivityOptions = quickIo;

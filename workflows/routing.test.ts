@@ -1,4 +1,4 @@
-import { isWithinBusinessHours, matchKeywordRule, normalize, routeInbound, slaDeadlineAfterInbound, type RoutingInput, type RuleSnapshot } from './routing';
+import { isFlowCancel, isWithinBusinessHours, matchFlowTrigger, matchKeywordRule, normalize, routeInbound, slaDeadlineAfterInbound, type FlowTriggerSnapshot, type RoutingInput, type RuleSnapshot } from './routing';
 
 const rule = (id: string, keywords: string[], matchType: RuleSnapshot['matchType'], priority = 0): RuleSnapshot => ({
   id,
@@ -201,5 +201,43 @@ describe('slaDeadlineAfterInbound', () => {
   it('runs no clock for the bot or without an SLA', () => {
     expect(slaDeadlineAfterInbound(null, 'BOT', sla, 1_000)).toBeNull();
     expect(slaDeadlineAfterInbound(null, 'HUMAN', { humanSlaSeconds: null }, 1_000)).toBeNull();
+  });
+});
+
+describe('matchFlowTrigger', () => {
+  const flow = (flowId: string, over: Partial<FlowTriggerSnapshot> = {}): FlowTriggerSnapshot => ({ flowId, priority: 0, on: 'keyword', keywords: ['book'], matchType: 'CONTAINS', caseSensitive: false, ...over });
+  const message = (text: string, over: { hasMedia?: boolean; firstMessage?: boolean } = {}) => ({ text, hasMedia: false, firstMessage: false, ...over });
+
+  it('matches keywords as keyword rules do: whole words, any case, accents ignored', () => {
+    expect(matchFlowTrigger(message('I want to BOOK a table'), [flow('a')])?.flowId).toBe('a');
+    expect(matchFlowTrigger(message('bookkeeping'), [flow('a')])).toBeUndefined();
+    expect(matchFlowTrigger(message('   '), [flow('a', { matchType: 'REGEX', keywords: ['.*'] })])).toBeUndefined();
+  });
+
+  it('compares as written when case-sensitive', () => {
+    const sensitive = flow('a', { keywords: ['VIP'], matchType: 'EXACT', caseSensitive: true });
+    expect(matchFlowTrigger(message('VIP'), [sensitive])?.flowId).toBe('a');
+    expect(matchFlowTrigger(message('vip'), [sensitive])).toBeUndefined();
+    expect(matchFlowTrigger(message('VIP please'), [flow('b', { keywords: ['VIP'], matchType: 'STARTS_WITH', caseSensitive: true })])?.flowId).toBe('b');
+  });
+
+  it('starts a first_message flow only on the first message, a media flow only on media', () => {
+    expect(matchFlowTrigger(message('hi', { firstMessage: true }), [flow('f', { on: 'first_message' })])?.flowId).toBe('f');
+    expect(matchFlowTrigger(message('hi'), [flow('f', { on: 'first_message' })])).toBeUndefined();
+    expect(matchFlowTrigger(message('📷 photo', { hasMedia: true }), [flow('m', { on: 'media' })])?.flowId).toBe('m');
+    expect(matchFlowTrigger(message('text'), [flow('m', { on: 'media' })])).toBeUndefined();
+  });
+
+  it('takes the highest priority; between equals, the earlier', () => {
+    const flows = [flow('low'), flow('high', { priority: 5 }), flow('high-later', { priority: 5 })];
+    expect(matchFlowTrigger(message('book'), flows)?.flowId).toBe('high');
+  });
+});
+
+describe('isFlowCancel', () => {
+  it('is the keyword alone, any case, spacing and trailing punctuation ignored', () => {
+    expect(isFlowCancel('  Stop! ', 'stop')).toBe(true);
+    expect(isFlowCancel('please stop', 'stop')).toBe(false);
+    expect(isFlowCancel('stop', '')).toBe(false);
   });
 });

@@ -30,6 +30,8 @@ export interface SettingsSnapshot {
   humanSlaSeconds: number | null;
   /** Sent to the customer when the SLA passes; null: remind agents only. */
   slaFallbackMessage: string | null;
+  /** A message that is exactly this word ends the conversation's flow run; absent in snapshots from before flows: `stop`. */
+  flowCancelKeyword?: string;
 }
 
 /** What the conversation workflow caches of the AI settings (activities/ai reads the rest when it answers). */
@@ -153,4 +155,60 @@ export function toMinutes(hhmm: string): number {
 export function slaDeadlineAfterInbound(current: number | null, mode: ConversationMode, settings: Pick<SettingsSnapshot, 'humanSlaSeconds'>, nowMs: number): number | null {
   if (mode !== 'HUMAN' || !settings.humanSlaSeconds) return current;
   return current ?? nowMs + settings.humanSlaSeconds * 1000;
+}
+
+/** A live flow's trigger, cached in the conversation with the rules (routing step 4). */
+export interface FlowTriggerSnapshot {
+  flowId: string;
+  priority: number;
+  on: 'first_message' | 'keyword' | 'media';
+  keywords: string[];
+  matchType: MatchType;
+  caseSensitive: boolean;
+}
+
+export interface FlowTriggerInput {
+  text: string;
+  hasMedia: boolean;
+  /** The conversation's first message ever. */
+  firstMessage: boolean;
+}
+
+/**
+ * Routing step 4: the highest-priority live flow whose trigger matches (ties: the earlier one, as
+ * the snapshot is ordered). Keywords match as keyword rules do; `caseSensitive` compares as written.
+ */
+export function matchFlowTrigger(message: FlowTriggerInput, flows: FlowTriggerSnapshot[]): FlowTriggerSnapshot | undefined {
+  const ordered = flows.map((flow, index) => ({ flow, index })).sort((a, b) => b.flow.priority - a.flow.priority || a.index - b.index);
+  return ordered.find(({ flow }) => flowTriggerMatches(message, flow))?.flow;
+}
+
+function flowTriggerMatches(message: FlowTriggerInput, flow: FlowTriggerSnapshot): boolean {
+  switch (flow.on) {
+    case 'first_message':
+      return message.firstMessage;
+    case 'media':
+      return message.hasMedia;
+    case 'keyword':
+      if (BLANK.test(message.text)) return false;
+      if (flow.caseSensitive && flow.matchType !== 'REGEX') return flow.keywords.some((k) => caseSensitiveMatch(message.text.trim(), k.trim(), flow.matchType));
+      return matchKeywordRule(message.text, [{ id: flow.flowId, keywords: flow.keywords, matchType: flow.matchType, reply: '', priority: 0 }]) !== undefined;
+  }
+}
+
+function caseSensitiveMatch(text: string, keyword: string, matchType: MatchType): boolean {
+  if (!keyword) return false;
+  switch (matchType) {
+    case 'EXACT':
+      return text === keyword;
+    case 'STARTS_WITH':
+      return text.startsWith(keyword) && isBoundary(text[keyword.length]);
+    default:
+      return containsWord(text, keyword);
+  }
+}
+
+/** A message that is exactly the workspace's flow cancel keyword (any case, spacing and trailing punctuation ignored). */
+export function isFlowCancel(text: string, keyword: string | null | undefined): boolean {
+  return Boolean(keyword) && normalize(text) === normalize(keyword!);
 }

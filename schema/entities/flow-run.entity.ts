@@ -25,6 +25,8 @@ export const FlowRun = defineEntity({
     variables: p.json<Record<string, unknown>>(),
     /** Why a FAILED run failed. */
     error: p.text().nullable(),
+    /** Steps of the run recorded so far: a step's write applies once (a retried one finds it done). */
+    steps: p.integer().default(0),
     startedAt: p.datetime().defaultRaw('now()'),
     endedAt: p.datetime().nullable(),
   },

@@ -3,15 +3,17 @@ import { z } from 'zod';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { builder } from '../builder';
-import { MANAGERS, requireAuth } from '../context';
-import { notFound, validate } from '../errors';
+import { AGENTS, MANAGERS, requireAuth } from '../context';
+import { badInput, notFound, validate } from '../errors';
 import { Flow, FLOW_STATUSES } from '../../../schema/entities/flow.entity';
 import { FlowVersion } from '../../../schema/entities/flow-version.entity';
-import { FlowRun, FLOW_RUN_STATUSES } from '../../../schema/entities/flow-run.entity';
+import { ACTIVE_FLOW_RUN_STATUSES, FlowRun, FLOW_RUN_STATUSES } from '../../../schema/entities/flow-run.entity';
 import { FlowNodeStat } from '../../../schema/entities/flow-node-stat.entity';
 import { FLOW_NODE_TYPES, type FlowDefinition, type FlowNodeType, type FlowProblem, type TriggerData } from '../../../workflows/flows/definition';
 import { validateFlow } from '../../../workflows/flows/validate';
 import { flowRunWorkflowId } from '../../../workflows/ids';
+import { Conversation } from '../../../schema/entities/conversation.entity';
+import { cancelFlowRunWorkflow, conversationRef, requestFlowRun } from '../../../workflows/conversation.client';
 import { MAX_WORKSPACE_REGEX_STEPS, regexSteps, triggerRegexes, workspaceRegexSteps } from '../regex-budget';
 import { FLOW_TEMPLATES, flowTemplate, type FlowTemplate } from '../../../workflows/flows/templates';
 
@@ -377,6 +379,63 @@ builder.mutationField('importFlowTemplate', (t) =>
       if (!template) throw notFound('flow template');
       const input = validate(createSchema, { name: args.name ?? template.name, definition: structuredClone(template.definition) });
       return insertFlow(ctx.orm.em.fork(), workspaceId, input);
+    },
+  }),
+);
+
+const startSchema = z.object({ flowId: uuid, conversationId: uuid });
+
+builder.mutationField('startFlow', (t) =>
+  t.field({
+    type: FlowRunType,
+    description:
+      "OWNER / ADMIN / AGENT: starts the flow's live version in a conversation (any trigger: an `api` trigger is meant for this). " +
+      'The run is recorded by the conversation as it starts; a conversation runs one flow at a time.',
+    args: { flowId: t.arg.id({ required: true }), conversationId: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const { workspaceId } = requireAuth(ctx, AGENTS);
+      const input = validate(startSchema, { flowId: String(args.flowId), conversationId: String(args.conversationId) });
+      const em = ctx.orm.em.fork();
+      const flow = await findFlow(em, workspaceId, input.flowId);
+      if (flow.publishedVersion === null || flow.publishedVersion === undefined) throw badInput('flowId: the flow is not published', 'flowId');
+      const conversation = await em.findOne(Conversation, { id: input.conversationId, workspaceId }, { populate: ['contact', 'channel'] });
+      if (!conversation) throw notFound('conversation');
+      const active = await em.findOne(FlowRun, { conversationId: conversation.id, workspaceId, status: { $in: [...ACTIVE_FLOW_RUN_STATUSES] } }, { fields: ['id'] });
+      if (active) throw badInput(`conversationId: the conversation already runs a flow (run ${active.id}); cancel it first`, 'conversationId');
+      const flowRunId = randomUUID();
+      await requestFlowRun({ temporal: ctx.temporal, taskQueue: ctx.config.taskQueue }, conversationRef(conversation), flow.id, flowRunId);
+      // What the conversation records as it starts the run (its row appears a moment later, under this id).
+      const run: FlowRun = {
+        id: flowRunId, workspaceId, flowId: flow.id, version: flow.publishedVersion, conversationId: conversation.id, status: 'RUNNING',
+        currentNodeId: null, variables: {}, error: null, steps: 0, startedAt: new Date(), endedAt: null,
+      } as FlowRun;
+      return run;
+    },
+  }),
+);
+
+builder.mutationField('cancelFlowRun', (t) =>
+  t.field({
+    type: FlowRunType,
+    description: 'OWNER / ADMIN / AGENT: ends a RUNNING or WAITING run (CANCELLED; its node counts as dropped). A run that already ended is returned as it is.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const { workspaceId } = requireAuth(ctx, AGENTS);
+      const id = validate(z.object({ id: uuid }), { id: String(args.id) }).id;
+      const em = ctx.orm.em.fork();
+      const run = await em.findOne(FlowRun, { id, workspaceId });
+      if (!run) throw notFound('flow run');
+      if (run.status !== 'RUNNING' && run.status !== 'WAITING') return run;
+      const signalled = await cancelFlowRunWorkflow(ctx.temporal, id, 'cancelled from the API');
+      // No workflow to tell (it never started, or was terminated): the row ends here, as the run would have ended it.
+      if (!signalled) await em.nativeUpdate(FlowRun, { id, workspaceId, status: { $in: [...ACTIVE_FLOW_RUN_STATUSES] } }, { status: 'CANCELLED', endedAt: new Date(), error: 'cancelled from the API' });
+      // The run writes CANCELLED in its next task; answer once it has (bounded: a busy worker may take a moment).
+      for (let i = 0; i < 50; i++) {
+        const now = await ctx.orm.em.fork().findOne(FlowRun, { id, workspaceId });
+        if (now && now.status !== 'RUNNING' && now.status !== 'WAITING') return now;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return (await ctx.orm.em.fork().findOne(FlowRun, { id, workspaceId }))!;
     },
   }),
 );

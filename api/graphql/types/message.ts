@@ -52,6 +52,23 @@ const MessageReactionType = builder.objectRef<MessageReaction>('MessageReaction'
 });
 
 /** One message of a conversation. */
+interface ButtonView { id: string; title: string }
+interface ListView { button: string; rows: { id: string; title: string; description?: string | null }[] }
+
+const MessageButtonType = builder.objectRef<ButtonView>('MessageButton').implement({
+  description: 'A reply button of an outbound message (WhatsApp shows up to 3); tapping one answers with its id.',
+  fields: (t) => ({ id: t.exposeID('id'), title: t.exposeString('title') }),
+});
+
+const MessageListRowType = builder.objectRef<ListView['rows'][number]>('MessageListRow').implement({
+  fields: (t) => ({ id: t.exposeID('id'), title: t.exposeString('title'), description: t.string({ nullable: true, resolve: (r) => r.description ?? null }) }),
+});
+
+const MessageListType = builder.objectRef<ListView>('MessageList').implement({
+  description: "An outbound message's list: the button that opens it and its rows (up to 10); choosing a row answers with its id.",
+  fields: (t) => ({ button: t.exposeString('button'), rows: t.field({ type: [MessageListRowType], resolve: (l) => l.rows }) }),
+});
+
 export const MessageType = builder.objectRef<MessageFields>('Message');
 MessageType.implement({
   description: 'One WhatsApp message in a conversation.',
@@ -74,6 +91,18 @@ MessageType.implement({
         'Type-specific details: a location {latitude longitude name address url}, contacts {contacts: […]}, the chosen button or row {id title}, poll, order; ' +
         "an outbound message's buttons, list, template or reaction.",
       resolve: (m) => m.details ?? null,
+    }),
+    buttons: t.field({
+      type: [MessageButtonType],
+      nullable: true,
+      description: "An outbound message's reply buttons (a flow's message or choice question); null: none.",
+      resolve: (m) => (m.direction === 'OUTBOUND' && Array.isArray(m.details?.buttons) && m.details.buttons.length > 0 ? (m.details.buttons as ButtonView[]) : null),
+    }),
+    list: t.field({
+      type: MessageListType,
+      nullable: true,
+      description: "An outbound message's list; null: none.",
+      resolve: (m) => (m.direction === 'OUTBOUND' && m.details?.list && typeof m.details.list === 'object' ? (m.details.list as ListView) : null),
     }),
     replyToExternalId: t.exposeString('replyToExternalId', { nullable: true, description: 'The WhatsApp id of the message it quotes.' }),
     replyTo: t.field({

@@ -24,6 +24,14 @@ const SimulatedReactionInput = builder.inputType('SimulatedReactionInput', {
   }),
 });
 
+const SimulatedReplyInput = builder.inputType('SimulatedReplyInput', {
+  description: "A tap on an outbound message's button or list row.",
+  fields: (t) => ({
+    id: t.string({ required: true, description: "The button's or row's id." }),
+    title: t.string({ required: true, description: 'Its title, as WhatsApp sends it with the tap.' }),
+  }),
+});
+
 const SimulateInboundInput = builder.inputType('SimulateInboundInput', {
   fields: (t) => ({
     channelId: t.id({ required: true }),
@@ -37,6 +45,7 @@ const SimulateInboundInput = builder.inputType('SimulateInboundInput', {
     fileName: t.string({ description: "A document's file name." }),
     location: t.field({ type: SimulatedLocationInput }),
     reaction: t.field({ type: SimulatedReactionInput }),
+    reply: t.field({ type: SimulatedReplyInput, description: 'A button or list-row tap: the message is a BUTTON_REPLY (or LIST_REPLY when `type` says so).' }),
   }),
 });
 
@@ -64,9 +73,11 @@ const schema = z
       })
       .nullish(),
     reaction: z.object({ messageId: uuid, emoji: z.string().max(16, 'is not one emoji') }).nullish(),
+    reply: z.object({ id: z.string().trim().min(1, 'is required').max(256, 'is longer than 256 characters'), title: z.string().trim().min(1, 'is required').max(100, 'is longer than 100 characters') }).nullish(),
   })
   .superRefine((input, ctx) => {
-    const type = input.type ?? 'TEXT';
+    const type = input.type ?? (input.reply ? 'BUTTON_REPLY' : 'TEXT');
+    if (input.reply && type !== 'BUTTON_REPLY' && type !== 'LIST_REPLY') ctx.addIssue({ code: 'custom', path: ['reply'], message: 'is only for BUTTON_REPLY and LIST_REPLY messages' });
     const need = (field: 'mediaUrl' | 'location' | 'reaction', when: boolean, why: string) => {
       if (when && !input[field]) ctx.addIssue({ code: 'custom', path: [field], message: `is required for a ${type} message` });
       if (!when && input[field]) ctx.addIssue({ code: 'custom', path: [field], message: why });
@@ -88,7 +99,7 @@ builder.mutationField('simulateInbound', (t) =>
       const input = validate(schema, args.input);
       const em = ctx.orm.em.fork();
       const externalId = input.messageId ?? `sim-${randomUUID()}`;
-      const type = input.type ?? 'TEXT';
+      const type = input.type ?? (input.reply ? 'BUTTON_REPLY' : 'TEXT');
       const envelope: InboundEnvelope = { channelId: input.channelId, externalId, from: input.from, text: input.text, name: input.name, type };
       if (input.replyToMessageId) envelope.replyToExternalId = await externalIdOf(em, workspaceId, input.channelId, input.replyToMessageId, 'replyToMessageId');
       if (input.reaction) {
@@ -96,6 +107,8 @@ builder.mutationField('simulateInbound', (t) =>
       }
       // Flat, as the channels' normalizers write a location's details.
       if (input.location) envelope.details = { ...input.location };
+      // As the Cloud API's normalizer writes a tap: the chosen id and title.
+      if (input.reply) envelope.details = { id: input.reply.id, title: input.reply.title };
       if (input.mediaUrl) {
         const mimeType = input.mediaUrl.slice(5, input.mediaUrl.search(/[;,]/));
         const size = Buffer.byteLength(input.mediaUrl.slice(input.mediaUrl.indexOf(',') + 1), 'base64');

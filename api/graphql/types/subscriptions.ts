@@ -11,6 +11,8 @@ import type { Channel } from '../../../schema/entities/channel.entity';
 import { DocumentType } from './document';
 import type { Document } from '../../../schema/entities/document.entity';
 import type { ContactImportProgress } from '../../../activities/events';
+import { FlowRunType } from './flow';
+import type { FlowRun } from '../../../schema/entities/flow-run.entity';
 
 /** The event a stream yields when its access token expires: the resolver turns it into UNAUTHENTICATED, and the stream ends. */
 const TOKEN_EXPIRED = Symbol('token expired');
@@ -117,3 +119,13 @@ async function* untilTokenExpires<T>(ctx: GraphQLContext, open: (workspaceId: st
     void source.return?.();
   }
 }
+
+builder.subscriptionField('flowRunUpdated', (t) =>
+  t.field({
+    type: FlowRunType,
+    description: "A flow run of the workspace (or of one flow) started, waits on a question or a delay, or ended: its status, node and variables. Ends with UNAUTHENTICATED when the access token expires.",
+    args: { flowId: t.arg.id() },
+    subscribe: (_root, args, ctx) => untilTokenExpires(ctx, (workspaceId) => ctx.live.subscribeFlowRuns(workspaceId, args.flowId ? String(args.flowId) : null)),
+    resolve: (run: FlowRun | typeof TOKEN_EXPIRED) => unlessExpired(run),
+  }),
+);

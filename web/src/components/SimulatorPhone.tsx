@@ -54,22 +54,28 @@ export function SimulatorPhone(props: { channels: Channel[] }) {
     requestAnimationFrame(() => scroller && (scroller.scrollTop = scroller.scrollHeight));
   }));
 
-  const send = async (e: Event) => {
-    e.preventDefault();
-    const text = draft().trim();
-    if (!text || sending() || !channelId()) return;
+  const say = async (text: string, reply?: { id: string; title: string; type: 'BUTTON_REPLY' | 'LIST_REPLY' }) => {
+    if (!text || sending() || !channelId()) return false;
     setSending(true);
     setError('');
     try {
-      const message = await simulateInbound({ channelId: channelId(), from: phone().trim(), text, name: name().trim() || undefined });
+      const tap = reply ? { type: reply.type, reply: { id: reply.id, title: reply.title } } : {};
+      const message = await simulateInbound({ channelId: channelId(), from: phone().trim(), text, name: name().trim() || undefined, ...tap });
       if (message.conversationId !== conversationId()) setConversationId(message.conversationId);
-      setDraft('');
+      return true;
     } catch (err) {
       setError(errorMessage(err));
+      return false;
     } finally {
       setSending(false);
     }
   };
+  const send = async (e: Event) => {
+    e.preventDefault();
+    if (await say(draft().trim())) setDraft('');
+  };
+  // Which message's list is open (a list shows its rows once its button is tapped, as on a phone).
+  const [openList, setOpenList] = createSignal<string | null>(null);
 
   return (
     <aside class="simulator" data-testid="phone-panel">
@@ -108,7 +114,7 @@ export function SimulatorPhone(props: { channels: Channel[] }) {
           <For each={messages()}>
             {(m) => {
               const mine = m.direction === 'INBOUND';
-              return (
+              const bubble = (
                 <div classList={{ 'wa-bubble': true, 'wa-mine': mine, 'wa-theirs': !mine }}
                   data-testid="phone-bubble" data-direction={m.direction} data-sender-type={m.senderType} data-message-id={m.id}>
                   <span class="wa-text">{m.text}</span>
@@ -118,6 +124,42 @@ export function SimulatorPhone(props: { channels: Channel[] }) {
                   </span>
                 </div>
               );
+              // Read from details (where the send keeps them) rather than Message.buttons / list: the open thread's query stays within its cost.
+              const { buttons, list: listOf } = outboundChoices(m.details);
+              const choices = (
+                <Show when={!mine && (buttons.length || listOf)}>
+                  <div class="wa-choices" data-testid="phone-choices" data-message-id={m.id}>
+                    <For each={buttons}>
+                      {(b) => (
+                        <button type="button" class="wa-choice" data-testid="phone-button" disabled={sending()} onClick={() => say(b.title, { id: b.id, title: b.title, type: 'BUTTON_REPLY' })}>
+                          {b.title}
+                        </button>
+                      )}
+                    </For>
+                    <Show when={listOf}>
+                      {(list) => (
+                        <>
+                          <button type="button" class="wa-choice" data-testid="phone-list-button" onClick={() => setOpenList(openList() === m.id ? null : m.id)}>
+                            ☰ {list().button}
+                          </button>
+                          <Show when={openList() === m.id}>
+                            <For each={list().rows}>
+                              {(row) => (
+                                <button type="button" class="wa-choice wa-choice-row" data-testid="phone-list-row" disabled={sending()}
+                                  onClick={async () => (await say(row.title, { id: row.id, title: row.title, type: 'LIST_REPLY' })) && setOpenList(null)}>
+                                  <span>{row.title}</span>
+                                  <Show when={row.description}><small>{row.description}</small></Show>
+                                </button>
+                              )}
+                            </For>
+                          </Show>
+                        </>
+                      )}
+                    </Show>
+                  </div>
+                </Show>
+              );
+              return <>{bubble}{choices}</>;
             }}
           </For>
         </div>
@@ -134,4 +176,15 @@ export function SimulatorPhone(props: { channels: Channel[] }) {
       </div>
     </aside>
   );
+}
+
+interface Choice { id: string; title: string; description?: string | null }
+
+/** An outbound message's reply buttons and list, from its details (activities/outbound-content.ts writes them). */
+function outboundChoices(details: unknown): { buttons: Choice[]; list: { button: string; rows: Choice[] } | null } {
+  const d = (details ?? {}) as { buttons?: unknown; list?: { button?: unknown; rows?: unknown } };
+  const isChoice = (c: unknown): c is Choice => typeof (c as Choice)?.id === 'string' && typeof (c as Choice)?.title === 'string';
+  const buttons = Array.isArray(d.buttons) ? d.buttons.filter(isChoice) : [];
+  const rows = Array.isArray(d.list?.rows) ? d.list.rows.filter(isChoice) : [];
+  return { buttons, list: rows.length && typeof d.list?.button === 'string' ? { button: d.list.button, rows } : null };
 }
