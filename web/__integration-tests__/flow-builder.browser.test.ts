@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
 import { browserSuite, signIn } from '../../test/support/browser';
-import { createWorkspace, gqlOk, query } from '../../test/support/platform';
+import { createWorkspace, gqlOk, query, simulateInbound } from '../../test/support/platform';
 
 const TIMEOUT = 30_000;
 const OWNER_PASSWORD = 'correct horse battery';
@@ -103,6 +103,71 @@ async function buildAndPublish(): Promise<void> {
   const [stored] = await query(suite.platform.databaseUrl, `select draft from flows where id = $1`, [flowId]);
   expect(exported).toEqual(stored.draft);
   expect(exported).toEqual(exportFlow);
+}
+
+test('buttons edited in the side panel become branches and show in the preview; runs and the funnel show on the runs page and the canvas', async () => {
+  await suite.run('flow-builder-runs', buttonsRunsAndFunnel);
+});
+
+async function buttonsRunsAndFunnel(): Promise<void> {
+  const workspace = await createWorkspace(suite.platform.url);
+  const { importFlowTemplate: flow } = await gqlOk(suite.platform.url, 'mutation { importFlowTemplate(templateId: "booking-assistant") { id draft } }', {}, workspace.token);
+  const firstMessage = flow.draft.nodes.find((n: { type: string; data: { buttons?: unknown; list?: unknown } }) => n.type === 'message' && !n.data.buttons && !n.data.list);
+  // A run and funnel counts as the flow runtime writes them (its own branch records them from real runs).
+  const inbound = await simulateInbound(suite.platform.url, workspace, '+4916200000077', 'hello');
+  await query(suite.platform.databaseUrl, `insert into flow_runs (id, workspace_id, flow_id, version, conversation_id, status, current_node_id, variables, error, started_at)
+    values (gen_random_uuid(), $1, $2, 1, $3, 'FAILED', $4, '{"date": "2026-12-24"}', 'webhook https://example.com answered 500 after 3 retries', now())`,
+  [workspace.workspaceId, flow.id, inbound.conversationId, firstMessage.id]);
+  await query(suite.platform.databaseUrl, `insert into flow_node_stats (flow_id, node_id, workspace_id, entered, completed, dropped) values ($1, $2, $3, 7, 5, 2)`,
+    [flow.id, firstMessage.id, workspace.workspaceId]);
+
+  page = await suite.newPage(TIMEOUT);
+  await page.goto(suite.platform.url);
+  await signIn(page, workspace.email, OWNER_PASSWORD);
+  await page.getByTestId('nav-flows').click();
+  const row = page.locator(`[data-testid="flow-row"][data-flow-id="${flow.id}"]`);
+  await row.filter({ hasText: 'Booking assistant' }).waitFor();
+  await row.getByTestId('flow-runs').click();
+
+  const run = page.getByTestId('run-row');
+  await run.waitFor();
+  expect(await run.getAttribute('data-status')).toBe('FAILED');
+  expect(await run.getByTestId('run-error').textContent()).toBe('webhook https://example.com answered 500 after 3 retries');
+  await run.getByTestId('run-contact').filter({ hasText: '+4916200000077' }).waitFor();
+  expect(await run.textContent()).toContain(firstMessage.id);
+  expect(await page.locator(`[data-testid="funnel-row"][data-node-id="${firstMessage.id}"]`).textContent()).toContain('752');
+  await page.getByTestId('runs-filter-completed').click();
+  await page.getByTestId('run-row').waitFor({ state: 'detached' });
+
+  await page.goto(`${suite.platform.url}/flows/${flow.id}`);
+  const message = node(firstMessage.id);
+  expect(await message.getByTestId('flow-node-funnel').textContent()).toBe('▶ 7✓ 5✕ 2');
+
+  // Buttons: each is a branch (a handle) on the node, shown under the bubble in the preview; WhatsApp's 3 at most.
+  await message.click();
+  await page.getByTestId('field-reply-mode').selectOption('buttons');
+  await page.getByTestId('button-title').first().fill('Morning');
+  await page.getByTestId('button-add').click();
+  await page.getByTestId('button-title').nth(1).fill('Afternoon');
+  await page.getByTestId('button-add').click();
+  await page.getByTestId('button-title').nth(2).fill('Evening');
+  expect(await page.getByTestId('button-add').count()).toBe(0);
+  expect(await message.getByTestId('flow-branch').evaluateAll((els) => els.map((el) => el.getAttribute('data-branch')))).toEqual(['btn-1', 'btn-2', 'btn-3', '']);
+  expect(await page.getByTestId('preview-button').allTextContents()).toEqual(['Morning', 'Afternoon', 'Evening']);
+  await page.getByTestId('field-reply-mode').selectOption('list');
+  await page.getByTestId('preview-list-button').click();
+  expect(await page.getByTestId('preview-list').textContent()).toContain('First option');
+  await saved();
+  const [stored] = await query(suite.platform.databaseUrl, `select draft from flows where id = $1`, [flow.id]);
+  const data = stored.draft.nodes.find((n: { id: string }) => n.id === firstMessage.id).data;
+  expect(data.buttons).toBeUndefined();
+  expect(data.list).toEqual({ button: 'Options', rows: [{ id: 'row-1', title: 'First option' }] });
+
+  // Test in simulator: the phone opens beside the canvas.
+  await page.getByTestId('builder-test').click();
+  await page.getByTestId('builder-simulator').getByTestId('phone-panel').waitFor();
+  expect(await page.getByTestId('builder-simulator').textContent()).toContain('Publish the flow first');
+  await suite.screenshot(page, 'flow-builder');
 }
 
 function node(id: string): Locator {

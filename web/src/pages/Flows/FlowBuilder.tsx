@@ -322,8 +322,10 @@ function Builder(props: { flow: Flow }) {
           <Show when={showSimulator()}>
             <div class="builder-simulator" data-testid="builder-simulator">
               <div class="notice">
-                {meta().publishedVersion ? triggerHint() : 'Publish the flow first: the simulator talks to the live version.'}
-                {' '}Runs appear under <a href={`/flows/${props.flow.id}/runs`} onClick={(e) => { e.preventDefault(); navigate(`/flows/${props.flow.id}/runs`); }}>Runs</a>.
+                <span>
+                  {meta().publishedVersion ? triggerHint() : 'Publish the flow first: the simulator talks to the live version.'}
+                  {' '}Runs appear under <a href={`/flows/${props.flow.id}/runs`} onClick={(e) => { e.preventDefault(); navigate(`/flows/${props.flow.id}/runs`); }}>Runs</a>.
+                </span>
               </div>
               <Show when={simulatorChannels().length > 0} fallback={
                 <div class="empty-state small"><p>No simulator channel yet.</p>
