@@ -103,6 +103,22 @@ async function buildAndPublish(): Promise<void> {
   const [stored] = await query(suite.platform.databaseUrl, `select draft from flows where id = $1`, [flowId]);
   expect(exported).toEqual(stored.draft);
   expect(exported).toEqual(exportFlow);
+
+  // Importing that file makes a new draft flow with the same definition, named after the file.
+  await page.getByTestId('flow-import-file').setInputFiles({ name: 'Order tracking copy.flow.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(exported)) });
+  const copy = page.getByTestId('flow-row').filter({ hasText: 'Order tracking copy' });
+  await copy.waitFor();
+  expect(await copy.getByTestId('flow-status').getAttribute('data-status')).toBe('DRAFT');
+  const copyId = (await copy.getAttribute('data-flow-id'))!;
+  const [copied] = await query(suite.platform.databaseUrl, `select draft from flows where id = $1`, [copyId]);
+  expect(copied.draft).toEqual(stored.draft);
+
+  // Deleting the copy takes it off the list; the original stays.
+  page.once('dialog', (dialog) => void dialog.accept());
+  await copy.getByTestId('flow-delete').click();
+  await copy.waitFor({ state: 'detached' });
+  const { flows } = await gqlOk(suite.platform.url, '{ flows { id } }', {}, workspace.token);
+  expect(flows).toEqual([{ id: flowId }]);
 }
 
 test('buttons edited in the side panel become branches and show in the preview; runs and the funnel show on the runs page and the canvas', async () => {

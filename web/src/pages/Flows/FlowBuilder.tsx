@@ -309,6 +309,7 @@ function Builder(props: { flow: Flow }) {
             onBeforeConnect={beforeConnect as never}
             onNodeClick={({ node }) => setSelectedId(node.id)}
             onPaneClick={() => setSelectedId(null)}
+            onEdgeClick={() => setSelectedId(null)}
             onDelete={({ nodes: gone }) => { if (gone.some((n) => n.id === selectedId())) setSelectedId(null); }}>
             <CanvasApi ready={(flowApi, update) => { api = flowApi; refreshHandles = update; }} />
             <Controls />
