@@ -170,6 +170,13 @@ async function buttonsRunsAndFunnel(): Promise<void> {
   expect(await page.getByTestId('button-add').count()).toBe(0);
   expect(await message.getByTestId('flow-branch').evaluateAll((els) => els.map((el) => el.getAttribute('data-branch')))).toEqual(['btn-1', 'btn-2', 'btn-3', '']);
   expect(await page.getByTestId('preview-button').allTextContents()).toEqual(['Morning', 'Afternoon', 'Evening']);
+  // A new button's handle is live at once: an edge drawn from it is saved with the button's id as its branch.
+  const target = flow.draft.nodes.find((n: { id: string; type: string }) => n.type === 'message' && n.id !== firstMessage.id && !flow.draft.edges.some((e: { source: string; target: string }) => e.target === n.id && e.source === firstMessage.id))!;
+  await connect(message.locator('[data-testid="flow-handle-out"][data-handleid="btn-1"]'), node(target.id).locator('.flow-handle-in'));
+  await saved();
+  const draftEdges = async () => edgesOf((await query(suite.platform.databaseUrl, `select draft from flows where id = $1`, [flow.id]))[0].draft);
+  expect(await draftEdges()).toContainEqual([firstMessage.id, 'btn-1', target.id]);
+  // Switching to a list removes the buttons, and their edges with them.
   await page.getByTestId('field-reply-mode').selectOption('list');
   await page.getByTestId('preview-list-button').click();
   expect(await page.getByTestId('preview-list').textContent()).toContain('First option');
@@ -178,6 +185,7 @@ async function buttonsRunsAndFunnel(): Promise<void> {
   const data = stored.draft.nodes.find((n: { id: string }) => n.id === firstMessage.id).data;
   expect(data.buttons).toBeUndefined();
   expect(data.list).toEqual({ button: 'Options', rows: [{ id: 'row-1', title: 'First option' }] });
+  expect((await draftEdges()).filter(([source, handle]) => source === firstMessage.id && handle !== null)).toEqual([]);
 
   // Test in simulator: the phone opens beside the canvas.
   await page.getByTestId('builder-test').click();
