@@ -1,9 +1,11 @@
-import { Match, Switch, createEffect } from 'solid-js';
+import { Match, Switch, createEffect, lazy } from 'solid-js';
 import { render } from 'solid-js/web';
 import { Shell } from './components/Shell';
 import { accessToken } from './lib/auth';
 import { navigate, path } from './lib/router';
 import { Channels } from './pages/Channels';
+import { FlowRuns } from './pages/Flows/FlowRuns';
+import { Flows } from './pages/Flows/Flows';
 import { Inbox } from './pages/Inbox';
 import { KeywordRules } from './pages/KeywordRules';
 import { Knowledge } from './pages/Knowledge/Knowledge';
@@ -14,6 +16,8 @@ import { Team } from './pages/Team';
 import './styles.css';
 
 const PUBLIC = ['/signin', '/signup'];
+// The builder brings the canvas library and the flow validator: loaded when a flow is opened.
+const FlowBuilder = lazy(() => import('./pages/Flows/FlowBuilder').then((m) => ({ default: m.FlowBuilder })));
 
 function App() {
   // Signed-out visitors go to sign-in; signed-in ones skip it.
@@ -24,6 +28,7 @@ function App() {
     else if (signedIn && (PUBLIC.includes(p) || p === '/')) navigate('/inbox', { replace: true });
   });
   const inboxId = () => path().match(/^\/inbox\/([^/]+)/)?.[1] ?? null;
+  const flowRoute = () => path().match(/^\/flows\/([^/]+)(\/runs)?$/);
 
   return (
     <Switch>
@@ -36,6 +41,10 @@ function App() {
               <Inbox conversationId={inboxId() ? decodeURIComponent(inboxId()!) : null} />
             </Match>
             <Match when={path() === '/rules'}><KeywordRules /></Match>
+            <Match when={path() === '/flows'}><Flows /></Match>
+            <Match when={flowRoute()} keyed>
+              {(m) => (m[2] ? <FlowRuns flowId={decodeURIComponent(m[1])} /> : <FlowBuilder flowId={decodeURIComponent(m[1])} />)}
+            </Match>
             <Match when={path() === '/knowledge'}><Knowledge /></Match>
             <Match when={path() === '/channels'}><Channels /></Match>
             <Match when={path() === '/team'}><Team /></Match>

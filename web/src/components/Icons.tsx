@@ -137,3 +137,9 @@ export const UploadIcon = (p: IconProps) => base(p, <>
   <path d="M12 16V4M6 10l6-6 6 6" />
   <path d="M4 20h16" />
 </>);
+
+export const FlowIcon = (p: IconProps) => base(p, <>
+  <rect x="3" y="3" width="7" height="5" rx="1.5" />
+  <rect x="14" y="16" width="7" height="5" rx="1.5" />
+  <path d="M6.5 8v4a2 2 0 0 0 2 2h7a2 2 0 0 1 2 2" />
+</>);

@@ -4,11 +4,12 @@ import { fetchViewer } from '../graphql/operations';
 import { navigate, path } from '../lib/router';
 import { ROLE_INFO, ViewerContext } from '../lib/session';
 import { Avatar } from './Avatar';
-import { BoltIcon, BookIcon, BotIcon, ChannelIcon, InboxIcon, LogoutIcon, SettingsIcon, TeamIcon } from './Icons';
+import { BoltIcon, BookIcon, BotIcon, ChannelIcon, FlowIcon, InboxIcon, LogoutIcon, SettingsIcon, TeamIcon } from './Icons';
 
 const NAV = [
   { href: '/inbox', label: 'Inbox', icon: InboxIcon, testid: 'nav-inbox' },
   { href: '/rules', label: 'Keyword rules', icon: BoltIcon, testid: 'nav-rules' },
+  { href: '/flows', label: 'Flows', icon: FlowIcon, testid: 'nav-flows' },
   { href: '/knowledge', label: 'Knowledge', icon: BookIcon, testid: 'nav-knowledge' },
   { href: '/ai', label: 'AI replies', icon: BotIcon, testid: 'nav-ai' },
   { href: '/channels', label: 'Channels', icon: ChannelIcon, testid: 'nav-channels' },
