@@ -4,6 +4,7 @@ import { Shell } from './components/Shell';
 import { accessToken } from './lib/auth';
 import { navigate, path } from './lib/router';
 import { Channels } from './pages/Channels';
+import { Contacts } from './pages/Contacts/Contacts';
 import { Inbox } from './pages/Inbox';
 import { KeywordRules } from './pages/KeywordRules';
 import { Knowledge } from './pages/Knowledge/Knowledge';
@@ -35,6 +36,7 @@ function App() {
             <Match when={path() === '/' || path() === '/inbox' || path().startsWith('/inbox/')}>
               <Inbox conversationId={inboxId() ? decodeURIComponent(inboxId()!) : null} />
             </Match>
+            <Match when={path() === '/contacts'}><Contacts /></Match>
             <Match when={path() === '/rules'}><KeywordRules /></Match>
             <Match when={path() === '/knowledge'}><Knowledge /></Match>
             <Match when={path() === '/channels'}><Channels /></Match>
