@@ -5,8 +5,8 @@ import {
   type ContactLabel, type CustomField,
 } from '../../graphql/contacts';
 import { navigate } from '../../lib/router';
-import { LabelChip } from './Contacts';
-import { ContactNotes } from './ContactNotes';
+import { LabelChip } from '../../components/LabelChip';
+import { ContactNotes } from '../../components/ContactNotes';
 
 /** One contact beside the table: name, email and fields to edit, labels, notes, conversations and opt-out. */
 export function ContactDrawer(props: { contactId: string; labels: ContactLabel[]; fields: CustomField[]; onClose(): void; onChanged(): void }) {

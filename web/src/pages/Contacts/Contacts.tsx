@@ -5,6 +5,7 @@ import {
   addLabels, createSegment, exportContacts, fetchContacts, fetchCustomFields, fetchLabels, fetchSegments, removeLabels,
   jsonValue, type ContactFilter, type ContactRow,
 } from '../../graphql/contacts';
+import { LabelChip } from '../../components/LabelChip';
 import { ContactDrawer } from './ContactDrawer';
 import { ImportDialog } from './ImportDialog';
 import { LabelsAndFields } from './LabelsAndFields';
@@ -271,14 +272,5 @@ export function Contacts() {
         <LabelsAndFields labels={labels() ?? []} fields={fields() ?? []} onClose={() => setDialog(null)} onChanged={refreshAll} />
       </Show>
     </div>
-  );
-}
-
-/** A label in its colour. */
-export function LabelChip(props: { name: string; color: string }) {
-  return (
-    <span class="label-chip" data-testid="label-chip" style={{ 'border-color': props.color, color: props.color }}>
-      <i style={{ background: props.color }} />{props.name}
-    </span>
   );
 }

@@ -1,7 +1,7 @@
 import { createSignal, For, Show } from 'solid-js';
 import { errorMessage } from '../../graphql/client';
 import { createCustomField, createLabel, deleteLabel, type ContactLabel, type CustomField } from '../../graphql/contacts';
-import { LabelChip } from './Contacts';
+import { LabelChip } from '../../components/LabelChip';
 
 const TYPES = ['TEXT', 'NUMBER', 'DATE', 'BOOLEAN', 'CHOICE'] as const;
 

@@ -1,6 +1,6 @@
 import { createSignal, For, Show } from 'solid-js';
-import { errorMessage } from '../../graphql/client';
-import { addNote, deleteNote, updateNote, type ContactNote } from '../../graphql/contacts';
+import { errorMessage } from '../graphql/client';
+import { addNote, deleteNote, updateNote, type ContactNote } from '../graphql/contacts';
 
 /** Agents' notes on a contact, newest first, with author and time: add, edit, delete. Shared by the drawer and the inbox thread. */
 export function ContactNotes(props: { contactId: string; notes: ContactNote[]; onChanged(notes: ContactNote[]): void }) {
