@@ -89,8 +89,8 @@ export function contactFields(c: { fields: unknown }): Record<string, unknown> {
 }
 
 /** An import's progress events, live; returns the unsubscribe. `onOpen` comes once the server listens, so the upload starts after it. */
-export function watchImport(importId: string, onProgress: (p: ImportProgressEvent) => void, onOpen: () => void): () => void {
-  return subscribe(ImportProgress, { importId }, { next: (data) => onProgress(data.contactImportProgress), open: onOpen });
+export function watchImport(importId: string, onProgress: (p: ImportProgressEvent) => void, onOpen: () => void, onError: () => void): () => void {
+  return subscribe(ImportProgress, { importId }, { next: (data) => onProgress(data.contactImportProgress), open: onOpen, error: onError });
 }
 
 /** Uploads a CSV as importContacts' `file` (a GraphQL multipart request), so a big file streams instead of being pasted. */

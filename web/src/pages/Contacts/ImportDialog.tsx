@@ -58,7 +58,7 @@ export function ImportDialog(props: { fields: CustomField[]; labels: ContactLabe
     setError('');
     let started = false;
     // The upload starts once the progress stream is open, so the first batch's event is not missed.
-    unsubscribe = watchImport(importId, setProgress, () => {
+    const upload = () => {
       if (started) return;
       started = true;
       const options = {
@@ -71,7 +71,9 @@ export function ImportDialog(props: { fields: CustomField[]; labels: ContactLabe
         .then((r) => { setResult(r); setStep('done'); props.onDone(); })
         .catch((err) => { setError(errorMessage(err)); setStep('map'); })
         .finally(() => unsubscribe?.());
-    });
+    };
+    // Without the stream (it failed) the import still runs; only the bar waits for the result.
+    unsubscribe = watchImport(importId, setProgress, upload, upload);
   };
 
   const share = () => {

@@ -1,16 +1,20 @@
+const HEAD_BYTES = 64 * 1024;
+
 /**
  * The header and an estimate of the data rows of a CSV, read in the browser from the file's first
  * 64 KB (never the whole file): the header feeds the mapping step, the estimate the progress bar.
  */
 export async function csvHeader(file: File): Promise<{ columns: string[]; sample: string[][]; estimatedRows: number }> {
-  const head = await file.slice(0, 64 * 1024).text();
+  const headBytes = Math.min(file.size, HEAD_BYTES);
+  const head = await file.slice(0, headBytes).text();
+  const cut = file.size > HEAD_BYTES;
   const records = parseRecords(head.replace(/^\uFEFF/, ''));
   // The last record of a cut-off slice may be partial; it only counts toward the estimate.
-  const complete = file.size > head.length ? records.slice(0, -1) : records;
+  const complete = cut ? records.slice(0, -1) : records;
   const columns = (complete[0] ?? records[0] ?? []).map((c) => c.trim());
   const sample = complete.slice(1, 4);
   const dataRows = Math.max(complete.length - 1, 0);
-  const estimatedRows = file.size <= 64 * 1024 ? dataRows : Math.round((dataRows / Math.max(head.length, 1)) * file.size);
+  const estimatedRows = !cut ? dataRows : Math.round((dataRows / headBytes) * file.size);
   return { columns, sample, estimatedRows };
 }
 
