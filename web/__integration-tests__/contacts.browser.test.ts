@@ -65,6 +65,11 @@ async function contactBook(): Promise<void> {
   await page.getByTestId('import-finish').click();
   await page.getByTestId('contacts-total').filter({ hasText: '3 contacts' }).waitFor();
 
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-contacts').click()]);
+  const exported = await streamText(await download.createReadStream());
+  expect(exported).toContain('"Carla, Jr."');
+  expect(exported.trim().split('\n')).toHaveLength(4);
+
   const rows = page.getByTestId('contact-row');
   await page.getByTestId('contacts-search').fill('carla');
   await page.getByTestId('contacts-total').filter({ hasText: '1 contact' }).waitFor();
@@ -82,6 +87,9 @@ async function contactBook(): Promise<void> {
   await page.getByTestId('filter-label').selectOption(vip);
   await page.getByTestId('contacts-total').filter({ hasText: '2 contacts' }).waitFor();
   expect((await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-phone')))).sort()).toEqual([ANA, '+4916200000002']);
+  page.once('dialog', (dialog) => void dialog.accept('VIPs'));
+  await page.getByTestId('save-segment').click();
+  await page.getByTestId('contacts-notice').filter({ hasText: 'Saved segment “VIPs” (2)' }).waitFor();
   await page.getByTestId('contacts-search').fill('ben');
   await page.getByTestId('contacts-total').filter({ hasText: '1 contact' }).waitFor();
   expect(await rows.getByTestId('contact-name').allTextContents()).toEqual(['Ben Buyer']);
@@ -99,6 +107,11 @@ async function contactBook(): Promise<void> {
   expect(await note.getByTestId('note-author').textContent()).toBe('Test Owner');
   const [stored] = await query(suite.platform.databaseUrl, `select text from contact_notes where text = $1`, ['Prefers calls after 5pm']);
   expect(stored?.text).toBe('Prefers calls after 5pm');
+
+  await drawer.getByTestId('contact-opted-out').check();
+  await drawer.getByText(/Opted out since .* \(agent\)/i).waitFor();
+  const [ana] = await query(suite.platform.databaseUrl, `select opted_out_at from contacts where phone = $1 and workspace_id = $2`, [ANA, workspace.workspaceId]);
+  expect(ana?.opted_out_at).toBeTruthy();
 
   await drawer.getByTestId('drawer-conversation').click();
   await page.waitForURL(`**/inbox/${encodeURIComponent(inbound.conversationId)}`);
@@ -148,6 +161,12 @@ async function scrollTenThousand(): Promise<void> {
   expect(highest).toBe(9_999);
   await page.locator('[data-testid="contact-row"][data-index="9999"]').waitFor();
   expect(await page.getByTestId('contact-row').count()).toBeLessThan(100);
+}
+
+async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function labelId(token: string, name: string): Promise<string> {
