@@ -37,6 +37,11 @@ async function contactBook(): Promise<void> {
     await page.getByTestId('label-create').click();
     await page.getByTestId('label-item').filter({ hasText: name }).waitFor();
   }
+  await page.getByTestId('field-name').fill('Tier');
+  expect(await page.getByTestId('field-key').inputValue()).toBe('tier');
+  await page.getByTestId('field-type').selectOption('NUMBER');
+  await page.getByTestId('field-create').click();
+  await page.getByTestId('field-item').filter({ hasText: 'Tier' }).waitFor();
   await page.getByTestId('labels-close').click();
 
   // Headers that are not the field names: the mapping step guesses them, and the agent leaves Plan out.
@@ -107,6 +112,13 @@ async function contactBook(): Promise<void> {
   expect(await note.getByTestId('note-author').textContent()).toBe('Test Owner');
   const [stored] = await query(suite.platform.databaseUrl, `select text from contact_notes where text = $1`, ['Prefers calls after 5pm']);
   expect(stored?.text).toBe('Prefers calls after 5pm');
+
+  await drawer.getByTestId('contact-field-tier').fill('3');
+  await drawer.getByTestId('contact-edit-name').fill('Ana Inbox-Meyer');
+  await drawer.getByTestId('contact-save').click();
+  await drawer.getByTestId('drawer-name').filter({ hasText: 'Ana Inbox-Meyer' }).waitFor();
+  const { contacts: edited } = await gqlOk(suite.platform.url, `{ contacts(filter: {search: "Meyer"}) { edges { node { name email fields } } } }`, {}, workspace.token);
+  expect(edited.edges.map((e: { node: unknown }) => e.node)).toEqual([{ name: 'Ana Inbox-Meyer', email: 'ana@example.com', fields: { tier: 3 } }]);
 
   await drawer.getByTestId('contact-opted-out').check();
   await drawer.getByText(/Opted out since .* \(agent\)/i).waitFor();
