@@ -4,6 +4,7 @@ import { Shell } from './components/Shell';
 import { accessToken } from './lib/auth';
 import { navigate, path } from './lib/router';
 import { Channels } from './pages/Channels';
+import { Contacts } from './pages/Contacts/Contacts';
 import { FlowRuns } from './pages/Flows/FlowRuns';
 import { Flows } from './pages/Flows/Flows';
 import { Inbox } from './pages/Inbox';
@@ -40,6 +41,7 @@ function App() {
             <Match when={path() === '/' || path() === '/inbox' || path().startsWith('/inbox/')}>
               <Inbox conversationId={inboxId() ? decodeURIComponent(inboxId()!) : null} />
             </Match>
+            <Match when={path() === '/contacts'}><Contacts /></Match>
             <Match when={path() === '/rules'}><KeywordRules /></Match>
             <Match when={path() === '/flows'}><Flows /></Match>
             <Match when={flowRoute()} keyed>

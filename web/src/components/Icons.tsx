@@ -92,6 +92,12 @@ export const DoubleCheckIcon = (p: IconProps) => (
   </svg>
 );
 
+export const ContactsIcon = (p: IconProps) => base(p, <>
+  <rect x="4" y="3" width="16" height="18" rx="2" />
+  <circle cx="12" cy="10" r="3" />
+  <path d="M7 18a5 5 0 0 1 10 0" />
+</>);
+
 export const TeamIcon = (p: IconProps) => base(p, <>
   <path d="M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2" />
   <circle cx="9" cy="7" r="4" />

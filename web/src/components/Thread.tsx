@@ -11,6 +11,7 @@ import { StatusTicks } from './StatusTicks';
 import { MessageBody } from './MessageBody';
 import { QuotedMessage } from './QuotedMessage';
 import { Reactions } from './Reactions';
+import { ThreadContact } from './ThreadContact';
 import { WindowComposer } from './WindowComposer';
 import { DraftActions } from './ai/DraftActions';
 import { HandoverBanner } from './ai/HandoverBanner';
@@ -184,6 +185,7 @@ export function Thread(props: {
             </header>
 
             <HandoverBanner mode={c().mode} reason={c().handoverReason} />
+            <ThreadContact contactId={c().contact.id} />
             <div class="thread-body wallpaper" ref={scroller} onScroll={onScroll} data-testid="thread-messages">
               <Show when={messages().length === 0}>
                 <div class="thread-empty">No messages in this conversation yet.</div>

@@ -1,0 +1,108 @@
+import { createSignal, For, Show } from 'solid-js';
+import { errorMessage } from '../../graphql/client';
+import { createCustomField, createLabel, deleteLabel, type ContactLabel, type CustomField } from '../../graphql/contacts';
+import { LabelChip } from '../../components/LabelChip';
+
+const TYPES = ['TEXT', 'NUMBER', 'DATE', 'BOOLEAN', 'CHOICE'] as const;
+
+/** The workspace's labels (with colours) and typed custom fields: list and create (owners and admins). */
+export function LabelsAndFields(props: { labels: ContactLabel[]; fields: CustomField[]; onClose(): void; onChanged(): void }) {
+  const [error, setError] = createSignal('');
+  const [busy, setBusy] = createSignal(false);
+  const [labelName, setLabelName] = createSignal('');
+  const [color, setColor] = createSignal('#10a37f');
+  const [fieldName, setFieldName] = createSignal('');
+  const [fieldKey, setFieldKey] = createSignal('');
+  const [fieldType, setFieldType] = createSignal<(typeof TYPES)[number]>('TEXT');
+  const [choices, setChoices] = createSignal('');
+
+  const run = async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    setError('');
+    try {
+      await action();
+      props.onChanged();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  // A key from the name as the agent types it (lower case, digits and _), until they edit the key.
+  let keyEdited = false;
+  const keyFrom = (name: string) => name.toLowerCase().trim().replace(/[^a-z0-9]+/g, '_').replace(/^[^a-z]+|_+$/g, '');
+
+  return (
+    <div class="drawer-backdrop" onClick={props.onClose}>
+      <div class="modal" role="dialog" aria-label="Labels and fields" data-testid="labels-dialog" onClick={(e) => e.stopPropagation()}>
+        <header class="drawer-header">
+          <h2>Labels & custom fields</h2>
+          <button class="btn btn-ghost btn-sm" data-testid="labels-close" onClick={props.onClose}>Close</button>
+        </header>
+        <Show when={error()}><p class="field-error" role="alert" data-testid="labels-error">{error()}</p></Show>
+
+        <section class="drawer-section">
+          <h3>Labels</h3>
+          <ul class="plain-list">
+            <For each={props.labels}>
+              {(l) => (
+                <li data-testid="label-item">
+                  <LabelChip name={l.name} color={l.color} /> <span class="muted">{l.contactCount} contacts</span>
+                  <button class="btn btn-ghost btn-sm" data-testid="label-delete" disabled={busy()}
+                    onClick={() => confirm(`Delete the label “${l.name}” from every contact?`) && void run(() => deleteLabel(l.id))}>Delete</button>
+                </li>
+              )}
+            </For>
+          </ul>
+          <form class="inline-form" onSubmit={(e) => {
+            e.preventDefault();
+            void run(async () => { await createLabel({ name: labelName().trim(), color: color() }); setLabelName(''); });
+          }}>
+            <input placeholder="New label" data-testid="label-name" value={labelName()} onInput={(e) => setLabelName(e.currentTarget.value)} />
+            <input type="color" data-testid="label-color" value={color()} onInput={(e) => setColor(e.currentTarget.value)} aria-label="Colour" />
+            <button class="btn btn-primary btn-sm" type="submit" data-testid="label-create" disabled={busy() || !labelName().trim()}>Create label</button>
+          </form>
+        </section>
+
+        <section class="drawer-section">
+          <h3>Custom fields</h3>
+          <ul class="plain-list">
+            <For each={props.fields}>{(f) => <li data-testid="field-item">{f.name} <code>{f.key}</code> <span class="muted">{f.type.toLowerCase()}</span></li>}</For>
+          </ul>
+          <form class="drawer-section" onSubmit={(e) => {
+            e.preventDefault();
+            void run(async () => {
+              await createCustomField({
+                name: fieldName().trim(), key: fieldKey().trim(), type: fieldType(),
+                ...(fieldType() === 'CHOICE' ? { choices: choices().split(',').map((c) => c.trim()).filter(Boolean) } : {}),
+              });
+              setFieldName('');
+              setFieldKey('');
+              setChoices('');
+              keyEdited = false;
+            });
+          }}>
+            <div class="field-row">
+              <label class="field field-compact"><span>Name</span>
+                <input data-testid="field-name" value={fieldName()} onInput={(e) => {
+                  setFieldName(e.currentTarget.value);
+                  if (!keyEdited) setFieldKey(keyFrom(e.currentTarget.value));
+                }} /></label>
+              <label class="field field-compact"><span>Key</span>
+                <input data-testid="field-key" value={fieldKey()} onInput={(e) => { keyEdited = true; setFieldKey(e.currentTarget.value); }} /></label>
+            </div>
+            <label class="field field-compact"><span>Type</span>
+              <select data-testid="field-type" value={fieldType()} onChange={(e) => setFieldType(e.currentTarget.value as (typeof TYPES)[number])}>
+                <For each={TYPES}>{(t) => <option value={t}>{t.toLowerCase()}</option>}</For>
+              </select></label>
+            <Show when={fieldType() === 'CHOICE'}>
+              <label class="field field-compact"><span>Choices (comma separated)</span>
+                <input data-testid="field-choices" value={choices()} onInput={(e) => setChoices(e.currentTarget.value)} /></label>
+            </Show>
+            <button class="btn btn-primary btn-sm" type="submit" data-testid="field-create" disabled={busy() || !fieldName().trim() || !fieldKey().trim()}>Create field</button>
+          </form>
+        </section>
+      </div>
+    </div>
+  );
+}
