@@ -39,6 +39,8 @@ import { ContactLabel } from './entities/contact-label.entity';
 import { CustomField } from './entities/custom-field.entity';
 import { ContactNote } from './entities/contact-note.entity';
 import { Segment } from './entities/segment.entity';
+import { Broadcast } from './entities/broadcast.entity';
+import { BroadcastRecipient } from './entities/broadcast-recipient.entity';
 import { PostgresNamingStrategy } from './naming';
 import { ForwardMigrationGenerator } from './migration-generator';
 import { Migration20261123000000_spine } from './migrations/Migration20261123000000_spine';
@@ -58,11 +60,12 @@ import { Migration20261202044056_read_marked } from './migrations/Migration20261
 import { Migration20261202131222_flows } from './migrations/Migration20261202131222_flows';
 import { Migration20261203073557_contacts } from './migrations/Migration20261203073557_contacts';
 import { Migration20261203081458_contact_search } from './migrations/Migration20261203081458_contact_search';
+import { Migration20261203115000_broadcasts } from './migrations/Migration20261203115000_broadcasts';
 
 /** Every table, described completely: migrations are generated from these (`npm run migration:create`). */
 export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings, SimulatorDelivery, ConversationCommand, RateLimit, MessageReaction, PendingReceipt, KnowledgeBase, Document, DocumentFile, Chunk, Faq,
   ChannelStatusChange, ChannelLease, BaileysAuth, ContactLid, PendingLidMessage, WebhookInbox, MessageTemplate, AiSettings, MessageAiTrace,
-  Flow, FlowVersion, FlowRun, FlowNodeStat, Label, ContactLabel, CustomField, ContactNote, Segment];
+  Flow, FlowVersion, FlowRun, FlowNodeStat, Label, ContactLabel, CustomField, ContactNote, Segment, Broadcast, BroadcastRecipient];
 
 /** Every committed migration, in order (`npm run migration:create` writes new ones to schema/migrations). */
 export const migrationsList = [
@@ -83,6 +86,7 @@ export const migrationsList = [
   { name: 'Migration20261202131222_flows', class: Migration20261202131222_flows },
   { name: 'Migration20261203073557_contacts', class: Migration20261203073557_contacts },
   { name: 'Migration20261203081458_contact_search', class: Migration20261203081458_contact_search },
+  { name: 'Migration20261203115000_broadcasts', class: Migration20261203115000_broadcasts },
 ];
 
 export type Orm = MikroORM;
