@@ -14,6 +14,7 @@ import { createPersistenceActivities } from '../activities/persistence.activitie
 import { createCommandActivities } from '../activities/commands.activities';
 import { createKnowledgeActivities } from '../activities/knowledge/knowledge.activities';
 import { createAiActivities } from '../activities/ai/ai.activities';
+import { createBroadcastActivities } from '../activities/broadcasts.activities';
 import { listenEvents, type EventListener } from '../activities/event-listener';
 import type { ParleyEvent } from '../activities/events';
 import { createOrm, migrate, type Orm } from '../schema/orm';
@@ -90,7 +91,7 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
       taskQueue: config.taskQueue,
       dataConverter,
       ...workflowCode(),
-      activities: { ...createPersistenceActivities(ctx), ...createCommandActivities(ctx), ...createKnowledgeActivities(ctx), ...createAiActivities(ctx) },
+      activities: { ...createPersistenceActivities(ctx), ...createCommandActivities(ctx), ...createKnowledgeActivities(ctx), ...createAiActivities(ctx), ...createBroadcastActivities(ctx) },
       // Bounded, so memory stays flat however many conversations there are; an evicted one replays.
       maxCachedWorkflows: config.workerMaxCachedWorkflows,
     });

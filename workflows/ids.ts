@@ -50,3 +50,13 @@ export function handoverKey(inboundMessageId: string): string {
 export function flowRunWorkflowId(flowRunId: string): string {
   return `flow-run:${flowRunId}`;
 }
+
+/** One broadcast's workflow. */
+export function broadcastWorkflowId(broadcastId: string): string {
+  return `broadcast:${broadcastId}`;
+}
+
+/** A broadcast's message to one contact: the same key on every retry, every batch and every run. */
+export function broadcastRecipientKey(broadcastId: string, contactId: string): string {
+  return `broadcast:${broadcastId}:${contactId}`;
+}

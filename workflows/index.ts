@@ -1,3 +1,4 @@
 /** Every workflow the `parley` task queue runs (the worker bundles this file). */
 export { conversationWorkflow } from './conversation.workflow';
 export { documentIngestionWorkflow, documentRemovalWorkflow } from './document-ingestion.workflow';
+export { broadcastWorkflow } from './broadcast.workflow';
