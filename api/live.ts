@@ -13,6 +13,7 @@ import { loadConversation } from './graphql/types/conversation';
 import { Channel } from '../schema/entities/channel.entity';
 import { loadDocument } from './graphql/types/document';
 import type { Document } from '../schema/entities/document.entity';
+import { Broadcast } from '../schema/entities/broadcast.entity';
 
 type Topics = {
   [topic: `messageAdded:${string}`]: [Message];
@@ -21,6 +22,7 @@ type Topics = {
   [topic: `channelUpdated:${string}`]: [Channel];
   [topic: `documentUpdated:${string}`]: [Document];
   [topic: `contactImportProgress:${string}`]: [ContactImportProgress];
+  [topic: `broadcastProgress:${string}`]: [Broadcast];
 };
 
 /** What the connector holding a channel answered to a command (activities/events.ts channelCommandReply). */
@@ -42,6 +44,8 @@ export interface Live {
   subscribeDocuments(workspaceId: string, knowledgeBaseId?: string | null): AsyncIterable<Document>;
   /** One contact import's progress (the event carries it: nothing to load). */
   subscribeContactImport(workspaceId: string, importId: string): AsyncIterable<ContactImportProgress>;
+  /** A broadcast's row each time its status or counts move (the counts are read by the Broadcast type). */
+  subscribeBroadcast(workspaceId: string, broadcastId: string): AsyncIterable<Broadcast>;
 }
 
 export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void): Live {
@@ -84,6 +88,12 @@ export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void):
     }
   }
 
+  async function* subscribeBroadcast(workspaceId: string, broadcastId: string) {
+    for await (const broadcast of counted(workspaceId, pubSub.subscribe(`broadcastProgress:${workspaceId}`))) {
+      if (broadcast.id === broadcastId) yield broadcast;
+    }
+  }
+
   return {
     onEvent(event) {
       if (event.type === 'channelCommandReply') replies.get(event.requestId)?.({ result: event.result, error: event.error });
@@ -98,6 +108,9 @@ export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void):
       if (event.type === 'conversationUpdated') {
         relay(`conversationUpdated:${event.workspaceId}`, loadConversation(orm.em.fork(), event.workspaceId, event.conversationId));
       }
+      if (event.type === 'broadcastProgress') {
+        relay(`broadcastProgress:${event.workspaceId}`, orm.em.fork().findOne(Broadcast, { id: event.broadcastId, workspaceId: event.workspaceId }));
+      }
       if (event.type === 'contactImportProgress') {
         const { type: _type, workspaceId, ...progress } = event;
         pubSub.publish(`contactImportProgress:${workspaceId}`, progress);
@@ -109,6 +122,7 @@ export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void):
     subscribe: subscribe as Live['subscribe'],
     subscribeDocuments,
     subscribeContactImport,
+    subscribeBroadcast,
     awaitReply(requestId, timeoutMs) {
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
