@@ -153,6 +153,26 @@ describe('broadcasts', () => {
     expect(new Date(rows[0].first).getTime()).toBeGreaterThanOrEqual(at.getTime());
   });
 
+  it('answers an inbound keyword while 10,000 broadcast sends are queued', async () => {
+    const ws = await createWorkspace(platform.url);
+    await gqlOk(platform.url, `mutation { createKeywordRule(input: { keywords: ["price"], matchType: EXACT, reply: "It is 5 EUR" }) { id } }`, {}, ws.token);
+    const l = await label(ws, 'Many');
+    await seed(ws, l, '8', 10_000);
+    const b = await create(ws, { name: 'Big', text: 'Hello {{contact.name}}', audience: { labelIds: [l] } });
+    await act(ws, 'startBroadcast', b.id);
+    await waitFor('a first send', async () => (await wire(b.id)).messages > 0, 60_000);
+    const started = Date.now();
+    const inbound = await simulateInbound(platform.url, ws, '+4915188888888', 'price');
+    const reply = await waitFor('the keyword reply', async () => (await db.query(`select text from messages where reply_to_id = $1 and status = 'SENT'`, [inbound.id])).rows[0]);
+    const took = Date.now() - started;
+    expect(reply.text).toBe('It is 5 EUR');
+    // The broadcast was still under way when the reply went out.
+    expect((await show(ws, b.id)).pending).toBeGreaterThan(0);
+    expect(took).toBeLessThan(5_000);
+    await act(ws, 'cancelBroadcast', b.id);
+    await statusIs(ws, b.id, 'CANCELLED');
+  });
+
   it('validates its input and roles', async () => {
     const ws = await createWorkspace(platform.url);
     const bad = await gql(platform.url, `mutation($i: CreateBroadcastInput!) { createBroadcast(input: $i) { id } }`, { i: { name: 'x', channelId: ws.channelId, text: 'a', template: { name: 't', language: 'en' }, audience: { labelIds: [], segmentId: null } } }, ws.token);
