@@ -22,7 +22,9 @@ export type ParleyEvent =
   /** A flow run started, waits, or ended (activities/flows): the flow's runs list refreshes. */
   | { type: 'flowRunUpdated'; workspaceId: string; flowId: string; flowRunId: string }
   /** An import's counts so far, after each batch, and once more when it is done (schema/contacts/import-contacts.ts). */
-  | ({ type: 'contactImportProgress'; workspaceId: string } & ContactImportProgress);
+  | ({ type: 'contactImportProgress'; workspaceId: string } & ContactImportProgress)
+  /** A broadcast's status or per-recipient counts changed (activities/broadcasts.activities.ts, broadcast-send.activities.ts). */
+  | { type: 'broadcastProgress'; workspaceId: string; broadcastId: string };
 
 /** How far a contact import is: `importId` is the client's; `rows` data rows read so far. */
 export interface ContactImportProgress {

@@ -11,6 +11,7 @@ import { outboundContent, type OutboundDetails, type OutboundRow } from './outbo
 import { MERGED_RECEIPTS } from '../connector/receipts';
 import { createMediaActivities } from './media.activities';
 import { markRead } from './mark-read';
+import { createBroadcastSendActivities } from './broadcast-send.activities';
 
 /** One message of a send batch. */
 export interface OutgoingMessage {
@@ -37,11 +38,11 @@ export interface SendMessagesInput {
   messages: OutgoingMessage[];
 }
 
-type SendMessageInput = Omit<SendMessagesInput, 'messages'> & OutgoingMessage;
+export type SendMessageInput = Omit<SendMessagesInput, 'messages'> & OutgoingMessage;
 
 export type MessagingActivities = ReturnType<typeof createMessagingActivities>;
 
-type SendOutcome = 'sent' | 'failed' | 'uncertain' | 'already';
+export type SendOutcome = 'sent' | 'failed' | 'uncertain' | 'already';
 
 /** A row whose channel call may start now (it is SENDING, with this attempt counted). */
 interface Attempt extends OutboundRow {
@@ -81,10 +82,12 @@ export function createMessagingActivities(ctx: ActivityContext, adapter: Channel
       return counts;
     },
     ...createMediaActivities(ctx, adapter),
+    ...createBroadcastSendActivities(ctx, adapter, afterChannelSend),
   };
 }
 
-async function sendOne(ctx: ActivityContext, adapter: ChannelAdapter, afterChannelSend: () => void, input: SendMessageInput): Promise<SendOutcome> {
+/** One message through its send state machine (exported for the broadcast batch, activities/broadcasts.activities.ts). */
+export async function sendOne(ctx: ActivityContext, adapter: ChannelAdapter, afterChannelSend: () => void, input: SendMessageInput): Promise<SendOutcome> {
   const started = await startAttempt(ctx, adapter, input);
   if (started.status === 'SENDING' && !started.attempt) {
     await endAttempt(ctx, input, started.id, 'UNCERTAIN', UNCERTAIN_REASONS.previousAttempt);

@@ -14,6 +14,7 @@ import { Channel } from '../schema/entities/channel.entity';
 import { loadDocument } from './graphql/types/document';
 import type { Document } from '../schema/entities/document.entity';
 import { FlowRun } from '../schema/entities/flow-run.entity';
+import { Broadcast } from '../schema/entities/broadcast.entity';
 
 type Topics = {
   [topic: `messageAdded:${string}`]: [Message];
@@ -23,6 +24,7 @@ type Topics = {
   [topic: `documentUpdated:${string}`]: [Document];
   [topic: `contactImportProgress:${string}`]: [ContactImportProgress];
   [topic: `flowRunUpdated:${string}`]: [FlowRun];
+  [topic: `broadcastProgress:${string}`]: [Broadcast];
 };
 
 /** What the connector holding a channel answered to a command (activities/events.ts channelCommandReply). */
@@ -46,6 +48,8 @@ export interface Live {
   subscribeContactImport(workspaceId: string, importId: string): AsyncIterable<ContactImportProgress>;
   /** A workspace's flow runs as they start, wait and end, or one flow's. */
   subscribeFlowRuns(workspaceId: string, flowId?: string | null): AsyncIterable<FlowRun>;
+  /** A broadcast's row each time its status or counts move (the counts are read by the Broadcast type). */
+  subscribeBroadcast(workspaceId: string, broadcastId: string): AsyncIterable<Broadcast>;
 }
 
 export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void): Live {
@@ -94,6 +98,12 @@ export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void):
     }
   }
 
+  async function* subscribeBroadcast(workspaceId: string, broadcastId: string) {
+    for await (const broadcast of counted(workspaceId, pubSub.subscribe(`broadcastProgress:${workspaceId}`))) {
+      if (broadcast.id === broadcastId) yield broadcast;
+    }
+  }
+
   return {
     onEvent(event) {
       if (event.type === 'channelCommandReply') replies.get(event.requestId)?.({ result: event.result, error: event.error });
@@ -107,6 +117,9 @@ export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void):
       }
       if (event.type === 'conversationUpdated') {
         relay(`conversationUpdated:${event.workspaceId}`, loadConversation(orm.em.fork(), event.workspaceId, event.conversationId));
+      }
+      if (event.type === 'broadcastProgress') {
+        relay(`broadcastProgress:${event.workspaceId}`, orm.em.fork().findOne(Broadcast, { id: event.broadcastId, workspaceId: event.workspaceId }));
       }
       if (event.type === 'contactImportProgress') {
         const { type: _type, workspaceId, ...progress } = event;
@@ -123,6 +136,7 @@ export function createLive(orm: Orm, log: (msg: string, err?: unknown) => void):
     subscribeDocuments,
     subscribeContactImport,
     subscribeFlowRuns,
+    subscribeBroadcast,
     awaitReply(requestId, timeoutMs) {
       return new Promise((resolve) => {
         const timer = setTimeout(() => {

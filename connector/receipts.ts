@@ -5,6 +5,7 @@
  * delivered_at / read_at are set once, and every message that changed is published (messageUpdated).
  * A receipt for an id not recorded yet (the wire can answer before the send's SENT mark lands) is
  * kept in pending_receipts; the SENT mark (activities/messaging.activities.ts) applies and deletes it.
+ * A broadcast recipient whose message moved moves with it (DELIVERED, READ, FAILED).
  */
 import { execute, type Orm } from '../schema/orm';
 import type { DeliveryReceipt, ReceiptSink } from './channels/inbound-message';
@@ -66,7 +67,11 @@ function applyMerged(source: string): string {
     from r
     where m.channel_id = r.channel_id and m.external_id = r.external_id and m.direction = 'OUTBOUND'
       and (r.rank > parley_receipt_rank(m.status) or (m.delivered_at is null and r.delivered_at is not null) or (m.read_at is null and r.read_at is not null))
-    returning m.id, m.workspace_id, m.conversation_id
+    returning m.id, m.workspace_id, m.conversation_id, m.status
+  ), recipients as (
+    -- A broadcast's message carries its recipient along (broadcast_recipients.message_id).
+    update broadcast_recipients br set status = updated.status
+    from updated where br.message_id = updated.id and updated.status in ('DELIVERED', 'READ', 'FAILED') and br.status <> updated.status
   )`;
 }
 const UPDATED_NOTIFY = notifyPerRow('messageUpdated', { workspaceId: 'workspace_id', conversationId: 'conversation_id', messageId: 'id' });

@@ -39,6 +39,8 @@ import { ContactLabel } from './entities/contact-label.entity';
 import { CustomField } from './entities/custom-field.entity';
 import { ContactNote } from './entities/contact-note.entity';
 import { Segment } from './entities/segment.entity';
+import { Broadcast } from './entities/broadcast.entity';
+import { BroadcastRecipient } from './entities/broadcast-recipient.entity';
 import { PostgresNamingStrategy } from './naming';
 import { ForwardMigrationGenerator } from './migration-generator';
 import { Migration20261123000000_spine } from './migrations/Migration20261123000000_spine';
@@ -60,11 +62,12 @@ import { Migration20261203073557_contacts } from './migrations/Migration20261203
 import { Migration20261203081458_contact_search } from './migrations/Migration20261203081458_contact_search';
 import { Migration20261203113000_flow_run_steps } from './migrations/Migration20261203113000_flow_run_steps';
 import { Migration20261203113500_conversation_workflow_ids } from './migrations/Migration20261203113500_conversation_workflow_ids';
+import { Migration20261203115000_broadcasts } from './migrations/Migration20261203115000_broadcasts';
 
 /** Every table, described completely: migrations are generated from these (`npm run migration:create`). */
 export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings, SimulatorDelivery, ConversationCommand, RateLimit, MessageReaction, PendingReceipt, KnowledgeBase, Document, DocumentFile, Chunk, Faq,
   ChannelStatusChange, ChannelLease, BaileysAuth, ContactLid, PendingLidMessage, WebhookInbox, MessageTemplate, AiSettings, MessageAiTrace,
-  Flow, FlowVersion, FlowRun, FlowNodeStat, Label, ContactLabel, CustomField, ContactNote, Segment];
+  Flow, FlowVersion, FlowRun, FlowNodeStat, Label, ContactLabel, CustomField, ContactNote, Segment, Broadcast, BroadcastRecipient];
 
 /** Every committed migration, in order (`npm run migration:create` writes new ones to schema/migrations). */
 export const migrationsList = [
@@ -87,6 +90,7 @@ export const migrationsList = [
   { name: 'Migration20261203081458_contact_search', class: Migration20261203081458_contact_search },
   { name: 'Migration20261203113000_flow_run_steps', class: Migration20261203113000_flow_run_steps },
   { name: 'Migration20261203113500_conversation_workflow_ids', class: Migration20261203113500_conversation_workflow_ids },
+  { name: 'Migration20261203115000_broadcasts', class: Migration20261203115000_broadcasts },
 ];
 
 export type Orm = MikroORM;

@@ -15,6 +15,7 @@ import { createCommandActivities } from '../activities/commands.activities';
 import { createKnowledgeActivities } from '../activities/knowledge/knowledge.activities';
 import { createAiActivities } from '../activities/ai/ai.activities';
 import { createFlowActivities } from '../activities/flows/flows.activities';
+import { createBroadcastActivities } from '../activities/broadcasts.activities';
 import { listenEvents, type EventListener } from '../activities/event-listener';
 import type { ParleyEvent } from '../activities/events';
 import { createOrm, migrate, type Orm } from '../schema/orm';
@@ -91,7 +92,7 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
       taskQueue: config.taskQueue,
       dataConverter,
       ...workflowCode(),
-      activities: { ...createPersistenceActivities(ctx), ...createCommandActivities(ctx), ...createKnowledgeActivities(ctx), ...createAiActivities(ctx), ...createFlowActivities(ctx) },
+      activities: { ...createPersistenceActivities(ctx), ...createCommandActivities(ctx), ...createKnowledgeActivities(ctx), ...createAiActivities(ctx), ...createFlowActivities(ctx), ...createBroadcastActivities(ctx) },
       // Bounded, so memory stays flat however many conversations there are; an evicted one replays.
       maxCachedWorkflows: config.workerMaxCachedWorkflows,
     });

@@ -63,3 +63,13 @@ export function flowRunWorkflowId(flowRunId: string): string {
 export function flowMessageKey(flowRunId: string, nodeId: string, visit: number, part = 'message'): string {
   return `flow:${flowRunId}:${nodeId}:${visit}:${part}`;
 }
+
+/** One broadcast's workflow. */
+export function broadcastWorkflowId(broadcastId: string): string {
+  return `broadcast:${broadcastId}`;
+}
+
+/** A broadcast's message to one contact: the same key on every retry, every batch and every run. */
+export function broadcastRecipientKey(broadcastId: string, contactId: string): string {
+  return `broadcast:${broadcastId}:${contactId}`;
+}

@@ -1,5 +1,5 @@
 /** Named timeouts and retry policies for activities (never scattered literals). */
-import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
+import { ActivityCancellationType, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
 
 /**
  * A few Postgres statements, run as local activities: inside the worker's workflow task, with no
@@ -91,3 +91,24 @@ export const flowWebhook = (retries: number): ActivityOptions => ({
 
 /** A flow run's own Postgres writes (its status, the funnel, labels): local activities like quickIo. */
 export const flowIo: LocalActivityOptions = quickIo;
+
+/**
+ * One batch of a broadcast's sends on its channel's connector (activities/broadcast-send.activities.ts):
+ * about a second of sends, heartbeating after each, so a dead connector is noticed in seconds and a
+ * pause or cancel (which cancels the batch) is seen at the next heartbeat. Retried for a day while
+ * the connector is away; a retry never sends a recipient twice (the message rows' state machine).
+ */
+export const broadcastBatch: ActivityOptions = {
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '2 seconds',
+  scheduleToCloseTimeout: '1 day',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
+};
+
+/** Snapshotting a broadcast's audience: 100k contacts take a while, so it heartbeats per 1,000. */
+export const audienceSnapshot: ActivityOptions = {
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+};

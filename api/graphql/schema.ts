@@ -29,6 +29,7 @@ import './types/custom-field';
 import './types/contact-note';
 import './types/segment';
 import './types/contact-import';
+import './types/broadcast';
 
 export const schema = builder.toSchema();
 

@@ -1,0 +1,130 @@
+/**
+ * broadcastWorkflow, id `broadcast:<broadcastId>` (ids.ts): waits for scheduledAt (a durable
+ * timer), snapshots the audience into recipient rows, then sends them in batches, one activity per
+ * batch on the channel's task queue (activities/broadcast-send.activities.ts), each through the
+ * channel's own send path and limiter. Pause and cancel cancel the batch in flight, which stops
+ * between two sends at its next heartbeat; the workflow waits for that before it reports PAUSED, so
+ * nothing is sent while paused. Continue-as-new when the history grows (a 100k audience is
+ * thousands of batches).
+ */
+import * as wf from '@temporalio/workflow';
+import type { BroadcastActivities } from '../activities/broadcasts.activities';
+import type { createBroadcastSendActivities } from '../activities/broadcast-send.activities';
+import { audienceSnapshot, broadcastBatch, quickIo } from './presets';
+import { channelTaskQueue } from './ids';
+
+type BroadcastSendActivities = ReturnType<typeof createBroadcastSendActivities>;
+
+export interface BroadcastInput {
+  workspaceId: string;
+  broadcastId: string;
+  channelId: string;
+  /** ISO time to start at; null or past: at once. */
+  scheduledAt: string | null;
+  /** The broadcast's own pace; null: as fast as the channel's limiter lets it. */
+  ratePerMinute: number | null;
+  /** Carried across continue-as-new. */
+  carried?: { paused: boolean; processed: number };
+}
+
+export interface BroadcastProgress {
+  phase: 'SCHEDULED' | 'SNAPSHOT' | 'RUNNING' | 'PAUSED' | 'DONE';
+  /** Recipients this workflow ended so far (all runs). */
+  processed: number;
+}
+
+export const pauseBroadcastSignal = wf.defineSignal('pause');
+export const resumeBroadcastSignal = wf.defineSignal('resume');
+export const cancelBroadcastSignal = wf.defineSignal('cancel');
+export const broadcastProgressQuery = wf.defineQuery<BroadcastProgress>('progress');
+
+const rows = wf.proxyLocalActivities<BroadcastActivities>(quickIo);
+const snapshot = wf.proxyActivities<BroadcastActivities>(audienceSnapshot);
+
+/** Recipients per batch with no pace of its own: about a second of sends on the simulator. */
+const BATCH_UNPACED = 50;
+/** Batches per run before continue-as-new (each is a few events). */
+const BATCHES_PER_RUN = 500;
+
+export async function broadcastWorkflow(input: BroadcastInput): Promise<void> {
+  const ref = { workspaceId: input.workspaceId, broadcastId: input.broadcastId };
+  const sender = wf.proxyActivities<BroadcastSendActivities>({ ...broadcastBatch, taskQueue: channelTaskQueue(input.channelId) });
+  let paused = input.carried?.paused ?? false;
+  let cancelled = false;
+  let batchScope: wf.CancellationScope | null = null;
+  const progress: BroadcastProgress = { phase: input.carried ? 'RUNNING' : 'SCHEDULED', processed: input.carried?.processed ?? 0 };
+
+  wf.setHandler(pauseBroadcastSignal, () => {
+    paused = true;
+    batchScope?.cancel();
+  });
+  wf.setHandler(resumeBroadcastSignal, () => {
+    paused = false;
+  });
+  wf.setHandler(cancelBroadcastSignal, () => {
+    cancelled = true;
+    batchScope?.cancel();
+  });
+  wf.setHandler(broadcastProgressQuery, () => progress);
+
+  if (!input.carried) {
+    const wait = input.scheduledAt ? new Date(input.scheduledAt).getTime() - Date.now() : 0;
+    if (wait > 0) {
+      await rows.setBroadcastStatus({ ...ref, status: 'SCHEDULED' });
+      await wf.condition(() => cancelled, wait);
+    }
+    if (cancelled) return finishCancelled();
+    progress.phase = 'SNAPSHOT';
+    await rows.setBroadcastStatus({ ...ref, status: 'RUNNING' });
+    await snapshot.snapshotBroadcastAudience(ref);
+  }
+
+  const limit = input.ratePerMinute ? Math.max(1, Math.min(BATCH_UNPACED, Math.ceil(input.ratePerMinute / 60))) : BATCH_UNPACED;
+  let reported: 'RUNNING' | 'PAUSED' = paused ? 'PAUSED' : 'RUNNING';
+  for (let batches = 0; ; batches++) {
+    if (cancelled) return finishCancelled();
+    if (paused) {
+      progress.phase = 'PAUSED';
+      if (reported !== 'PAUSED') await rows.setBroadcastStatus({ ...ref, status: (reported = 'PAUSED') });
+      await wf.condition(() => !paused || cancelled);
+      continue;
+    }
+    progress.phase = 'RUNNING';
+    if (reported !== 'RUNNING') await rows.setBroadcastStatus({ ...ref, status: (reported = 'RUNNING') });
+    if (batches >= BATCHES_PER_RUN || wf.workflowInfo().continueAsNewSuggested) {
+      await wf.condition(wf.allHandlersFinished);
+      return wf.continueAsNew<typeof broadcastWorkflow>({ ...input, carried: { paused, processed: progress.processed } });
+    }
+    const started = Date.now();
+    let more = true;
+    try {
+      const result = await (batchScope = new wf.CancellationScope()).run(() =>
+        sender.sendBroadcastBatch({ ...ref, channelId: input.channelId, limit }),
+      );
+      progress.processed += result.processed;
+      more = result.more;
+    } catch (err) {
+      // A pause or cancel cancelled the batch; it stopped between two sends.
+      if (!wf.isCancellation(err)) throw err;
+      continue;
+    } finally {
+      batchScope = null;
+    }
+    if (!more) {
+      progress.phase = 'DONE';
+      await rows.setBroadcastStatus({ ...ref, status: 'COMPLETED' });
+      return;
+    }
+    if (input.ratePerMinute) {
+      // `limit` recipients a second at most: the rest of the second, or until a pause or cancel.
+      const rest = (limit * 60_000) / input.ratePerMinute - (Date.now() - started);
+      if (rest > 0) await wf.condition(() => paused || cancelled, rest);
+    }
+  }
+
+  async function finishCancelled(): Promise<void> {
+    progress.phase = 'DONE';
+    await rows.skipPendingRecipients({ ...ref, reason: 'broadcast cancelled' });
+    await rows.setBroadcastStatus({ ...ref, status: 'CANCELLED' });
+  }
+}
