@@ -186,7 +186,7 @@ describe('a command recorded just before the platform is killed', () => {
     const takeOver = (await commandsOf(conversationId)).find((c) => c.kind === 'TAKE_OVER')!;
     const [ref] = await query(
       platform.databaseUrl,
-      `select c.workspace_id, c.channel_id, c.id as conversation_id, ct.contact_key from conversations c join contacts ct on ct.id = c.contact_id where c.id = $1`,
+      `select c.workspace_id, c.channel_id, c.id as conversation_id, ct.contact_key, c.workflow_id from conversations c join contacts ct on ct.id = c.contact_id where c.id = $1`,
       [conversationId],
     );
     const result = await deliverCommand(
