@@ -51,7 +51,13 @@ export function Thread(props: {
     read();
   }));
   onCleanup(() => clearTimeout(readTimer));
-  createEffect(on(() => conversation()?.id, (loaded) => loaded && queueMicrotask(() => input?.focus())));
+  // Ready to type once a conversation opens, but never taking the caret from a field the agent is
+  // typing in (the simulator phone, a note): a refetch that re-renders the thread must not steal it.
+  createEffect(on(() => conversation()?.id, (loaded) => loaded && queueMicrotask(() => {
+    const active = document.activeElement;
+    if (active && active !== input && active.matches('input, textarea, [contenteditable="true"]')) return;
+    input?.focus();
+  })));
 
   // Follow the conversation as it grows, unless the agent scrolled up to read history.
   let pinned = true;
