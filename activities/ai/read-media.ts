@@ -17,6 +17,7 @@ import { extract } from '../knowledge/extract/extract';
 import { createProvider } from './providers/create-provider';
 import type { ModelTool, ProviderConfig } from './providers/port';
 import { transcribe } from './transcribe';
+import { toolArguments } from './reply-output';
 
 /** The image formats both vendors' vision models take, and the largest image they take (Anthropic's 5 MB). */
 const VISION_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
@@ -131,17 +132,9 @@ function timeoutOf(readers: MediaReaders): number {
   return Math.max(1, Math.min(readers.timeoutMs, readers.deadline - Date.now()));
 }
 
-/** The tool's `description` (an object from Anthropic, a JSON string from OpenAI-compatible servers), or null. */
+/** The tool's `description`, or null. */
 function descriptionOf(toolInput: unknown): string | null {
-  let value = toolInput;
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      return null;
-    }
-  }
-  const description = (value as { description?: unknown } | null)?.description;
+  const description = (toolArguments(toolInput) as { description?: unknown } | null | undefined)?.description;
   return typeof description === 'string' && description.trim() ? description.trim() : null;
 }
 

@@ -41,8 +41,13 @@ export const REPLY_TOOL = {
 
 /** The tool arguments as the model gave them, or null when they do not fit the schema. */
 export function parseReplyOutput(raw: unknown): ReplyOutput | null {
-  const parsed = ReplyOutput.safeParse(typeof raw === 'string' ? safeJson(raw) : raw);
+  const parsed = ReplyOutput.safeParse(toolArguments(raw));
   return parsed.success ? parsed.data : null;
+}
+
+/** A tool call's arguments as a value: Anthropic gives an object, OpenAI-compatible servers a JSON string (undefined if it is not JSON). */
+export function toolArguments(raw: unknown): unknown {
+  return typeof raw === 'string' ? safeJson(raw) : raw;
 }
 
 function safeJson(text: string): unknown {

@@ -1,5 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import type { LlmProvider, ModelAnswer, ModelRequest, ProviderConfig } from './port';
+import { imageTurnIndex, type LlmProvider, type ModelAnswer, type ModelRequest, type ProviderConfig } from './port';
 import { REPLY_TOOL } from '../reply-output';
 import { AI_MAX_OUTPUT_TOKENS } from '../timeouts';
 
@@ -38,8 +38,9 @@ export function anthropicProvider(config: ProviderConfig): LlmProvider {
 /** The turns, the request's images as base64 image blocks before the last user turn's text. */
 function withImages(request: ModelRequest): Anthropic.MessageParam[] {
   const images = request.images ?? [];
+  const at = imageTurnIndex(request);
   return request.messages.map((turn, i) =>
-    images.length && i === request.messages.length - 1 && turn.role === 'user'
+    i === at
       ? {
           role: 'user',
           content: [

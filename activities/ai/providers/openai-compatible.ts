@@ -1,5 +1,5 @@
 import type OpenAI from 'openai';
-import type { LlmProvider, ModelAnswer, ModelRequest, ProviderConfig } from './port';
+import { imageTurnIndex, type LlmProvider, type ModelAnswer, type ModelRequest, type ProviderConfig } from './port';
 import { REPLY_TOOL } from '../reply-output';
 import { AI_MAX_OUTPUT_TOKENS } from '../timeouts';
 
@@ -35,8 +35,9 @@ export function openAiCompatibleProvider(config: ProviderConfig): LlmProvider {
 /** The turns, the request's images as data-URL image parts before the last user turn's text. */
 function withImages(request: ModelRequest): OpenAI.Chat.ChatCompletionMessageParam[] {
   const images = request.images ?? [];
+  const at = imageTurnIndex(request);
   return request.messages.map((turn, i) =>
-    images.length && i === request.messages.length - 1 && turn.role === 'user'
+    i === at
       ? {
           role: 'user',
           content: [

@@ -1,4 +1,4 @@
-/** What the AI route asks of an LLM provider, whichever wire it speaks. Pure types. */
+/** What the AI route asks of an LLM provider, whichever wire it speaks. Pure. */
 import type { AiProviderKind } from '../../../schema/entities/ai-settings.entity';
 
 /** A provider with its key opened: built per call, never stored. */
@@ -51,4 +51,10 @@ export interface LlmProvider {
   readonly label: string;
   readonly model: string;
   complete(request: ModelRequest): Promise<ModelAnswer>;
+}
+
+/** The turn the request's images go with: the last one, when it is the customer's; -1 when there are none. */
+export function imageTurnIndex(request: ModelRequest): number {
+  const last = request.messages.length - 1;
+  return request.images?.length && request.messages[last]?.role === 'user' ? last : -1;
 }
