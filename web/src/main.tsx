@@ -3,6 +3,9 @@ import { render } from 'solid-js/web';
 import { Shell } from './components/Shell';
 import { accessToken } from './lib/auth';
 import { navigate, path } from './lib/router';
+import { Broadcasts } from './pages/Broadcasts/Broadcasts';
+import { BroadcastComposer } from './pages/Broadcasts/BroadcastComposer';
+import { Campaign } from './pages/Broadcasts/Campaign';
 import { Channels } from './pages/Channels';
 import { Contacts } from './pages/Contacts/Contacts';
 import { FlowRuns } from './pages/Flows/FlowRuns';
@@ -29,6 +32,7 @@ function App() {
     else if (signedIn && (PUBLIC.includes(p) || p === '/')) navigate('/inbox', { replace: true });
   });
   const inboxId = () => path().match(/^\/inbox\/([^/]+)/)?.[1] ?? null;
+  const broadcastId = () => path().match(/^\/broadcasts\/([^/]+)$/)?.[1] ?? null;
   const flowRoute = () => path().match(/^\/flows\/([^/]+)(\/runs)?$/);
 
   return (
@@ -42,6 +46,9 @@ function App() {
               <Inbox conversationId={inboxId() ? decodeURIComponent(inboxId()!) : null} />
             </Match>
             <Match when={path() === '/contacts'}><Contacts /></Match>
+            <Match when={path() === '/broadcasts'}><Broadcasts /></Match>
+            <Match when={path() === '/broadcasts/new'}><BroadcastComposer /></Match>
+            <Match when={broadcastId()} keyed>{(id) => <Campaign broadcastId={decodeURIComponent(id)} />}</Match>
             <Match when={path() === '/rules'}><KeywordRules /></Match>
             <Match when={path() === '/flows'}><Flows /></Match>
             <Match when={flowRoute()} keyed>

@@ -149,3 +149,8 @@ export const FlowIcon = (p: IconProps) => base(p, <>
   <rect x="14" y="16" width="7" height="5" rx="1.5" />
   <path d="M6.5 8v4a2 2 0 0 0 2 2h7a2 2 0 0 1 2 2" />
 </>);
+
+export const MegaphoneIcon = (p: IconProps) => base(p, <>
+  <path d="M3 10v4a1 1 0 0 0 1 1h3l6 4V5L7 9H4a1 1 0 0 0-1 1z" />
+  <path d="M17 8.5a5 5 0 0 1 0 7M19.5 6a8.5 8.5 0 0 1 0 12" />
+</>);

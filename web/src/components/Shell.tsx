@@ -4,11 +4,12 @@ import { fetchViewer } from '../graphql/operations';
 import { navigate, path } from '../lib/router';
 import { ROLE_INFO, ViewerContext } from '../lib/session';
 import { Avatar } from './Avatar';
-import { BoltIcon, BookIcon, BotIcon, ChannelIcon, ContactsIcon, FlowIcon, InboxIcon, LogoutIcon, SettingsIcon, TeamIcon } from './Icons';
+import { BoltIcon, BookIcon, BotIcon, ChannelIcon, ContactsIcon, FlowIcon, InboxIcon, LogoutIcon, MegaphoneIcon, SettingsIcon, TeamIcon } from './Icons';
 
 const NAV = [
   { href: '/inbox', label: 'Inbox', icon: InboxIcon, testid: 'nav-inbox' },
   { href: '/contacts', label: 'Contacts', icon: ContactsIcon, testid: 'nav-contacts' },
+  { href: '/broadcasts', label: 'Broadcasts', icon: MegaphoneIcon, testid: 'nav-broadcasts' },
   { href: '/rules', label: 'Keyword rules', icon: BoltIcon, testid: 'nav-rules' },
   { href: '/flows', label: 'Flows', icon: FlowIcon, testid: 'nav-flows' },
   { href: '/knowledge', label: 'Knowledge', icon: BookIcon, testid: 'nav-knowledge' },

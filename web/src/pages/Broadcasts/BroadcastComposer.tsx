@@ -1,0 +1,188 @@
+import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
+import { createStore } from 'solid-js/store';
+import { errorMessage, fieldErrors } from '../../graphql/client';
+import { createBroadcast, startBroadcast, type BroadcastTemplateInput } from '../../graphql/broadcasts';
+import { fetchContacts, fetchCustomFields, fetchLabels, fetchSegments, type ContactRow } from '../../graphql/contacts';
+import { fetchChannels } from '../../graphql/operations';
+import { navigate } from '../../lib/router';
+import { canManage, useViewer } from '../../lib/session';
+import { FieldError } from '../Settings/FieldError';
+import { AudiencePicker } from './AudiencePicker';
+import { audienceOf, broadcastInput, emptyDraft, errorSection, variableHints } from './broadcast-draft';
+import { MessageEditor } from './MessageEditor';
+import { PreviewPanel } from './PreviewPanel';
+
+/** Contacts of the audience the preview offers (the first ones; the count says how many there are). */
+const PREVIEW_CONTACTS = 25;
+
+/**
+ * The broadcast composer: name, channel, audience (with its live count), the message with its
+ * variables or a Cloud API template, a preview per contact, schedule and pace. Saves a DRAFT, or
+ * creates and starts it (now, or at the scheduled time); the server's input errors show at their field.
+ */
+export function BroadcastComposer() {
+  const viewer = useViewer();
+  const manages = () => !viewer()?.role || canManage(viewer()!.role);
+  const [channels] = createResource(fetchChannels);
+  const [labels] = createResource(fetchLabels);
+  const [segments] = createResource(fetchSegments);
+  const [fields] = createResource(fetchCustomFields);
+
+  const [draft, setDraft] = createStore(emptyDraft());
+  const [chosen, setChosen] = createSignal<ContactRow[]>([]);
+  const [errors, setErrors] = createSignal<Record<string, string>>({});
+  const [error, setError] = createSignal('');
+  const [busy, setBusy] = createSignal(false);
+
+  createEffect(() => {
+    const list = channels() ?? [];
+    if (!list.some((c) => c.id === draft.channelId) && list[0]) setDraft('channelId', list[0].id);
+  });
+  const channel = () => channels()?.find((c) => c.id === draft.channelId);
+  const cloud = () => channel()?.kind === 'CLOUD_API';
+  createEffect(() => {
+    if (!cloud() && draft.messageKind === 'TEMPLATE') setDraft('messageKind', 'TEXT');
+  });
+
+  const audience = () => audienceOf({ audienceMode: draft.audienceMode, labelIds: [...draft.labelIds], segmentId: draft.segmentId, contactIds: chosen().map((c) => c.id) });
+
+  // The preview's contacts: the chosen ones, or the first of the label's or segment's.
+  const [audienceContacts, setAudienceContacts] = createSignal<ContactRow[]>([]);
+  createEffect(on(() => JSON.stringify(audience()), () => {
+    const a = audience();
+    if (!a) return setAudienceContacts([]);
+    if (a.contactIds) return setAudienceContacts(chosen());
+    const controller = new AbortController();
+    const args = a.segmentId ? { first: PREVIEW_CONTACTS, segmentId: a.segmentId } : { first: PREVIEW_CONTACTS, filter: { labelIds: a.labelIds } };
+    fetchContacts(args, controller.signal)
+      .then((page) => !controller.signal.aborted && setAudienceContacts(page.edges.map((e) => e.node)))
+      .catch(() => !controller.signal.aborted && setAudienceContacts([]));
+    onCleanup(() => controller.abort());
+  }));
+
+  const previewTemplate = (): BroadcastTemplateInput | null =>
+    draft.messageKind === 'TEMPLATE' && draft.templateName.trim()
+      ? { name: draft.templateName.trim(), language: draft.templateLanguage.trim(), variables: [...draft.templateVariables] }
+      : null;
+
+  const fieldError = (section: string) => errors()[section];
+
+  const submit = async (start: boolean) => {
+    setError('');
+    const result = broadcastInput({ ...draft, labelIds: [...draft.labelIds], templateVariables: [...draft.templateVariables], contactIds: chosen().map((c) => c.id) }, new Date());
+    if (result.errors) return setErrors(result.errors);
+    setErrors({});
+    setBusy(true);
+    try {
+      const created = await createBroadcast(result.input);
+      if (start) await startBroadcast(created.id);
+      navigate(`/broadcasts/${created.id}`);
+    } catch (err) {
+      const byField = fieldErrors(err);
+      if (byField) {
+        const filed: Record<string, string> = {};
+        for (const [field, message] of Object.entries(byField)) filed[errorSection(field)] ??= message;
+        setErrors(filed);
+        setError('Check the fields marked below.');
+      } else setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div class="page broadcast-composer" data-testid="broadcast-composer">
+      <header class="page-header">
+        <div>
+          <button class="btn btn-ghost btn-sm" type="button" onClick={() => navigate('/broadcasts')}>← Broadcasts</button>
+          <h1>New broadcast</h1>
+          <p class="muted">The audience is fixed when it starts; opted-out and blocked contacts are skipped.</p>
+        </div>
+      </header>
+      <Show when={!manages()}>
+        <div class="alert alert-error">Only workspace owners and admins send broadcasts.</div>
+      </Show>
+      <Show when={error()}><div class="alert alert-error" role="alert" data-testid="composer-error">{error()}</div></Show>
+
+      <div class="page-grid">
+        <div class="composer-sections">
+          <section class="card form">
+            <label class="field">
+              <span>Name</span>
+              <input data-testid="broadcast-name-input" value={draft.name} placeholder="Spring sale" maxLength={200} aria-invalid={!!fieldError('name')}
+                onInput={(e) => setDraft('name', e.currentTarget.value)} />
+              <FieldError testid="error-name" message={fieldError('name')} />
+            </label>
+            <label class="field">
+              <span>Channel</span>
+              <select data-testid="broadcast-channel" value={draft.channelId} aria-invalid={!!fieldError('channelId')} onChange={(e) => setDraft('channelId', e.currentTarget.value)}>
+                <Show when={(channels() ?? []).length === 0}><option value="">No channels: connect one first</option></Show>
+                <For each={channels() ?? []}>{(c) => <option value={c.id}>{c.name} · {c.kind.replace('_', ' ').toLowerCase()}{c.status !== 'CONNECTED' ? ` (${c.status.toLowerCase()})` : ''}</option>}</For>
+              </select>
+              <FieldError testid="error-channel" message={fieldError('channelId')} />
+            </label>
+          </section>
+
+          <section class="card">
+            <h2 class="card-title">Audience</h2>
+            <AudiencePicker
+              mode={draft.audienceMode} onMode={(m) => setDraft('audienceMode', m)}
+              labels={labels() ?? []} segments={segments() ?? []}
+              labelIds={draft.labelIds} onLabelIds={(ids) => setDraft('labelIds', ids)}
+              segmentId={draft.segmentId} onSegmentId={(id) => setDraft('segmentId', id)}
+              contacts={chosen()} onContacts={setChosen}
+              audience={audience()} error={fieldError('audience')} />
+          </section>
+
+          <section class="card">
+            <h2 class="card-title">Message</h2>
+            <MessageEditor
+              channelId={draft.channelId} cloud={cloud()}
+              kind={draft.messageKind} onKind={(k) => setDraft('messageKind', k)}
+              text={draft.text} onText={(t) => setDraft('text', t)}
+              templateName={draft.templateName} templateLanguage={draft.templateLanguage} templateVariables={draft.templateVariables}
+              onTemplate={(c) => {
+                if (c.name !== undefined) setDraft('templateName', c.name);
+                if (c.language !== undefined) setDraft('templateLanguage', c.language);
+                if (c.variables !== undefined) setDraft('templateVariables', c.variables);
+              }}
+              hints={variableHints(fields() ?? [])}
+              errors={errors()} />
+          </section>
+
+          <section class="card form">
+            <h2 class="card-title">Schedule and pace</h2>
+            <div class="segmented segmented-inline" role="radiogroup" aria-label="When">
+              <button type="button" role="radio" aria-checked={draft.schedule === 'NOW'} classList={{ active: draft.schedule === 'NOW' }} data-testid="schedule-now" onClick={() => setDraft('schedule', 'NOW')}>Send now</button>
+              <button type="button" role="radio" aria-checked={draft.schedule === 'LATER'} classList={{ active: draft.schedule === 'LATER' }} data-testid="schedule-later" onClick={() => setDraft('schedule', 'LATER')}>Schedule</button>
+            </div>
+            <Show when={draft.schedule === 'LATER'}>
+              <label class="field">
+                <span>Start at (your local time)</span>
+                <input type="datetime-local" data-testid="broadcast-scheduled-at" value={draft.scheduledAt} aria-invalid={!!fieldError('scheduledAt')}
+                  onInput={(e) => setDraft('scheduledAt', e.currentTarget.value)} />
+                <FieldError testid="error-scheduled-at" message={fieldError('scheduledAt')} />
+              </label>
+            </Show>
+            <label class="field">
+              <span>Messages per minute</span>
+              <input inputMode="numeric" data-testid="broadcast-rate" value={draft.ratePerMinute} placeholder="As fast as the channel allows" aria-invalid={!!fieldError('ratePerMinute')}
+                onInput={(e) => setDraft('ratePerMinute', e.currentTarget.value)} />
+              <small>Every send also waits for the channel's own limit, shared with the inbox, so replies to customers go first.</small>
+              <FieldError testid="error-rate" message={fieldError('ratePerMinute')} />
+            </label>
+          </section>
+
+          <div class="row-actions composer-actions">
+            <button class="btn btn-secondary" data-testid="broadcast-save-draft" disabled={busy() || !manages()} onClick={() => void submit(false)}>Save as draft</button>
+            <button class="btn btn-primary" data-testid="broadcast-start" disabled={busy() || !manages()} onClick={() => void submit(true)}>
+              {draft.schedule === 'LATER' ? 'Schedule' : 'Start now'}
+            </button>
+          </div>
+        </div>
+
+        <PreviewPanel contacts={audienceContacts()} text={draft.messageKind === 'TEXT' ? draft.text || null : null} template={previewTemplate()} />
+      </div>
+    </div>
+  );
+}
