@@ -8,12 +8,19 @@ import { navigate } from '../../lib/router';
 import { canManage, useViewer } from '../../lib/session';
 import { FieldError } from '../Settings/FieldError';
 import { AudiencePicker } from './AudiencePicker';
-import { audienceOf, broadcastInput, emptyDraft, errorSection, variableHints } from './broadcast-draft';
+import { audienceOf, broadcastInput, emptyDraft, errorSection, variableHints, type ComposerDraft } from './broadcast-draft';
 import { MessageEditor } from './MessageEditor';
 import { PreviewPanel } from './PreviewPanel';
 
 /** Contacts of the audience the preview offers (the first ones; the count says how many there are). */
 const PREVIEW_CONTACTS = 25;
+/** The error section each draft field's errors show in (as errorSection files the server's). */
+const SECTION_OF: Record<keyof ComposerDraft, string> = {
+  name: 'name', channelId: 'channelId', messageKind: 'text', text: 'text',
+  templateName: 'template.name', templateLanguage: 'template.language', templateVariables: 'template.variables',
+  audienceMode: 'audience', labelIds: 'audience', segmentId: 'audience', contactIds: 'audience',
+  schedule: 'scheduledAt', scheduledAt: 'scheduledAt', ratePerMinute: 'ratePerMinute',
+};
 
 /**
  * The broadcast composer: name, channel, audience (with its live count), the message with its
@@ -66,6 +73,16 @@ export function BroadcastComposer() {
       : null;
 
   const fieldError = (section: string) => errors()[section];
+  // Editing a field clears its error (the next submit says again what is still wrong).
+  const edit = <K extends keyof ComposerDraft>(key: K, value: ComposerDraft[K]) => {
+    setDraft(key, value as never);
+    const section: string = SECTION_OF[key];
+    if (errors()[section]) {
+      const rest = Object.fromEntries(Object.entries(errors()).filter(([field]) => field !== section));
+      setErrors(rest);
+      if (!Object.keys(rest).length) setError('');
+    }
+  };
 
   const submit = async (start: boolean) => {
     setError('');
@@ -110,12 +127,12 @@ export function BroadcastComposer() {
             <label class="field">
               <span>Name</span>
               <input data-testid="broadcast-name-input" value={draft.name} placeholder="Spring sale" maxLength={200} aria-invalid={!!fieldError('name')}
-                onInput={(e) => setDraft('name', e.currentTarget.value)} />
+                onInput={(e) => edit('name', e.currentTarget.value)} />
               <FieldError testid="error-name" message={fieldError('name')} />
             </label>
             <label class="field">
               <span>Channel</span>
-              <select data-testid="broadcast-channel" value={draft.channelId} aria-invalid={!!fieldError('channelId')} onChange={(e) => setDraft('channelId', e.currentTarget.value)}>
+              <select data-testid="broadcast-channel" value={draft.channelId} aria-invalid={!!fieldError('channelId')} onChange={(e) => edit('channelId', e.currentTarget.value)}>
                 <Show when={(channels() ?? []).length === 0}><option value="">No channels: connect one first</option></Show>
                 <For each={channels() ?? []}>{(c) => <option value={c.id}>{c.name} · {c.kind.replace('_', ' ').toLowerCase()}{c.status !== 'CONNECTED' ? ` (${c.status.toLowerCase()})` : ''}</option>}</For>
               </select>
@@ -126,11 +143,11 @@ export function BroadcastComposer() {
           <section class="card">
             <h2 class="card-title">Audience</h2>
             <AudiencePicker
-              mode={draft.audienceMode} onMode={(m) => setDraft('audienceMode', m)}
+              mode={draft.audienceMode} onMode={(m) => edit('audienceMode', m)}
               labels={labels() ?? []} segments={segments() ?? []}
-              labelIds={draft.labelIds} onLabelIds={(ids) => setDraft('labelIds', ids)}
-              segmentId={draft.segmentId} onSegmentId={(id) => setDraft('segmentId', id)}
-              contacts={chosen()} onContacts={setChosen}
+              labelIds={draft.labelIds} onLabelIds={(ids) => edit('labelIds', ids)}
+              segmentId={draft.segmentId} onSegmentId={(id) => edit('segmentId', id)}
+              contacts={chosen()} onContacts={(rows) => { setChosen(rows); edit('contactIds', rows.map((c) => c.id)); }}
               audience={audience()} error={fieldError('audience')} />
           </section>
 
@@ -138,13 +155,13 @@ export function BroadcastComposer() {
             <h2 class="card-title">Message</h2>
             <MessageEditor
               channelId={draft.channelId} cloud={cloud()}
-              kind={draft.messageKind} onKind={(k) => setDraft('messageKind', k)}
-              text={draft.text} onText={(t) => setDraft('text', t)}
+              kind={draft.messageKind} onKind={(k) => edit('messageKind', k)}
+              text={draft.text} onText={(t) => edit('text', t)}
               templateName={draft.templateName} templateLanguage={draft.templateLanguage} templateVariables={draft.templateVariables}
               onTemplate={(c) => {
-                if (c.name !== undefined) setDraft('templateName', c.name);
-                if (c.language !== undefined) setDraft('templateLanguage', c.language);
-                if (c.variables !== undefined) setDraft('templateVariables', c.variables);
+                if (c.name !== undefined) edit('templateName', c.name);
+                if (c.language !== undefined) edit('templateLanguage', c.language);
+                if (c.variables !== undefined) edit('templateVariables', c.variables);
               }}
               hints={variableHints(fields() ?? [])}
               errors={errors()} />
@@ -153,21 +170,21 @@ export function BroadcastComposer() {
           <section class="card form">
             <h2 class="card-title">Schedule and pace</h2>
             <div class="segmented segmented-inline" role="radiogroup" aria-label="When">
-              <button type="button" role="radio" aria-checked={draft.schedule === 'NOW'} classList={{ active: draft.schedule === 'NOW' }} data-testid="schedule-now" onClick={() => setDraft('schedule', 'NOW')}>Send now</button>
-              <button type="button" role="radio" aria-checked={draft.schedule === 'LATER'} classList={{ active: draft.schedule === 'LATER' }} data-testid="schedule-later" onClick={() => setDraft('schedule', 'LATER')}>Schedule</button>
+              <button type="button" role="radio" aria-checked={draft.schedule === 'NOW'} classList={{ active: draft.schedule === 'NOW' }} data-testid="schedule-now" onClick={() => edit('schedule', 'NOW')}>Send now</button>
+              <button type="button" role="radio" aria-checked={draft.schedule === 'LATER'} classList={{ active: draft.schedule === 'LATER' }} data-testid="schedule-later" onClick={() => edit('schedule', 'LATER')}>Schedule</button>
             </div>
             <Show when={draft.schedule === 'LATER'}>
               <label class="field">
                 <span>Start at (your local time)</span>
                 <input type="datetime-local" data-testid="broadcast-scheduled-at" value={draft.scheduledAt} aria-invalid={!!fieldError('scheduledAt')}
-                  onInput={(e) => setDraft('scheduledAt', e.currentTarget.value)} />
+                  onInput={(e) => edit('scheduledAt', e.currentTarget.value)} />
                 <FieldError testid="error-scheduled-at" message={fieldError('scheduledAt')} />
               </label>
             </Show>
             <label class="field">
               <span>Messages per minute</span>
               <input inputMode="numeric" data-testid="broadcast-rate" value={draft.ratePerMinute} placeholder="As fast as the channel allows" aria-invalid={!!fieldError('ratePerMinute')}
-                onInput={(e) => setDraft('ratePerMinute', e.currentTarget.value)} />
+                onInput={(e) => edit('ratePerMinute', e.currentTarget.value)} />
               <small>Every send also waits for the channel's own limit, shared with the inbox, so replies to customers go first.</small>
               <FieldError testid="error-rate" message={fieldError('ratePerMinute')} />
             </label>

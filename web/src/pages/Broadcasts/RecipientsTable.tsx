@@ -9,6 +9,8 @@ const REFRESH_MAX = 500;
 /** Pushed changes come after every batch: the table re-reads at most this often. */
 const REFRESH_MIN_MS = 1000;
 const ROW_HEIGHT = 40;
+/** The table grows with its rows up to this many, then scrolls. */
+const VISIBLE_ROWS = 12;
 const STATUSES: (RecipientStatus | 'ALL')[] = ['ALL', 'PENDING', 'SENT', 'DELIVERED', 'READ', 'FAILED', 'SKIPPED', 'UNCERTAIN'];
 
 /**
@@ -30,6 +32,11 @@ export function RecipientsTable(props: { broadcastId: string; version: number })
   const load = async (mode: 'reset' | 'more' | 'refresh') => {
     if (mode === 'more' && (loading() || !hasMore())) return;
     const gen = mode === 'reset' ? ++generation : generation;
+    // Another filter's rows never show under this one, not even while its first page loads.
+    if (mode === 'reset') {
+      setRows([]);
+      setLoaded(false);
+    }
     const first = mode === 'refresh' ? Math.min(REFRESH_MAX, Math.max(PAGE, rows().length)) : PAGE;
     setLoading(true);
     try {
@@ -84,7 +91,7 @@ export function RecipientsTable(props: { broadcastId: string; version: number })
     <section class="card recipients-card">
       <div class="card-head">
         <h2 class="card-title">Recipients</h2>
-        <div class="segmented" role="tablist" aria-label="Filter by status">
+        <div class="segmented segmented-inline recipients-filter" role="tablist" aria-label="Filter by status">
           <For each={STATUSES}>
             {(s) => (
               <button type="button" role="tab" aria-selected={status() === s} classList={{ active: status() === s }} data-testid={`recipients-filter-${s.toLowerCase()}`} onClick={() => setStatus(s)}>
@@ -99,7 +106,7 @@ export function RecipientsTable(props: { broadcastId: string; version: number })
         <div class="contacts-row recipients-row contacts-head" role="row">
           <span>Name</span><span>Phone</span><span>Status</span><span>Reason</span><span>Sent</span>
         </div>
-        <div class="contacts-scroll recipients-scroll" ref={scroller}>
+        <div class="contacts-scroll recipients-scroll" ref={scroller} style={{ height: `${Math.min(VISIBLE_ROWS, Math.max(rows().length, 3)) * ROW_HEIGHT}px` }}>
           <div style={{ height: `${virtualizer.getTotalSize()}px`, position: 'relative' }}>
             <For each={virtualizer.getVirtualItems()}>
               {(item) => {
