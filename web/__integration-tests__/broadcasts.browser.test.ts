@@ -22,6 +22,10 @@ test('an owner composes a broadcast to a label with the live count and a preview
   await suite.run('broadcasts', composeAndSend);
 });
 
+test('a scheduled broadcast waits for its time on the campaign page, and cancelling it there sends nothing', async () => {
+  await suite.run('broadcasts-schedule', scheduleAndCancel);
+});
+
 test('pause on the campaign page holds the sends (proven by a later reply on the same channel), resume finishes it', async () => {
   await suite.run('broadcasts-pause', pauseAndResume);
 });
@@ -96,6 +100,38 @@ async function composeAndSend(): Promise<void> {
   expect(await row.getByTestId('broadcast-sent').textContent()).toBe('2');
 }
 
+async function scheduleAndCancel(): Promise<void> {
+  const workspace = await createWorkspace(suite.platform.url);
+  const label = await seedLabel(workspace, 'Later', [[ANA, 'Ana Later']]);
+
+  page = await openBroadcasts(workspace);
+  await page.getByTestId('new-broadcast').click();
+  await page.getByTestId('broadcast-name-input').fill('Tomorrow');
+  await page.locator(`[data-testid="audience-label"][data-label-id="${label}"] input`).check();
+  await page.getByTestId('broadcast-text').fill('See you tomorrow');
+  await page.getByTestId('schedule-later').click();
+  // A time in the past is refused before anything is created.
+  await page.getByTestId('broadcast-scheduled-at').fill(await localDateTime(page, -3_600_000));
+  await page.getByTestId('broadcast-start').click();
+  await page.getByTestId('error-scheduled-at').filter({ hasText: 'must be in the future' }).waitFor();
+  await page.getByTestId('broadcast-scheduled-at').fill(await localDateTime(page, 24 * 3_600_000));
+  expect(await page.getByTestId('broadcast-start').textContent()).toBe('Schedule');
+  await page.getByTestId('broadcast-start').click();
+  await page.waitForURL(/\/broadcasts\/[0-9a-f-]{36}$/);
+  const broadcastId = page.url().split('/').pop()!;
+  const campaign = page.getByTestId('campaign');
+  await campaign.locator('[data-testid="broadcast-status"][data-status="SCHEDULED"]').waitFor();
+  expect(await campaign.getByTestId('campaign-pause').count()).toBe(0);
+  const [stored] = await query(suite.platform.databaseUrl, `select scheduled_at from broadcasts where id = $1`, [broadcastId]);
+  expect(Math.abs(new Date(stored.scheduled_at).getTime() - (Date.now() + 24 * 3_600_000))).toBeLessThan(5 * 60_000);
+
+  page.once('dialog', (dialog) => void dialog.accept());
+  await campaign.getByTestId('campaign-cancel').click();
+  await campaign.locator('[data-testid="broadcast-status"][data-status="CANCELLED"]').waitFor();
+  expect(await campaign.getByTestId('campaign-cancel').count()).toBe(0);
+  expect(await wire(broadcastId)).toBe(0);
+}
+
 async function pauseAndResume(): Promise<void> {
   const workspace = await createWorkspace(suite.platform.url, [{ keywords: ['ping'], matchType: 'EXACT', reply: 'pong' }]);
   const people: [string, string][] = Array.from({ length: 12 }, (_, i) => [`+49163100000${String(i).padStart(2, '0')}`, `Person ${i}`]);
@@ -162,6 +198,14 @@ async function contactId(workspace: TestWorkspace, phone: string): Promise<strin
 
 async function optOut(workspace: TestWorkspace, phone: string): Promise<void> {
   await gqlOk(suite.platform.url, `mutation($id: ID!) { updateContact(id: $id, input: { optedOut: true }) { id } }`, { id: await contactId(workspace, phone) }, workspace.token);
+}
+
+/** A `datetime-local` value `offsetMs` from now, in the browser's time zone. */
+function localDateTime(p: Page, offsetMs: number): Promise<string> {
+  return p.evaluate((offset) => {
+    const at = new Date(Date.now() + offset);
+    return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  }, offsetMs);
 }
 
 /** Distinct messages the simulator's wire got for the broadcast. */
