@@ -19,6 +19,10 @@ test('10,000 contacts scroll to the last row with only a window of rows in the p
   await suite.run('contacts-scroll', scrollTenThousand);
 });
 
+test('an owner edits labels and fields, renames and deletes a segment, and filters by when contacts last wrote', async () => {
+  await suite.run('contacts-manage', manageBook);
+});
+
 async function contactBook(): Promise<void> {
   const workspace = await createWorkspace(suite.platform.url);
   // Ana wrote in already: the import updates her, and her conversation is what the drawer links to.
@@ -173,6 +177,66 @@ async function scrollTenThousand(): Promise<void> {
   expect(highest).toBe(9_999);
   await page.locator('[data-testid="contact-row"][data-index="9999"]').waitFor();
   expect(await page.getByTestId('contact-row').count()).toBeLessThan(100);
+}
+
+async function manageBook(): Promise<void> {
+  const workspace = await createWorkspace(suite.platform.url);
+  await simulateInbound(suite.platform.url, workspace, ANA, 'hello there');
+  const api = (doc: string, variables: Record<string, unknown> = {}) => gqlOk(suite.platform.url, doc, variables, workspace.token);
+  await api(`mutation($i: ImportContactsInput!) { importContacts(input: $i) { created } }`, { i: { csv: 'phone,name\n+4916200000002,Ben Buyer\n+4916200000003,Carla' } });
+  await api(`mutation { createLabel(input: {name: "VIP", color: "#d92d20"}) { id } }`);
+  await api(`mutation { createCustomField(input: {name: "Plan", key: "plan", type: CHOICE, choices: ["gold", "silver"]}) { id } }`);
+  await api(`mutation { createCustomField(input: {name: "Old note", key: "old_note", type: TEXT}) { id } }`);
+  await api(`mutation { createSegment(input: {name: "Everyone", filter: {}}) { id } }`);
+
+  page = await suite.newPage(TIMEOUT);
+  await page.goto(suite.platform.url);
+  await signIn(page, workspace.email, OWNER_PASSWORD);
+  await page.getByTestId('nav-contacts').click();
+  await page.getByTestId('contacts-total').filter({ hasText: '3 contacts' }).waitFor();
+
+  await page.getByTestId('manage-labels').click();
+  const vip = page.locator('[data-testid="label-item"][data-label="VIP"]');
+  await vip.getByTestId('label-edit').click();
+  await vip.getByTestId('label-edit-name').fill('VIP Gold');
+  await vip.getByTestId('label-edit-color').fill('#4f46e5');
+  await vip.getByTestId('label-save').click();
+  await page.locator('[data-testid="label-item"][data-label="VIP Gold"]').getByTestId('label-edit').waitFor();
+  const plan = page.locator('[data-testid="field-item"][data-field="plan"]');
+  await plan.getByTestId('field-edit').click();
+  await plan.getByTestId('field-edit-name').fill('Plan tier');
+  await plan.getByTestId('field-edit-choices').fill('gold, silver, bronze');
+  await plan.getByTestId('field-save').click();
+  await plan.filter({ hasText: 'choice: gold, silver, bronze' }).waitFor();
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.locator('[data-testid="field-item"][data-field="old_note"]').getByTestId('field-delete').click();
+  await page.locator('[data-testid="field-item"][data-field="old_note"]').waitFor({ state: 'detached' });
+  const stored = await api('{ labels { name color } customFields { key name choices } }');
+  expect(stored).toEqual({ labels: [{ name: 'VIP Gold', color: '#4f46e5' }], customFields: [{ key: 'plan', name: 'Plan tier', choices: ['gold', 'silver', 'bronze'] }] });
+  await page.getByTestId('labels-close').click();
+
+  const segmentOption = (name: string) => page.getByTestId('filter-segment').locator('option').filter({ hasText: name });
+  await page.getByTestId('filter-segment').selectOption({ label: 'Everyone (3)' });
+  page.once('dialog', (dialog) => void dialog.accept('All of them'));
+  await page.getByTestId('segment-rename').click();
+  await segmentOption('All of them (3)').waitFor({ state: 'attached' });
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByTestId('segment-delete').click();
+  await page.getByTestId('contacts-notice').filter({ hasText: 'Deleted the segment “All of them”' }).waitFor();
+  await segmentOption('All of them').waitFor({ state: 'detached' });
+  expect(await api('{ segments { name } }')).toEqual({ segments: [] });
+
+  // Only Ana has written: she was last seen today, the imported two never.
+  const today = new Date();
+  const day = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  const rows = page.getByTestId('contact-row');
+  await page.getByTestId('filter-seen-from').fill(day(today));
+  await page.getByTestId('contacts-total').filter({ hasText: '1 contact' }).waitFor();
+  expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-phone')))).toEqual([ANA]);
+  await page.getByTestId('filter-seen-from').fill('');
+  await page.getByTestId('filter-seen-until').fill(day(new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1)));
+  await page.getByTestId('contacts-total').filter({ hasText: '0 contacts' }).waitFor();
+  await page.getByTestId('contacts-empty').waitFor();
 }
 
 async function streamText(stream: NodeJS.ReadableStream): Promise<string> {

@@ -41,10 +41,15 @@ const SegmentsQuery = graphql(`query Segments { segments { id name count filter 
 export type Segment = ResultOf<typeof SegmentsQuery>['segments'][number];
 
 const CreateLabel = graphql(`mutation CreateLabel($input: CreateLabelInput!) { createLabel(input: $input) { ...LabelFields } }`, [LabelFields]);
+const UpdateLabel = graphql(`mutation UpdateLabel($id: ID!, $input: UpdateLabelInput!) { updateLabel(id: $id, input: $input) { ...LabelFields } }`, [LabelFields]);
 const DeleteLabel = graphql(`mutation DeleteLabel($id: ID!) { deleteLabel(id: $id) }`);
 const AddLabels = graphql(`mutation AddLabels($contactIds: [ID!]!, $labelIds: [ID!]!) { addLabels(contactIds: $contactIds, labelIds: $labelIds) }`);
 const RemoveLabels = graphql(`mutation RemoveLabels($contactIds: [ID!]!, $labelIds: [ID!]!) { removeLabels(contactIds: $contactIds, labelIds: $labelIds) }`);
 const CreateCustomField = graphql(`mutation CreateCustomField($input: CreateCustomFieldInput!) { createCustomField(input: $input) { id key name type choices } }`);
+const UpdateCustomField = graphql(`mutation UpdateCustomField($id: ID!, $input: UpdateCustomFieldInput!) { updateCustomField(id: $id, input: $input) { id key name type choices } }`);
+const DeleteCustomField = graphql(`mutation DeleteCustomField($id: ID!) { deleteCustomField(id: $id) }`);
+const UpdateSegment = graphql(`mutation UpdateSegment($id: ID!, $input: UpdateSegmentInput!) { updateSegment(id: $id, input: $input) { id name count filter } }`);
+const DeleteSegment = graphql(`mutation DeleteSegment($id: ID!) { deleteSegment(id: $id) }`);
 const CreateSegment = graphql(`mutation CreateSegment($input: CreateSegmentInput!) { createSegment(input: $input) { id name count filter } }`);
 const UpdateContact = graphql(`
   mutation UpdateContact($id: ID!, $input: UpdateContactInput!) { updateContact(id: $id, input: $input) { ...ContactRowFields fields optOutSource optedOutAt } }
@@ -72,10 +77,15 @@ export const fetchLabels = async () => (await gql(LabelsQuery, {})).labels;
 export const fetchCustomFields = async () => (await gql(CustomFieldsQuery, {})).customFields;
 export const fetchSegments = async () => (await gql(SegmentsQuery, {})).segments;
 export const createLabel = async (input: VariablesOf<typeof CreateLabel>['input']) => (await gql(CreateLabel, { input })).createLabel;
+export const updateLabel = async (id: string, input: VariablesOf<typeof UpdateLabel>['input']) => (await gql(UpdateLabel, { id, input })).updateLabel;
 export const deleteLabel = async (id: string) => (await gql(DeleteLabel, { id })).deleteLabel;
 export const addLabels = async (contactIds: string[], labelIds: string[]) => (await gql(AddLabels, { contactIds, labelIds })).addLabels;
 export const removeLabels = async (contactIds: string[], labelIds: string[]) => (await gql(RemoveLabels, { contactIds, labelIds })).removeLabels;
 export const createCustomField = async (input: VariablesOf<typeof CreateCustomField>['input']) => (await gql(CreateCustomField, { input })).createCustomField;
+export const updateCustomField = async (id: string, input: VariablesOf<typeof UpdateCustomField>['input']) => (await gql(UpdateCustomField, { id, input })).updateCustomField;
+export const deleteCustomField = async (id: string) => (await gql(DeleteCustomField, { id })).deleteCustomField;
+export const renameSegment = async (id: string, name: string) => (await gql(UpdateSegment, { id, input: { name } })).updateSegment;
+export const deleteSegment = async (id: string) => (await gql(DeleteSegment, { id })).deleteSegment;
 export const createSegment = async (name: string, filter: ContactFilter) => (await gql(CreateSegment, { input: { name, filter } })).createSegment;
 export const updateContact = async (id: string, input: VariablesOf<typeof UpdateContact>['input']) => (await gql(UpdateContact, { id, input })).updateContact;
 export const addNote = async (contactId: string, text: string) => (await gql(AddNote, { contactId, text })).addNote;

@@ -2,7 +2,7 @@ import { createVirtualizer } from '@tanstack/solid-virtual';
 import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { errorMessage } from '../../graphql/client';
 import {
-  addLabels, createSegment, exportContacts, fetchContacts, fetchCustomFields, fetchLabels, fetchSegments, removeLabels,
+  addLabels, createSegment, deleteSegment, exportContacts, fetchContacts, fetchCustomFields, fetchLabels, fetchSegments, removeLabels, renameSegment,
   jsonValue, type ContactFilter, type ContactRow,
 } from '../../graphql/contacts';
 import { LabelChip } from '../../components/LabelChip';
@@ -16,7 +16,8 @@ const SEARCH_DEBOUNCE_MS = 250;
 
 /**
  * The contact book: a virtualized table over keyset pages (only the rows on screen are in the DOM, and
- * the next page loads as the scroll nears the end), filtered by search, label, field, segment and opt-out.
+ * the next page loads as the scroll nears the end), filtered by search, label, field, segment, opt-out and
+ * when the contact last wrote.
  */
 export function Contacts() {
   const [labels, { refetch: refetchLabels }] = createResource(fetchLabels);
@@ -30,6 +31,8 @@ export function Contacts() {
   const [optedOut, setOptedOut] = createSignal<'' | 'yes' | 'no'>('');
   const [fieldKey, setFieldKey] = createSignal('');
   const [fieldValue, setFieldValue] = createSignal('');
+  const [seenFrom, setSeenFrom] = createSignal('');
+  const [seenUntil, setSeenUntil] = createSignal('');
 
   const [rows, setRows] = createSignal<ContactRow[]>([]);
   const [total, setTotal] = createSignal<number | null>(null);
@@ -57,6 +60,9 @@ export function Contacts() {
     if (search()) f.search = search();
     if (labelId()) f.labelIds = [labelId()];
     if (optedOut()) f.optedOut = optedOut() === 'yes';
+    // The date inputs are whole local days, both ends included; the filter is [after, before).
+    if (seenFrom()) f.lastSeenAfter = localDay(seenFrom(), 0).toISOString();
+    if (seenUntil()) f.lastSeenBefore = localDay(seenUntil(), 1).toISOString();
     const key = fieldKey();
     if (key) {
       const def = fields()?.find((d) => d.key === key);
@@ -94,7 +100,7 @@ export function Contacts() {
       if (gen === generation) setLoading(false);
     }
   };
-  createEffect(on([search, labelId, segmentId, optedOut, fieldKey, fieldValue], () => {
+  createEffect(on([search, labelId, segmentId, optedOut, fieldKey, fieldValue, seenFrom, seenUntil], () => {
     setSelected(new Set<string>());
     void loadPage(true);
   }));
@@ -139,6 +145,32 @@ export function Contacts() {
     try {
       const s = await createSegment(name.trim(), filter());
       setNotice(`Saved segment “${s.name}” (${s.count})`);
+      refetchSegments();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  const chosenSegment = () => segments()?.find((s) => s.id === segmentId());
+  const renameChosenSegment = async () => {
+    const segment = chosenSegment();
+    const name = segment && prompt('Segment name', segment.name);
+    if (!segment || !name?.trim() || name.trim() === segment.name) return;
+    try {
+      const renamed = await renameSegment(segment.id, name.trim());
+      setNotice(`Renamed the segment to “${renamed.name}”`);
+      refetchSegments();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  const deleteChosenSegment = async () => {
+    const segment = chosenSegment();
+    if (!segment || !confirm(`Delete the segment “${segment.name}”? Its contacts stay.`)) return;
+    try {
+      await deleteSegment(segment.id);
+      setSegmentId('');
+      setNotice(`Deleted the segment “${segment.name}”`);
       refetchSegments();
     } catch (err) {
       setError(errorMessage(err));
@@ -193,6 +225,10 @@ export function Contacts() {
           <option value="">All contacts</option>
           <For each={segments() ?? []}>{(s) => <option value={s.id}>{s.name} ({s.count})</option>}</For>
         </select>
+        <Show when={chosenSegment()}>
+          <button class="btn btn-ghost btn-sm" data-testid="segment-rename" onClick={() => void renameChosenSegment()}>Rename</button>
+          <button class="btn btn-ghost btn-sm" data-testid="segment-delete" onClick={() => void deleteChosenSegment()}>Delete</button>
+        </Show>
         <select data-testid="filter-opted-out" value={optedOut()} onChange={(e) => setOptedOut(e.currentTarget.value as '' | 'yes' | 'no')}>
           <option value="">Opted in or out</option>
           <option value="no">Opted in</option>
@@ -206,6 +242,10 @@ export function Contacts() {
           <input class="input" placeholder="is set, or equals…" data-testid="filter-field-value" value={fieldValue()}
             onChange={(e) => setFieldValue(e.currentTarget.value)} />
         </Show>
+        <label class="filter-date">Last seen from
+          <input type="date" data-testid="filter-seen-from" value={seenFrom()} onChange={(e) => setSeenFrom(e.currentTarget.value)} /></label>
+        <label class="filter-date">until
+          <input type="date" data-testid="filter-seen-until" value={seenUntil()} onChange={(e) => setSeenUntil(e.currentTarget.value)} /></label>
         <button class="btn btn-ghost btn-sm" data-testid="save-segment" onClick={() => void saveSegment()}>Save as segment</button>
       </div>
 
@@ -274,4 +314,10 @@ export function Contacts() {
       </Show>
     </div>
   );
+}
+
+/** Local midnight of a `YYYY-MM-DD` date input's value, `plusDays` later. */
+function localDay(value: string, plusDays: number): Date {
+  const [y, m, d] = value.split('-').map(Number);
+  return new Date(y, m - 1, d + plusDays);
 }

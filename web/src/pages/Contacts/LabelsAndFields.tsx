@@ -1,11 +1,13 @@
 import { createSignal, For, Show } from 'solid-js';
 import { errorMessage } from '../../graphql/client';
-import { createCustomField, createLabel, deleteLabel, type ContactLabel, type CustomField } from '../../graphql/contacts';
+import {
+  createCustomField, createLabel, deleteCustomField, deleteLabel, updateCustomField, updateLabel, type ContactLabel, type CustomField,
+} from '../../graphql/contacts';
 import { LabelChip } from '../../components/LabelChip';
 
 const TYPES = ['TEXT', 'NUMBER', 'DATE', 'BOOLEAN', 'CHOICE'] as const;
 
-/** The workspace's labels (with colours) and typed custom fields: list and create (owners and admins). */
+/** The workspace's labels (with colours) and typed custom fields: list, create, edit and delete (owners and admins). */
 export function LabelsAndFields(props: { labels: ContactLabel[]; fields: CustomField[]; onClose(): void; onChanged(): void }) {
   const [error, setError] = createSignal('');
   const [busy, setBusy] = createSignal(false);
@@ -15,6 +17,8 @@ export function LabelsAndFields(props: { labels: ContactLabel[]; fields: CustomF
   const [fieldKey, setFieldKey] = createSignal('');
   const [fieldType, setFieldType] = createSignal<(typeof TYPES)[number]>('TEXT');
   const [choices, setChoices] = createSignal('');
+  const [editingLabel, setEditingLabel] = createSignal<string | null>(null);
+  const [editingField, setEditingField] = createSignal<string | null>(null);
 
   const run = async (action: () => Promise<unknown>) => {
     setBusy(true);
@@ -46,10 +50,27 @@ export function LabelsAndFields(props: { labels: ContactLabel[]; fields: CustomF
           <ul class="plain-list">
             <For each={props.labels}>
               {(l) => (
-                <li data-testid="label-item">
-                  <LabelChip name={l.name} color={l.color} /> <span class="muted">{l.contactCount} contacts</span>
-                  <button class="btn btn-ghost btn-sm" data-testid="label-delete" disabled={busy()}
-                    onClick={() => confirm(`Delete the label “${l.name}” from every contact?`) && void run(() => deleteLabel(l.id))}>Delete</button>
+                <li data-testid="label-item" data-label={l.name}>
+                  <Show when={editingLabel() === l.id} fallback={<>
+                    <LabelChip name={l.name} color={l.color} /> <span class="muted">{l.contactCount} contacts</span>
+                    <button class="btn btn-ghost btn-sm" data-testid="label-edit" disabled={busy()} onClick={() => setEditingLabel(l.id)}>Edit</button>
+                    <button class="btn btn-ghost btn-sm" data-testid="label-delete" disabled={busy()}
+                      onClick={() => confirm(`Delete the label “${l.name}” from every contact?`) && void run(() => deleteLabel(l.id))}>Delete</button>
+                  </>}>
+                    <form class="inline-form" onSubmit={(e) => {
+                      e.preventDefault();
+                      const form = new FormData(e.currentTarget);
+                      void run(async () => {
+                        await updateLabel(l.id, { name: String(form.get('name')).trim(), color: String(form.get('color')) });
+                        setEditingLabel(null);
+                      });
+                    }}>
+                      <input name="name" data-testid="label-edit-name" value={l.name} aria-label="Label name" />
+                      <input name="color" type="color" data-testid="label-edit-color" value={l.color} aria-label="Colour" />
+                      <button class="btn btn-primary btn-sm" type="submit" data-testid="label-save" disabled={busy()}>Save</button>
+                      <button class="btn btn-ghost btn-sm" type="button" onClick={() => setEditingLabel(null)}>Cancel</button>
+                    </form>
+                  </Show>
                 </li>
               )}
             </For>
@@ -67,7 +88,35 @@ export function LabelsAndFields(props: { labels: ContactLabel[]; fields: CustomF
         <section class="drawer-section">
           <h3>Custom fields</h3>
           <ul class="plain-list">
-            <For each={props.fields}>{(f) => <li data-testid="field-item">{f.name} <code>{f.key}</code> <span class="muted">{f.type.toLowerCase()}</span></li>}</For>
+            <For each={props.fields}>
+              {(f) => (
+                <li data-testid="field-item" data-field={f.key}>
+                  <Show when={editingField() === f.id} fallback={<>
+                    {f.name} <code>{f.key}</code> <span class="muted">{f.type.toLowerCase()}{f.choices?.length ? `: ${f.choices.join(', ')}` : ''}</span>
+                    <button class="btn btn-ghost btn-sm" data-testid="field-edit" disabled={busy()} onClick={() => setEditingField(f.id)}>Edit</button>
+                    <button class="btn btn-ghost btn-sm" data-testid="field-delete" disabled={busy()}
+                      onClick={() => confirm(`Delete the field “${f.name}” and every contact's value of it?`) && void run(() => deleteCustomField(f.id))}>Delete</button>
+                  </>}>
+                    <form class="inline-form" onSubmit={(e) => {
+                      e.preventDefault();
+                      const form = new FormData(e.currentTarget);
+                      const edited = String(form.get('choices') ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+                      void run(async () => {
+                        await updateCustomField(f.id, { name: String(form.get('name')).trim(), ...(f.type === 'CHOICE' ? { choices: edited } : {}) });
+                        setEditingField(null);
+                      });
+                    }}>
+                      <input name="name" data-testid="field-edit-name" value={f.name} aria-label="Field name" />
+                      <Show when={f.type === 'CHOICE'}>
+                        <input name="choices" data-testid="field-edit-choices" value={(f.choices ?? []).join(', ')} aria-label="Choices (comma separated)" />
+                      </Show>
+                      <button class="btn btn-primary btn-sm" type="submit" data-testid="field-save" disabled={busy()}>Save</button>
+                      <button class="btn btn-ghost btn-sm" type="button" onClick={() => setEditingField(null)}>Cancel</button>
+                    </form>
+                  </Show>
+                </li>
+              )}
+            </For>
           </ul>
           <form class="drawer-section" onSubmit={(e) => {
             e.preventDefault();
