@@ -173,6 +173,36 @@ describe('broadcasts', () => {
     await statusIs(ws, b.id, 'CANCELLED');
   });
 
+  it('edits a draft (the whole input, validated as on create) and refuses once it has started', async () => {
+    const ws = await createWorkspace(platform.url);
+    const first = await label(ws, 'First');
+    const second = await label(ws, 'Second');
+    await seed(ws, first, '9', 1);
+    await seed(ws, second, '0', 2);
+    const b = await create(ws, { name: 'Draft', text: 'Old {{contact.name}}', audience: { labelIds: [first] }, ratePerMinute: 10 });
+    const update = (input: object) =>
+      gql(platform.url, `mutation($id: ID!, $i: CreateBroadcastInput!) { updateBroadcast(id: $id, input: $i) { ${BROADCAST} text audience ratePerMinute scheduledAt } }`,
+        { id: b.id, i: { channelId: ws.channelId, ...input } }, ws.token);
+
+    const bad = await update({ name: 'Draft', text: '  ', audience: { labelIds: [second] } });
+    expect(bad.errors?.[0]).toMatchObject({ message: 'text: must not be empty', extensions: { code: 'BAD_USER_INPUT', field: 'text' } });
+    const edited = await update({ name: 'Edited', text: 'New {{contact.name}}', audience: { labelIds: [second] } });
+    expect(edited.errors).toBeUndefined();
+    expect(edited.data!.updateBroadcast).toMatchObject({ name: 'Edited', status: 'DRAFT', text: 'New {{contact.name}}', audience: { labelIds: [second] }, ratePerMinute: null });
+
+    await act(ws, 'startBroadcast', b.id);
+    const done = await statusIs(ws, b.id, 'COMPLETED');
+    expect(done).toMatchObject({ total: 2, sent: 2 });
+    expect((await wire(b.id)).texts.sort()).toEqual(['New Name 01', 'New Name 02']);
+    const late = await update({ name: 'Too late', text: 'x', audience: { labelIds: [first] } });
+    expect(late.errors?.[0]).toMatchObject({ message: 'the broadcast is COMPLETED: only a draft can be edited', extensions: { code: 'BAD_USER_INPUT' } });
+    // Another workspace cannot reach it.
+    const other = await createWorkspace(platform.url);
+    const foreign = await gql(platform.url, `mutation($id: ID!, $i: CreateBroadcastInput!) { updateBroadcast(id: $id, input: $i) { id } }`,
+      { id: b.id, i: { channelId: other.channelId, name: 'x', text: 'x', audience: { labelIds: [first] } } }, other.token);
+    expect(foreign.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+
   it('validates its input and roles', async () => {
     const ws = await createWorkspace(platform.url);
     const bad = await gql(platform.url, `mutation($i: CreateBroadcastInput!) { createBroadcast(input: $i) { id } }`, { i: { name: 'x', channelId: ws.channelId, text: 'a', template: { name: 't', language: 'en' }, audience: { labelIds: [], segmentId: null } } }, ws.token);

@@ -308,6 +308,35 @@ builder.mutationField('createBroadcast', (t) =>
   }),
 );
 
+builder.mutationField('updateBroadcast', (t) =>
+  t.field({
+    type: BroadcastType,
+    description: 'OWNER / ADMIN: rewrites a DRAFT broadcast (the whole input, as createBroadcast takes it); a broadcast that has started cannot change.',
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: CreateBroadcastInput, required: true }) },
+    resolve: async (_r, args, ctx) => {
+      const { workspaceId } = requireAuth(ctx, MANAGERS);
+      const em = ctx.orm.em.fork();
+      const broadcast = await findBroadcast(em, workspaceId, String(args.id));
+      if (broadcast.status !== 'DRAFT') throw badInput(`the broadcast is ${broadcast.status}: only a draft can be edited`);
+      const input = validate(createSchema, { ...args.input, channelId: String(args.input.channelId) });
+      if (!(await em.count(Channel, { id: input.channelId, workspaceId }))) throw badInput('channelId: channel not found', 'channelId');
+      const audience = await checkedAudience(em, workspaceId, input.audience);
+      // Only while still a draft: a start that won the race keeps what it started with.
+      const changed = await em.nativeUpdate(Broadcast, { id: broadcast.id, workspaceId, status: 'DRAFT' }, {
+        channelId: input.channelId,
+        name: input.name,
+        text: input.text ?? null,
+        template: input.template ? { name: input.template.name, language: input.template.language, variables: input.template.variables ?? [] } : null,
+        audience,
+        scheduledAt: input.scheduledAt ?? null,
+        ratePerMinute: input.ratePerMinute ?? null,
+      });
+      if (!changed) throw badInput('the broadcast has started: only a draft can be edited');
+      return em.fork().findOneOrFail(Broadcast, { id: broadcast.id, workspaceId });
+    },
+  }),
+);
+
 builder.mutationField('startBroadcast', (t) =>
   t.field({
     type: BroadcastType,
