@@ -22,7 +22,7 @@ test('an owner composes a broadcast to a label with the live count and a preview
   await suite.run('broadcasts', composeAndSend);
 });
 
-test('a scheduled broadcast waits for its time on the campaign page, and cancelling it there sends nothing', async () => {
+test('a draft saved, edited and scheduled waits for its time on the campaign page, and cancelling it there sends nothing', async () => {
   await suite.run('broadcasts-schedule', scheduleAndCancel);
 });
 
@@ -108,7 +108,22 @@ async function scheduleAndCancel(): Promise<void> {
   await page.getByTestId('new-broadcast').click();
   await page.getByTestId('broadcast-name-input').fill('Tomorrow');
   await page.locator(`[data-testid="audience-label"][data-label-id="${label}"] input`).check();
-  await page.getByTestId('broadcast-text').fill('See you tomorrow');
+  await page.getByTestId('broadcast-text').fill('See you tmorrow');
+  await page.getByTestId('broadcast-save-draft').click();
+  await page.waitForURL(/\/broadcasts\/[0-9a-f-]{36}$/);
+  const draftId = page.url().split('/').pop()!;
+  await page.getByTestId('campaign').locator('[data-testid="broadcast-status"][data-status="DRAFT"]').waitFor();
+  expect(await page.getByTestId('campaign-text').textContent()).toBe('See you tmorrow');
+
+  // The draft opens in the composer as saved; the typo is fixed and it is scheduled.
+  await page.getByTestId('campaign-edit').click();
+  await page.waitForURL(`**/broadcasts/${draftId}/edit`);
+  const text = page.getByTestId('broadcast-text');
+  // The count comes once the saved audience is in the form.
+  await page.getByTestId('audience-count').and(page.locator('[data-total="1"][data-sendable="1"]')).waitFor();
+  expect(await page.getByTestId('broadcast-name-input').inputValue()).toBe('Tomorrow');
+  expect(await text.inputValue()).toBe('See you tmorrow');
+  await text.fill('See you tomorrow');
   await page.getByTestId('schedule-later').click();
   // A time in the past is refused before anything is created.
   await page.getByTestId('broadcast-scheduled-at').fill(await localDateTime(page, -3_600_000));
@@ -119,8 +134,10 @@ async function scheduleAndCancel(): Promise<void> {
   await page.getByTestId('broadcast-start').click();
   await page.waitForURL(/\/broadcasts\/[0-9a-f-]{36}$/);
   const broadcastId = page.url().split('/').pop()!;
+  expect(broadcastId).toBe(draftId);
   const campaign = page.getByTestId('campaign');
   await campaign.locator('[data-testid="broadcast-status"][data-status="SCHEDULED"]').waitFor();
+  expect(await campaign.getByTestId('campaign-text').textContent()).toBe('See you tomorrow');
   expect(await campaign.getByTestId('campaign-pause').count()).toBe(0);
   const [stored] = await query(suite.platform.databaseUrl, `select scheduled_at from broadcasts where id = $1`, [broadcastId]);
   expect(Math.abs(new Date(stored.scheduled_at).getTime() - (Date.now() + 24 * 3_600_000))).toBeLessThan(5 * 60_000);

@@ -48,6 +48,7 @@ function App() {
             <Match when={path() === '/contacts'}><Contacts /></Match>
             <Match when={path() === '/broadcasts'}><Broadcasts /></Match>
             <Match when={path() === '/broadcasts/new'}><BroadcastComposer /></Match>
+            <Match when={path().match(/^\/broadcasts\/([^/]+)\/edit$/)?.[1]} keyed>{(id) => <BroadcastComposer broadcastId={decodeURIComponent(id)} />}</Match>
             <Match when={broadcastId()} keyed>{(id) => <Campaign broadcastId={decodeURIComponent(id)} />}</Match>
             <Match when={path() === '/rules'}><KeywordRules /></Match>
             <Match when={path() === '/flows'}><Flows /></Match>

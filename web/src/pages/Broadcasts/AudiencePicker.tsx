@@ -22,6 +22,9 @@ export interface AudiencePickerProps {
   /** The chosen contacts (their rows, so the chips and the preview can show them). */
   contacts: ContactRow[];
   onContacts(rows: ContactRow[]): void;
+  /** A saved draft's chosen contacts not shown as chips (beyond the first ones loaded). */
+  moreCount: number;
+  onClearMore(): void;
   /** The audience as the picker means it now (null: nothing chosen). */
   audience: BroadcastAudience | null;
   error?: string;
@@ -100,7 +103,7 @@ export function AudiencePicker(props: AudiencePickerProps) {
       </Show>
 
       <Show when={props.mode === 'CONTACTS'}>
-        <ContactChooser chosen={props.contacts} onChosen={props.onContacts} />
+        <ContactChooser chosen={props.contacts} onChosen={props.onContacts} moreCount={props.moreCount} onClearMore={props.onClearMore} />
       </Show>
 
       <div class="audience-count" data-testid="audience-count" aria-live="polite" data-total={count()?.total ?? ''} data-sendable={count()?.sendable ?? ''}
@@ -127,7 +130,7 @@ export function AudiencePicker(props: AudiencePickerProps) {
 }
 
 /** Search the contact book and pick contacts one by one. */
-function ContactChooser(props: { chosen: ContactRow[]; onChosen(rows: ContactRow[]): void }) {
+function ContactChooser(props: { chosen: ContactRow[]; onChosen(rows: ContactRow[]): void; moreCount: number; onClearMore(): void }) {
   const [search, setSearch] = createSignal('');
   const [found, setFound] = createSignal<ContactRow[]>([]);
   createEffect(on(search, (q) => {
@@ -161,6 +164,11 @@ function ContactChooser(props: { chosen: ContactRow[]; onChosen(rows: ContactRow
             )}
           </For>
         </div>
+      </Show>
+      <Show when={props.moreCount > 0}>
+        <span class="muted small-text" data-testid="audience-chosen-more">
+          and {props.moreCount} more <button type="button" class="link-button" onClick={() => props.onClearMore()}>remove them</button>
+        </span>
       </Show>
       <input class="input" type="search" placeholder="Search name, phone or email" data-testid="audience-contact-search"
         value={search()} onInput={(e) => setSearch(e.currentTarget.value)} />

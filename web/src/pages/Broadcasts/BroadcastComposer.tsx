@@ -1,19 +1,21 @@
 import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import { errorMessage, fieldErrors } from '../../graphql/client';
-import { createBroadcast, startBroadcast, type BroadcastTemplateInput } from '../../graphql/broadcasts';
-import { fetchContacts, fetchCustomFields, fetchLabels, fetchSegments, type ContactRow } from '../../graphql/contacts';
+import { createBroadcast, fetchBroadcast, startBroadcast, updateBroadcast, type BroadcastTemplateInput } from '../../graphql/broadcasts';
+import { fetchContact, fetchContacts, fetchCustomFields, fetchLabels, fetchSegments, type ContactRow } from '../../graphql/contacts';
 import { fetchChannels } from '../../graphql/operations';
 import { navigate } from '../../lib/router';
 import { canManage, useViewer } from '../../lib/session';
 import { FieldError } from '../Settings/FieldError';
 import { AudiencePicker } from './AudiencePicker';
-import { audienceOf, broadcastInput, emptyDraft, errorSection, variableHints, type ComposerDraft } from './broadcast-draft';
+import { audienceOf, broadcastInput, draftOf, emptyDraft, errorSection, variableHints, type ComposerDraft } from './broadcast-draft';
 import { MessageEditor } from './MessageEditor';
 import { PreviewPanel } from './PreviewPanel';
 
 /** Contacts of the audience the preview offers (the first ones; the count says how many there are). */
 const PREVIEW_CONTACTS = 25;
+/** A saved draft's chosen contacts shown as chips (the rest count as "and N more"). */
+const CHIPS_LOADED = 100;
 /** The error section each draft field's errors show in (as errorSection files the server's). */
 const SECTION_OF: Record<keyof ComposerDraft, string> = {
   name: 'name', channelId: 'channelId', messageKind: 'text', text: 'text',
@@ -23,11 +25,11 @@ const SECTION_OF: Record<keyof ComposerDraft, string> = {
 };
 
 /**
- * The broadcast composer: name, channel, audience (with its live count), the message with its
+ * The broadcast composer (a new broadcast, or a saved draft's edit when `broadcastId` is given): name, channel, audience (with its live count), the message with its
  * variables or a Cloud API template, a preview per contact, schedule and pace. Saves a DRAFT, or
  * creates and starts it (now, or at the scheduled time); the server's input errors show at their field.
  */
-export function BroadcastComposer() {
+export function BroadcastComposer(props: { broadcastId?: string }) {
   const viewer = useViewer();
   const manages = () => !viewer()?.role || canManage(viewer()!.role);
   const [channels] = createResource(fetchChannels);
@@ -37,11 +39,34 @@ export function BroadcastComposer() {
 
   const [draft, setDraft] = createStore(emptyDraft());
   const [chosen, setChosen] = createSignal<ContactRow[]>([]);
+  // A saved draft's chosen contacts beyond the chips loaded: still in its audience.
+  const [moreIds, setMoreIds] = createSignal<string[]>([]);
+  const [loading, setLoading] = createSignal(!!props.broadcastId);
   const [errors, setErrors] = createSignal<Record<string, string>>({});
   const [error, setError] = createSignal('');
   const [busy, setBusy] = createSignal(false);
 
+  if (props.broadcastId) {
+    void (async () => {
+      try {
+        const saved = await fetchBroadcast(props.broadcastId!);
+        if (!saved || saved.status !== 'DRAFT') return navigate(saved ? `/broadcasts/${saved.id}` : '/broadcasts', { replace: true });
+        const d = draftOf(saved);
+        const rows = await Promise.all(d.contactIds.slice(0, CHIPS_LOADED).map((id) => fetchContact(id).catch(() => null)));
+        setChosen(rows.filter((r): r is NonNullable<typeof r> => !!r));
+        setMoreIds(d.contactIds.slice(CHIPS_LOADED));
+        setDraft(d);
+      } catch (err) {
+        setError(errorMessage(err));
+      } finally {
+        setLoading(false);
+      }
+    })();
+  }
+  const chosenIds = () => [...chosen().map((c) => c.id), ...moreIds()];
+
   createEffect(() => {
+    if (loading()) return;
     const list = channels() ?? [];
     if (!list.some((c) => c.id === draft.channelId) && list[0]) setDraft('channelId', list[0].id);
   });
@@ -51,7 +76,7 @@ export function BroadcastComposer() {
     if (!cloud() && draft.messageKind === 'TEMPLATE') setDraft('messageKind', 'TEXT');
   });
 
-  const audience = () => audienceOf({ audienceMode: draft.audienceMode, labelIds: [...draft.labelIds], segmentId: draft.segmentId, contactIds: chosen().map((c) => c.id) });
+  const audience = () => audienceOf({ audienceMode: draft.audienceMode, labelIds: [...draft.labelIds], segmentId: draft.segmentId, contactIds: chosenIds() });
 
   // The preview's contacts: the chosen ones, or the first of the label's or segment's.
   const [audienceContacts, setAudienceContacts] = createSignal<ContactRow[]>([]);
@@ -86,14 +111,14 @@ export function BroadcastComposer() {
 
   const submit = async (start: boolean) => {
     setError('');
-    const result = broadcastInput({ ...draft, labelIds: [...draft.labelIds], templateVariables: [...draft.templateVariables], contactIds: chosen().map((c) => c.id) }, new Date());
+    const result = broadcastInput({ ...draft, labelIds: [...draft.labelIds], templateVariables: [...draft.templateVariables], contactIds: chosenIds() }, new Date());
     if (result.errors) return setErrors(result.errors);
     setErrors({});
     setBusy(true);
     try {
-      const created = await createBroadcast(result.input);
-      if (start) await startBroadcast(created.id);
-      navigate(`/broadcasts/${created.id}`);
+      const saved = props.broadcastId ? await updateBroadcast(props.broadcastId, result.input) : await createBroadcast(result.input);
+      if (start) await startBroadcast(saved.id);
+      navigate(`/broadcasts/${saved.id}`);
     } catch (err) {
       const byField = fieldErrors(err);
       if (byField) {
@@ -112,7 +137,7 @@ export function BroadcastComposer() {
       <header class="page-header">
         <div>
           <button class="btn btn-ghost btn-sm" type="button" onClick={() => navigate('/broadcasts')}>← Broadcasts</button>
-          <h1>New broadcast</h1>
+          <h1>{props.broadcastId ? 'Edit broadcast' : 'New broadcast'}</h1>
           <p class="muted">The audience is fixed when it starts; opted-out and blocked contacts are skipped.</p>
         </div>
       </header>
@@ -147,7 +172,9 @@ export function BroadcastComposer() {
               labels={labels() ?? []} segments={segments() ?? []}
               labelIds={draft.labelIds} onLabelIds={(ids) => edit('labelIds', ids)}
               segmentId={draft.segmentId} onSegmentId={(id) => edit('segmentId', id)}
-              contacts={chosen()} onContacts={(rows) => { setChosen(rows); edit('contactIds', rows.map((c) => c.id)); }}
+              contacts={chosen()} moreCount={moreIds().length}
+              onContacts={(rows) => { setChosen(rows); edit('contactIds', chosenIds()); }}
+              onClearMore={() => { setMoreIds([]); edit('contactIds', chosenIds()); }}
               audience={audience()} error={fieldError('audience')} />
           </section>
 
@@ -191,8 +218,8 @@ export function BroadcastComposer() {
           </section>
 
           <div class="row-actions composer-actions">
-            <button class="btn btn-secondary" data-testid="broadcast-save-draft" disabled={busy() || !manages()} onClick={() => void submit(false)}>Save as draft</button>
-            <button class="btn btn-primary" data-testid="broadcast-start" disabled={busy() || !manages()} onClick={() => void submit(true)}>
+            <button class="btn btn-secondary" data-testid="broadcast-save-draft" disabled={busy() || loading() || !manages()} onClick={() => void submit(false)}>Save as draft</button>
+            <button class="btn btn-primary" data-testid="broadcast-start" disabled={busy() || loading() || !manages()} onClick={() => void submit(true)}>
               {draft.schedule === 'LATER' ? 'Schedule' : 'Start now'}
             </button>
           </div>

@@ -113,6 +113,7 @@ export function Campaign(props: { broadcastId: string }) {
                 </Show>
                 <Show when={manages()}>
                   <Show when={b().status === 'DRAFT'}>
+                    <button class="btn btn-secondary" data-testid="campaign-edit" onClick={() => navigate(`/broadcasts/${b().id}/edit`)}>Edit</button>
                     <button class="btn btn-primary" data-testid="campaign-start" disabled={!!busy()} onClick={() => void act('start')}>
                       {b().scheduledAt && new Date(b().scheduledAt!).getTime() > Date.now() ? 'Schedule' : 'Start now'}
                     </button>

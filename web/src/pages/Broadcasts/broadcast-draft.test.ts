@@ -1,4 +1,5 @@
-import { audienceOf, broadcastInput, emptyDraft, errorSection, insertAt, variableHints } from './broadcast-draft';
+import type { Broadcast } from '../../graphql/broadcasts';
+import { audienceOf, broadcastInput, draftOf, emptyDraft, errorSection, insertAt, localDateTime, variableHints } from './broadcast-draft';
 
 const NOW = new Date('2026-12-03T14:00:00Z');
 const draft = (over: Partial<ReturnType<typeof emptyDraft>>) => ({ ...emptyDraft(), name: 'Spring', channelId: 'c1', text: 'Hi', ...over });
@@ -71,5 +72,25 @@ describe('errorSection', () => {
     expect(errorSection('template.variables.2')).toBe('template.variables');
     expect(errorSection('template.name')).toBe('template.name');
     expect(errorSection('name')).toBe('name');
+  });
+});
+
+describe('draftOf', () => {
+  const saved = {
+    id: 'b1', name: 'Spring', channelId: 'c1', status: 'DRAFT', text: null, template: { name: 'spring_sale', language: 'en_US', variables: ['{{contact.name}}'] },
+    audience: { segmentId: 's1' }, scheduledAt: '2026-12-04T09:30:00.000Z', ratePerMinute: 120,
+  } as unknown as Broadcast;
+  it('fills the form from a saved draft, and the form makes the same input back', () => {
+    const d = draftOf(saved);
+    expect(d).toMatchObject({ messageKind: 'TEMPLATE', templateName: 'spring_sale', audienceMode: 'SEGMENT', segmentId: 's1', schedule: 'LATER', ratePerMinute: '120' });
+    expect(d.scheduledAt).toBe(localDateTime(new Date('2026-12-04T09:30:00.000Z')));
+    expect(broadcastInput(d, NOW).input).toEqual({
+      name: 'Spring', channelId: 'c1', template: { name: 'spring_sale', language: 'en_US', variables: ['{{contact.name}}'] },
+      audience: { segmentId: 's1' }, scheduledAt: '2026-12-04T09:30:00.000Z', ratePerMinute: 120,
+    });
+  });
+  it('reads a text draft to chosen contacts sent now', () => {
+    const d = draftOf({ ...saved, text: 'Hi', template: null, audience: { contactIds: ['a', 'b'] }, scheduledAt: null, ratePerMinute: null } as unknown as Broadcast);
+    expect(d).toMatchObject({ messageKind: 'TEXT', text: 'Hi', audienceMode: 'CONTACTS', contactIds: ['a', 'b'], schedule: 'NOW', scheduledAt: '', ratePerMinute: '' });
   });
 });

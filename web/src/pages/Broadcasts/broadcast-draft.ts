@@ -3,7 +3,7 @@
  * makes (and the mistakes only the form can see, such as a schedule in the past), the variables a
  * message may use, and inserting one at the caret.
  */
-import type { BroadcastAudience, CreateBroadcastInput } from '../../graphql/broadcasts';
+import type { Broadcast, BroadcastAudience, CreateBroadcastInput } from '../../graphql/broadcasts';
 
 export type AudienceMode = 'LABELS' | 'SEGMENT' | 'CONTACTS';
 export type MessageKind = 'TEXT' | 'TEMPLATE';
@@ -32,6 +32,34 @@ export function emptyDraft(): ComposerDraft {
     name: '', channelId: '', messageKind: 'TEXT', text: '', templateName: '', templateLanguage: 'en', templateVariables: [],
     audienceMode: 'LABELS', labelIds: [], segmentId: '', contactIds: [], schedule: 'NOW', scheduledAt: '', ratePerMinute: '',
   };
+}
+
+/** The form for a saved draft, as the composer edits it (the schedule in the browser's local time). */
+export function draftOf(b: Broadcast): ComposerDraft {
+  const a = b.audience;
+  const at = b.scheduledAt ? new Date(b.scheduledAt) : null;
+  return {
+    ...emptyDraft(),
+    name: b.name,
+    channelId: b.channelId,
+    messageKind: b.template ? 'TEMPLATE' : 'TEXT',
+    text: b.text ?? '',
+    templateName: b.template?.name ?? '',
+    templateLanguage: b.template?.language ?? 'en',
+    templateVariables: b.template?.variables ?? [],
+    audienceMode: a.segmentId ? 'SEGMENT' : a.contactIds ? 'CONTACTS' : 'LABELS',
+    labelIds: a.labelIds ?? [],
+    segmentId: a.segmentId ?? '',
+    contactIds: a.contactIds ?? [],
+    schedule: at ? 'LATER' : 'NOW',
+    scheduledAt: at ? localDateTime(at) : '',
+    ratePerMinute: b.ratePerMinute ? String(b.ratePerMinute) : '',
+  };
+}
+
+/** A `datetime-local` value for an instant, in the browser's time zone. */
+export function localDateTime(at: Date): string {
+  return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 }
 
 /** The audience the picker shows, or null while nothing is chosen (no count to ask for). */
