@@ -4,7 +4,8 @@
  * refuses (Graph error 190) fails the broadcast at its first send: that recipient FAILED with the
  * reason, the rest SKIPPED saying why, the broadcast FAILED with the error and its workflow Failed
  * in Temporal, and nobody else tried. A refusal of one recipient's number (131026) only fails that
- * recipient: the broadcast goes on and COMPLETES.
+ * recipient: the broadcast goes on and COMPLETES. A cancel of its workflow from Temporal itself ends it
+ * CANCELLED, as cancelBroadcast does.
  */
 import pg from 'pg';
 import { Client, Connection } from '@temporalio/client';
@@ -114,4 +115,35 @@ it('a number Meta refuses fails that recipient only: the broadcast goes on and c
   expect(broadcast).toMatchObject({ status: 'COMPLETED', error: null, total: 4, pending: 0, sent: 3, failed: 1, skipped: 0 });
   expect((await recipients(broadcastId)).find((r) => r.status === 'FAILED')).toEqual({ phone: phone('2', 2), status: 'FAILED', error: 'Graph API error 131026: Message undeliverable' });
   expect((await temporal.workflow.getHandle(`broadcast:${broadcastId}`).describe()).status.name).toBe('COMPLETED');
+});
+
+it('a cancel from Temporal itself (the Web UI) ends the broadcast CANCELLED, the rest SKIPPED, none pending', async () => {
+  const ws = await createWorkspace(platform.url);
+  const { createLabel } = await gqlOk(platform.url, `mutation { createLabel(input: { name: "All", color: "#00aa00" }) { id } }`, {}, ws.token);
+  await db.query(
+    `with c as (
+       insert into contacts (id, workspace_id, contact_key, phone, name)
+       select gen_random_uuid(), $1, '491633' || lpad(i::text, 5, '0'), '+491633' || lpad(i::text, 5, '0'), 'Customer ' || i from generate_series(1, 40) i returning id
+     ) insert into contact_labels (contact_id, label_id, workspace_id) select id, $2, $1 from c`,
+    [ws.workspaceId, createLabel.id],
+  );
+  const { createBroadcast: b } = await gqlOk(
+    platform.url,
+    `mutation($i: CreateBroadcastInput!) { createBroadcast(input: $i) { id } }`,
+    { i: { name: 'Slow', channelId: ws.channelId, text: 'Hello', audience: { labelIds: [createLabel.id] }, ratePerMinute: 300 } },
+    ws.token,
+  );
+  await gqlOk(platform.url, `mutation($id: ID!) { startBroadcast(id: $id) { id } }`, { id: b.id }, ws.token);
+  const onWire = async () => (await db.query<{ n: number }>(`select count(distinct wire_id)::int as n from simulator_deliveries where idempotency_key like $1`, [`broadcast:${b.id}:%`])).rows[0].n;
+  await waitFor('a first send', async () => (await onWire()) > 0);
+
+  const handle = temporal.workflow.getHandle(`broadcast:${b.id}`);
+  await handle.cancel();
+  const broadcast = await ended(ws, b.id);
+  expect(broadcast).toMatchObject({ status: 'CANCELLED', error: null, total: 40, pending: 0, failed: 0, uncertain: 0 });
+  expect(broadcast.skipped).toBeGreaterThan(0);
+  expect(broadcast.sent + broadcast.skipped).toBe(40);
+  expect(await onWire()).toBe(broadcast.sent);
+  expect(new Set((await recipients(b.id)).filter((r) => r.status === 'SKIPPED').map((r) => r.error))).toEqual(new Set(['broadcast cancelled']));
+  expect((await handle.describe()).status.name).toBe('CANCELLED');
 });
