@@ -7,7 +7,8 @@
  * message (messaging.activities.ts `sendOne`), keyed `broadcast:<broadcastId>:<contactId>`. The
  * message row is written SENDING before the channel call, so a batch retried after a crash finds
  * it: a retry-safe wire (simulator, WhatsApp Web) gets the same wire id again, any other wire makes
- * it UNCERTAIN and it is not sent again. The recipient row then takes its message's status.
+ * it UNCERTAIN and it is not sent again. The recipient row then takes its message's status. A
+ * channel that refuses every send fails the batch for good (ChannelRejected): the broadcast is FAILED.
  */
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
@@ -16,6 +17,7 @@ import type { ChannelAdapter } from '../connector/channels/port';
 import { execute } from '../schema/orm';
 import { eventPayload, NOTIFY } from './events';
 import { sendOne } from './messaging.activities';
+import { isChannelRejected } from './failures';
 import { renderTemplate } from '../workflows/flows/variables';
 import { broadcastRecipientKey, conversationWorkflowId } from '../workflows/ids';
 import type { BroadcastTemplate } from '../schema/entities/broadcast.entity';
@@ -70,16 +72,24 @@ export function createBroadcastSendActivities(ctx: ActivityContext, adapter: Cha
               details: { template: { ...row.template, variables: row.template.variables.map((v) => renderTemplate(v, scope)) } },
             }
           : { text: renderTemplate(row.text ?? '', scope) };
-        await sendOne(ctx, adapter, afterChannelSend, {
-          workspaceId: input.workspaceId,
-          channelId: input.channelId,
-          conversationId,
-          to: row.phone,
-          idempotencyKey: broadcastRecipientKey(input.broadcastId, row.contact_id),
-          senderType: 'BOT',
-          ...message,
-        });
-        await recordOutcome(ctx, row.id, broadcastRecipientKey(input.broadcastId, row.contact_id));
+        const key = broadcastRecipientKey(input.broadcastId, row.contact_id);
+        try {
+          await sendOne(ctx, adapter, afterChannelSend, {
+            workspaceId: input.workspaceId,
+            channelId: input.channelId,
+            conversationId,
+            to: row.phone,
+            idempotencyKey: key,
+            senderType: 'BOT',
+            ...message,
+          });
+        } catch (err) {
+          // The channel refuses every send (credentials rejected, number locked): this recipient is
+          // FAILED with the reason, and the broadcast fails with it (not retried) rather than try the rest.
+          if (isChannelRejected(err)) await recordOutcome(ctx, row.id, key);
+          throw err;
+        }
+        await recordOutcome(ctx, row.id, key);
         processed++;
         Context.current().heartbeat({ processed });
       }

@@ -7,6 +7,21 @@ export function permanentSendFailure(reason: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(reason, PERMANENT_SEND_FAILURE);
 }
 
+export const CHANNEL_REJECTED = 'ChannelRejected';
+
+/**
+ * The channel refuses every send until someone fixes it (credentials rejected, number locked, no
+ * such channel): not retried. A broadcast's batch lets it fail the broadcast; a conversation's
+ * send counts the message FAILED and goes on.
+ */
+export function channelRejected(reason: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(reason, CHANNEL_REJECTED);
+}
+
+export function isChannelRejected(err: unknown): boolean {
+  return err instanceof ApplicationFailure && err.type === CHANNEL_REJECTED;
+}
+
 /** Why a message is UNCERTAIN (an agent reads these in the inbox, next to "resend"). */
 export const UNCERTAIN_REASONS = {
   /** A retry found the row SENDING on a wire that deduplicates nothing: the attempt before it died mid-call. */

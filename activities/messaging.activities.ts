@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ActivityContext } from './context';
 import type { ChannelAdapter } from '../connector/channels/port';
-import { classifySendError } from '../connector/channels/port';
-import { UNCERTAIN_REASONS, permanentSendFailure } from './failures';
+import { classifySendError, PermanentChannelError } from '../connector/channels/port';
+import { UNCERTAIN_REASONS, channelRejected, isChannelRejected, permanentSendFailure } from './failures';
 import { afterChannelSendFault } from './test-faults';
 import { NOTIFY, eventPayload, notifyPerRow } from './events';
 import { execute } from '../schema/orm';
@@ -76,8 +76,14 @@ export function createMessagingActivities(ctx: ActivityContext, adapter: Channel
       const { messages, ...target } = input;
       const counts = { sent: 0, failed: 0, uncertain: 0 };
       for (const message of messages) {
-        const outcome = await sendOne(ctx, adapter, afterChannelSend, { ...target, ...message });
-        if (outcome !== 'already') counts[outcome]++;
+        try {
+          const outcome = await sendOne(ctx, adapter, afterChannelSend, { ...target, ...message });
+          if (outcome !== 'already') counts[outcome]++;
+        } catch (err) {
+          // The channel refused this one for good (it is FAILED with the reason); the rest still go.
+          if (!isChannelRejected(err)) throw err;
+          counts.failed++;
+        }
       }
       return counts;
     },
@@ -86,7 +92,10 @@ export function createMessagingActivities(ctx: ActivityContext, adapter: Channel
   };
 }
 
-/** One message through its send state machine (exported for the broadcast batch, activities/broadcasts.activities.ts). */
+/**
+ * One message through its send state machine (exported for the broadcast batch, activities/broadcast-send.activities.ts).
+ * Throws channelRejected (after marking the message FAILED) when the channel itself refuses every send.
+ */
 export async function sendOne(ctx: ActivityContext, adapter: ChannelAdapter, afterChannelSend: () => void, input: SendMessageInput): Promise<SendOutcome> {
   const started = await startAttempt(ctx, adapter, input);
   if (started.status === 'SENDING' && !started.attempt) {
@@ -112,6 +121,8 @@ export async function sendOne(ctx: ActivityContext, adapter: ChannelAdapter, aft
     switch (classifySendError(err)) {
       case 'permanent':
         await endAttempt(ctx, input, id, 'FAILED', reason);
+        // The message is FAILED either way; the caller learns the channel itself is refused.
+        if (err instanceof PermanentChannelError && err.channelRejected) throw channelRejected(reason);
         return 'failed';
       case 'not-accepted':
         // Nothing went out: back to PENDING, and the retry sends it on any wire.

@@ -46,6 +46,13 @@ const BATCH_UNPACED = 50;
 /** Batches per run before continue-as-new (each is a few events). */
 const BATCHES_PER_RUN = 500;
 
+/**
+ * Since this patch a failure that ends the workflow ends the broadcast too: FAILED with the error
+ * (a channel that refuses every send, an activity out of time), and a cancel from Temporal itself
+ * (the Web UI's Cancel) CANCELLED; before it the row stayed RUNNING.
+ */
+const FINISH_ON_FAILURE = 'broadcast-finish-on-failure';
+
 export async function broadcastWorkflow(input: BroadcastInput): Promise<void> {
   const ref = { workspaceId: input.workspaceId, broadcastId: input.broadcastId };
   const sender = wf.proxyActivities<BroadcastSendActivities>({ ...broadcastBatch, taskQueue: channelTaskQueue(input.channelId) });
@@ -67,58 +74,71 @@ export async function broadcastWorkflow(input: BroadcastInput): Promise<void> {
   });
   wf.setHandler(broadcastProgressQuery, () => progress);
 
-  if (!input.carried) {
-    const wait = input.scheduledAt ? new Date(input.scheduledAt).getTime() - Date.now() : 0;
-    if (wait > 0) {
-      await rows.setBroadcastStatus({ ...ref, status: 'SCHEDULED' });
-      await wf.condition(() => cancelled, wait);
-    }
-    if (cancelled) return finishCancelled();
-    progress.phase = 'SNAPSHOT';
-    await rows.setBroadcastStatus({ ...ref, status: 'RUNNING' });
-    await snapshot.snapshotBroadcastAudience(ref);
+  try {
+    await run();
+  } catch (err) {
+    // Only a failure that fails the workflow (a bug in this code fails its task instead, retried).
+    if (!(err instanceof wf.TemporalFailure) || !wf.patched(FINISH_ON_FAILURE)) throw err;
+    await wf.CancellationScope.nonCancellable(() => (wf.isCancellation(err) ? finishCancelled() : finishFailed(innermostMessage(err))));
+    // The run ends Failed (or Cancelled) in Temporal too, with its cause, for ops to see.
+    throw err;
   }
 
-  const limit = input.ratePerMinute ? Math.max(1, Math.min(BATCH_UNPACED, Math.ceil(input.ratePerMinute / 60))) : BATCH_UNPACED;
-  let reported: 'RUNNING' | 'PAUSED' = paused ? 'PAUSED' : 'RUNNING';
-  for (let batches = 0; ; batches++) {
-    if (cancelled) return finishCancelled();
-    if (paused) {
-      progress.phase = 'PAUSED';
-      if (reported !== 'PAUSED') await rows.setBroadcastStatus({ ...ref, status: (reported = 'PAUSED') });
-      await wf.condition(() => !paused || cancelled);
-      continue;
+  async function run(): Promise<void> {
+    if (!input.carried) {
+      const wait = input.scheduledAt ? new Date(input.scheduledAt).getTime() - Date.now() : 0;
+      if (wait > 0) {
+        await rows.setBroadcastStatus({ ...ref, status: 'SCHEDULED' });
+        await wf.condition(() => cancelled, wait);
+      }
+      if (cancelled) return finishCancelled();
+      progress.phase = 'SNAPSHOT';
+      await rows.setBroadcastStatus({ ...ref, status: 'RUNNING' });
+      await snapshot.snapshotBroadcastAudience(ref);
     }
-    progress.phase = 'RUNNING';
-    if (reported !== 'RUNNING') await rows.setBroadcastStatus({ ...ref, status: (reported = 'RUNNING') });
-    if (batches >= BATCHES_PER_RUN || wf.workflowInfo().continueAsNewSuggested) {
-      await wf.condition(wf.allHandlersFinished);
-      return wf.continueAsNew<typeof broadcastWorkflow>({ ...input, carried: { paused, processed: progress.processed } });
-    }
-    const started = Date.now();
-    let more = true;
-    try {
-      const result = await (batchScope = new wf.CancellationScope()).run(() =>
-        sender.sendBroadcastBatch({ ...ref, channelId: input.channelId, limit }),
-      );
-      progress.processed += result.processed;
-      more = result.more;
-    } catch (err) {
-      // A pause or cancel cancelled the batch; it stopped between two sends.
-      if (!wf.isCancellation(err)) throw err;
-      continue;
-    } finally {
-      batchScope = null;
-    }
-    if (!more) {
-      progress.phase = 'DONE';
-      await rows.setBroadcastStatus({ ...ref, status: 'COMPLETED' });
-      return;
-    }
-    if (input.ratePerMinute) {
-      // `limit` recipients a second at most: the rest of the second, or until a pause or cancel.
-      const rest = (limit * 60_000) / input.ratePerMinute - (Date.now() - started);
-      if (rest > 0) await wf.condition(() => paused || cancelled, rest);
+
+    const limit = input.ratePerMinute ? Math.max(1, Math.min(BATCH_UNPACED, Math.ceil(input.ratePerMinute / 60))) : BATCH_UNPACED;
+    let reported: 'RUNNING' | 'PAUSED' = paused ? 'PAUSED' : 'RUNNING';
+    for (let batches = 0; ; batches++) {
+      if (cancelled) return finishCancelled();
+      if (paused) {
+        progress.phase = 'PAUSED';
+        if (reported !== 'PAUSED') await rows.setBroadcastStatus({ ...ref, status: (reported = 'PAUSED') });
+        await wf.condition(() => !paused || cancelled);
+        continue;
+      }
+      progress.phase = 'RUNNING';
+      if (reported !== 'RUNNING') await rows.setBroadcastStatus({ ...ref, status: (reported = 'RUNNING') });
+      if (batches >= BATCHES_PER_RUN || wf.workflowInfo().continueAsNewSuggested) {
+        await wf.condition(wf.allHandlersFinished);
+        return wf.continueAsNew<typeof broadcastWorkflow>({ ...input, carried: { paused, processed: progress.processed } });
+      }
+      const started = Date.now();
+      let more = true;
+      try {
+        const result = await (batchScope = new wf.CancellationScope()).run(() =>
+          sender.sendBroadcastBatch({ ...ref, channelId: input.channelId, limit }),
+        );
+        progress.processed += result.processed;
+        more = result.more;
+      } catch (err) {
+        // A pause or cancel cancelled the batch; it stopped between two sends. A cancel of the whole
+        // workflow (from Temporal) ends it.
+        if (!wf.isCancellation(err) || wf.CancellationScope.current().consideredCancelled) throw err;
+        continue;
+      } finally {
+        batchScope = null;
+      }
+      if (!more) {
+        progress.phase = 'DONE';
+        await rows.setBroadcastStatus({ ...ref, status: 'COMPLETED' });
+        return;
+      }
+      if (input.ratePerMinute) {
+        // `limit` recipients a second at most: the rest of the second, or until a pause or cancel.
+        const rest = (limit * 60_000) / input.ratePerMinute - (Date.now() - started);
+        if (rest > 0) await wf.condition(() => paused || cancelled, rest);
+      }
     }
   }
 
@@ -127,4 +147,18 @@ export async function broadcastWorkflow(input: BroadcastInput): Promise<void> {
     await rows.skipPendingRecipients({ ...ref, reason: 'broadcast cancelled' });
     await rows.setBroadcastStatus({ ...ref, status: 'CANCELLED' });
   }
+
+  /** The recipients not sent yet SKIPPED with why, the broadcast FAILED with the error. */
+  async function finishFailed(error: string): Promise<void> {
+    progress.phase = 'DONE';
+    await rows.skipPendingRecipients({ ...ref, reason: `not sent: the broadcast failed (${error})` });
+    await rows.setBroadcastStatus({ ...ref, status: 'FAILED', error });
+  }
+}
+
+/** What went wrong, in words: an ActivityFailure says "Activity task failed" and carries the activity's error as its cause. */
+function innermostMessage(err: Error): string {
+  let message = err.message;
+  for (let e: unknown = err; e instanceof Error; e = e.cause) if (e.message) message = e.message;
+  return message;
 }

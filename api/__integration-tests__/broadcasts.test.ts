@@ -5,7 +5,10 @@
  * its time. Real Parley (api + worker + connector), Postgres and Temporal.
  */
 import pg from 'pg';
+import { Client, Connection } from '@temporalio/client';
 import { createWorkspace, gql, gqlOk, simulateInbound, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
+import { TEST_TEMPORAL_ADDRESS, testDataConverter } from '../../test/support/services-env';
+import { recordHistories } from '../../workflows/__fixtures__/record-histories';
 
 let platform: PlatformProcess;
 let db: pg.Client;
@@ -17,6 +20,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (process.env.RECORD_HISTORIES) {
+    const connection = await Connection.connect({ address: TEST_TEMPORAL_ADDRESS });
+    await recordHistories(new Client({ connection, dataConverter: testDataConverter() }), 'broadcasts', 'broadcastWorkflow');
+    await connection.close();
+  }
   await db?.end();
   await platform?.stop();
 });

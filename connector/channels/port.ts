@@ -70,8 +70,19 @@ export interface ChannelAdapter {
   downloadMedia?(media: InboundMediaRef): Promise<DownloadedMedia>;
 }
 
-/** A send that no retry can fix (number not on WhatsApp, banned, text rejected). */
-export class PermanentChannelError extends Error {}
+/**
+ * A send that no retry can fix (number not on WhatsApp, banned, text rejected). `channelRejected`:
+ * the channel itself refuses every send until someone fixes it (its credentials are rejected, its
+ * number is locked, it is gone), not only this message: a broadcast stops there, FAILED.
+ */
+export class PermanentChannelError extends Error {
+  constructor(
+    message: string,
+    readonly channelRejected = false,
+  ) {
+    super(message);
+  }
+}
 
 /** The wire is known not to have taken the message (429, a "not accepted" error code): retrying is safe on any wire. */
 export class NotAcceptedError extends Error {}

@@ -6,6 +6,9 @@ export const BROADCAST_STATUSES = ['DRAFT', 'SCHEDULED', 'RUNNING', 'PAUSED', 'C
 /**
  * DRAFT until startBroadcast; SCHEDULED while its durable timer waits for scheduledAt; RUNNING and
  * PAUSED while recipients are sent; COMPLETED (every recipient ended), CANCELLED and FAILED are final.
+ * FAILED: it cannot go on until someone fixes its channel (the channel refuses every send: credentials
+ * rejected, number locked, no such channel), or its workflow failed (an activity out of time); `error`
+ * says why, the recipient whose send found it is FAILED and the ones not sent are SKIPPED.
  */
 export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number];
 export const FINAL_BROADCAST_STATUSES: readonly BroadcastStatus[] = ['COMPLETED', 'CANCELLED', 'FAILED'];
@@ -46,7 +49,7 @@ export const Broadcast = defineEntity({
     total: p.integer().default(0),
     startedAt: p.datetime().nullable(),
     finishedAt: p.datetime().nullable(),
-    /** Why a FAILED broadcast failed. */
+    /** Why a FAILED broadcast failed, in words (the channel's or the workflow's error). */
     error: p.text().nullable(),
     createdAt: p.datetime().defaultRaw('now()'),
   },

@@ -88,7 +88,7 @@ export const BroadcastType = builder.objectRef<Broadcast>('Broadcast').implement
     failed: t.int({ resolve: count('FAILED') }),
     skipped: t.int({ resolve: count('SKIPPED') }),
     uncertain: t.int({ resolve: count('UNCERTAIN') }),
-    error: t.exposeString('error', { nullable: true }),
+    error: t.exposeString('error', { nullable: true, description: 'Why it is FAILED: its channel refuses every send (credentials rejected, number locked), or its workflow failed. Null otherwise.' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),

@@ -88,8 +88,8 @@ async function uploadedMedia(deps: CloudApiChannelDeps, credentials: CloudCreden
 /** The channel with its credentials, or a permanent failure saying what is missing. */
 async function connected(store: CloudCredentialStore, channelId: string): Promise<CloudChannel & { credentials: NonNullable<CloudChannel['credentials']> }> {
   const channel = await store.get(channelId);
-  if (!channel) throw new PermanentChannelError(`channel ${channelId} does not exist`);
-  if (!channel.credentials) throw new PermanentChannelError('the Cloud API channel has no credentials yet: add them on the Channels page');
+  if (!channel) throw new PermanentChannelError(`channel ${channelId} does not exist`, true);
+  if (!channel.credentials) throw new PermanentChannelError('the Cloud API channel has no credentials yet: add them on the Channels page', true);
   return channel as CloudChannel & { credentials: NonNullable<CloudChannel['credentials']> };
 }
 

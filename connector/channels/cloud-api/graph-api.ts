@@ -26,14 +26,24 @@ export interface GraphErrorBody {
  */
 export const NOT_ACCEPTED_CODES = new Set([1, 2, 4, 80007, 130429, 131016, 131056, 133004]);
 
-/** Any other error a 4xx answer carries is permanent: 131026 not on WhatsApp, 131047 re-engagement, 100 invalid parameter, 190 token… */
+/**
+ * Graph codes that refuse the channel, not the message: every send fails the same way until
+ * someone fixes the channel (190 access token invalid or expired, 10 and 200 permission not
+ * granted, 131005 access denied, 131031 business account locked). HTTP 401 says so too.
+ */
+export const CHANNEL_REJECTED_CODES = new Set([10, 190, 200, 131005, 131031]);
+
+/** Any other error a 4xx answer carries is permanent: 131026 not on WhatsApp, 131047 re-engagement, 100 invalid parameter… */
 export class GraphError extends PermanentChannelError {
   constructor(
     readonly status: number,
     readonly code: number | null,
     message: string,
   ) {
-    super(code === null ? `Graph API answered HTTP ${status}: ${message}` : `Graph API error ${code}: ${message}`);
+    super(
+      code === null ? `Graph API answered HTTP ${status}: ${message}` : `Graph API error ${code}: ${message}`,
+      status === 401 || (code !== null && CHANNEL_REJECTED_CODES.has(code)),
+    );
   }
 }
 
