@@ -77,6 +77,8 @@ export function createBroadcastSendActivities(ctx: ActivityContext, adapter: Cha
           to: row.phone,
           idempotencyKey: broadcastRecipientKey(input.broadcastId, row.contact_id),
           senderType: 'BOT',
+          // Shares the channel's limiter with the inbox, behind every conversation's send.
+          priority: 'broadcast',
           ...message,
         });
         await recordOutcome(ctx, row.id, broadcastRecipientKey(input.broadcastId, row.contact_id));

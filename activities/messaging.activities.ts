@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ActivityContext } from './context';
-import type { ChannelAdapter } from '../connector/channels/port';
+import type { ChannelAdapter, SendPriority } from '../connector/channels/port';
 import { classifySendError } from '../connector/channels/port';
 import { UNCERTAIN_REASONS, permanentSendFailure } from './failures';
 import { afterChannelSendFault } from './test-faults';
@@ -38,7 +38,10 @@ export interface SendMessagesInput {
   messages: OutgoingMessage[];
 }
 
-export type SendMessageInput = Omit<SendMessagesInput, 'messages'> & OutgoingMessage;
+export type SendMessageInput = Omit<SendMessagesInput, 'messages'> & OutgoingMessage & {
+  /** For the channel's limiter (connector/channels/port.ts SendPriority); absent: 'inbox'. */
+  priority?: SendPriority;
+};
 
 export type MessagingActivities = ReturnType<typeof createMessagingActivities>;
 
@@ -106,6 +109,7 @@ export async function sendOne(ctx: ActivityContext, adapter: ChannelAdapter, aft
       content: outboundContent(attempt),
       ...(attempt.reply_to_external_id ? { replyToExternalId: attempt.reply_to_external_id } : {}),
       conversationId: input.conversationId,
+      ...(input.priority ? { priority: input.priority } : {}),
     }));
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
