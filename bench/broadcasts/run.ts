@@ -40,6 +40,8 @@ const { values: args } = parseArgs({
     'postgres-port': { type: 'string', default: '55125' },
     'max-broadcast-s': { type: 'string', default: '600' },
     'skip-baseline': { type: 'boolean', default: false },
+    /** NODE_OPTIONS for the platform process (a --cpu-prof profile, for one). */
+    'app-node-options': { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -176,10 +178,12 @@ async function replies(sut: SystemUnderTest, records: SendRecord[]) {
 
 async function parley(sampler: Sampler) {
   log(`=== Parley: broadcast of ${RECIPIENTS} to the simulator, inbound keyword messages at ${RATE}/s ===`);
-  const sut = await startParley({ temporalPort: TEMPORAL_PORT, postgresPort: POSTGRES_PORT, log, onCleanup });
+  const platformEnv: Record<string, string> = args['app-node-options'] ? { NODE_OPTIONS: args['app-node-options'] } : {};
+  const sut = await startParley({ temporalPort: TEMPORAL_PORT, postgresPort: POSTGRES_PORT, log, onCleanup, platformEnv });
   const { url, token, workspaceId, channelId, databaseUrl } = sut.parley!;
   const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  onCleanup(() => db.end());
+  // Postgres stopping ends the pool's idle connections: nothing to report.
+  db.on('error', () => undefined);
   sampler.track('app', () => Object.values(sut.appPids).flatMap((pid) => processTree(pid)));
   for (const [group, pid] of Object.entries(sut.servicePids)) sampler.track(group, () => processTree(pid));
   try {
@@ -234,6 +238,11 @@ async function parley(sampler: Sampler) {
     const quiet = { ...(await replies(sut, quietRecords)), cpu: cpuReport(a, sampler.snapshot(), quietRecords.length), quietBefore };
     log(`  no broadcast: ${quiet.replied}/${quiet.offered} replies; p50 ${quiet.latencyMs.p50} p95 ${quiet.latencyMs.p95} p99 ${quiet.latencyMs.p99} ms`);
 
+    // What each process uses doing nothing (pollers, timers): a slow run pays it for longer, so it is reported apart.
+    const idleStart = sampler.snapshot();
+    await sleep(10_000);
+    const idle = cpuReport(idleStart, sampler.snapshot(), 1);
+
     // The broadcast, with inbound keyword messages offered at the same rate until it completes.
     quietBefore = await waitQuiet(sampler);
     a = sampler.snapshot();
@@ -278,10 +287,19 @@ async function parley(sampler: Sampler) {
       productSpanMs: row.started_ms && row.finished_ms ? Math.round(Number(row.finished_ms) - Number(row.started_ms)) : null,
       progress,
       cpu: cpuReport(a, b, sent),
+      /** CPU ms per message less what the process uses idle over the same time (its pollers and timers). */
+      cpuNetOfIdleMsPerMessage: Object.fromEntries(
+        ['app', 'temporal', 'postgres'].map((group) => {
+          const used = cpuReport(a, b, sent).cpuSeconds[group] * 1000;
+          const idleMs = (idle.pctOfOneCore[group] / 100) * (b.atMs - a.atMs);
+          return [group, Math.round(((used - idleMs) / Math.max(1, sent)) * 100) / 100];
+        }),
+      ),
+      idlePctOfOneCore: idle.pctOfOneCore,
       quietBefore,
     };
     log(`  broadcast ${row.status}: ${JSON.stringify(result.recipients)} in ${(spanMs / 1000).toFixed(1)} s = ${result.perMinute}/min; wire ${JSON.stringify(wire)}`);
-    log(`  CPU ms/message ${JSON.stringify(result.cpu.msPerMessage)}; % of a core ${JSON.stringify(result.cpu.pctOfOneCore)}`);
+    log(`  CPU ms/message ${JSON.stringify(result.cpu.msPerMessage)}; net of idle ${JSON.stringify(result.cpuNetOfIdleMsPerMessage)}; % of a core ${JSON.stringify(result.cpu.pctOfOneCore)}; idle % ${JSON.stringify(idle.pctOfOneCore)}`);
     const duringReplies = await replies(sut, duringRecords);
     log(`  during the broadcast: ${duringReplies.replied}/${duringReplies.offered} replies; p50 ${duringReplies.latencyMs.p50} p95 ${duringReplies.latencyMs.p95} p99 ${duringReplies.latencyMs.p99} ms`);
     return { broadcast: result, repliesQuiet: quiet, repliesDuringBroadcast: duringReplies };
@@ -321,9 +339,9 @@ async function main(): Promise<void> {
     row(['', 'Parley (broadcast to the simulator)', 'baseline, same run']),
     row(['---', '---', '---']),
     row([`recipients/min (${RECIPIENTS}, start → COMPLETED)`, broadcast.perMinute, baseline ? `${baseline.perMinute} (bare Temporal, activity per ${BATCH})` : 'skipped']),
-    row(['Temporal CPU ms / message', ms.temporal, baseline ? baseline.cpu.msPerMessage.temporal : '']),
-    row(['Postgres CPU ms / message', ms.postgres, '(none)']),
-    row(['platform CPU ms / message', ms.app, baseline ? `${baseline.cpu.msPerMessage.bench} (worker, in the bench process)` : '']),
+    row(['Temporal CPU ms / message (net of idle)', `${ms.temporal} (${broadcast.cpuNetOfIdleMsPerMessage.temporal})`, baseline ? baseline.cpu.msPerMessage.temporal : '']),
+    row(['Postgres CPU ms / message (net of idle)', `${ms.postgres} (${broadcast.cpuNetOfIdleMsPerMessage.postgres})`, '(none)']),
+    row(['platform CPU ms / message (net of idle)', `${ms.app} (${broadcast.cpuNetOfIdleMsPerMessage.app})`, baseline ? `${baseline.cpu.msPerMessage.bench} (worker, in the bench process)` : '']),
     row(['CPU seconds: Temporal, Postgres, platform', `${broadcast.cpu.cpuSeconds.temporal}, ${broadcast.cpu.cpuSeconds.postgres}, ${broadcast.cpu.cpuSeconds.app}`, baseline ? `${baseline.cpu.cpuSeconds.temporal}, -, ${baseline.cpu.cpuSeconds.bench}` : '']),
     row([`keyword reply p50 / p95 / p99 ms at ${RATE}/s`, `${fmt(repliesDuringBroadcast.latencyMs)} (during; ${repliesDuringBroadcast.replied}/${repliesDuringBroadcast.offered})`, `${fmt(repliesQuiet.latencyMs)} (no broadcast; ${repliesQuiet.replied}/${repliesQuiet.offered})`]),
     row(['other load, % of a core', broadcast.cpu.pctOfOneCore.other, `${baseline ? `${baseline.cpu.pctOfOneCore.other} (bare)` : ''}; ${repliesQuiet.cpu.pctOfOneCore.other} (quiet replies)`]),
