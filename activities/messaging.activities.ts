@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ActivityContext } from './context';
-import type { ChannelAdapter } from '../connector/channels/port';
+import type { ChannelAdapter, SendPriority } from '../connector/channels/port';
 import { classifySendError, PermanentChannelError } from '../connector/channels/port';
 import { UNCERTAIN_REASONS, channelRejected, isChannelRejected, permanentSendFailure } from './failures';
 import { afterChannelSendFault } from './test-faults';
@@ -38,7 +38,10 @@ export interface SendMessagesInput {
   messages: OutgoingMessage[];
 }
 
-export type SendMessageInput = Omit<SendMessagesInput, 'messages'> & OutgoingMessage;
+export type SendMessageInput = Omit<SendMessagesInput, 'messages'> & OutgoingMessage & {
+  /** For the channel's limiter (connector/channels/port.ts SendPriority); absent: 'inbox'. */
+  priority?: SendPriority;
+};
 
 export type MessagingActivities = ReturnType<typeof createMessagingActivities>;
 
@@ -95,17 +98,48 @@ export function createMessagingActivities(ctx: ActivityContext, adapter: Channel
 /**
  * One message through its send state machine (exported for the broadcast batch, activities/broadcast-send.activities.ts).
  * Throws channelRejected (after marking the message FAILED) when the channel itself refuses every send.
+ * With `deferMark`, a message that went out is handed to it to be marked SENT later (the broadcast
+ * batch marks many in one statement), and the customer's messages are not marked read: a
+ * broadcast is not someone answering them.
  */
-export async function sendOne(ctx: ActivityContext, adapter: ChannelAdapter, afterChannelSend: () => void, input: SendMessageInput): Promise<SendOutcome> {
+export async function sendOne(
+  ctx: ActivityContext,
+  adapter: ChannelAdapter,
+  afterChannelSend: () => void,
+  input: SendMessageInput,
+  deferMark?: (sent: { messageId: string; externalId: string }) => void,
+): Promise<SendOutcome> {
   const started = await startAttempt(ctx, adapter, input);
   if (started.status === 'SENDING' && !started.attempt) {
     await endAttempt(ctx, input, started.id, 'UNCERTAIN', UNCERTAIN_REASONS.previousAttempt);
     return 'uncertain';
   }
   if (!started.attempt) return 'already';
-  const attempt = started.attempt;
-  const id = attempt.id;
+  const result = await callChannel(ctx, adapter, afterChannelSend, input, started.attempt);
+  if (typeof result === 'string') return result;
+  if (deferMark) {
+    deferMark({ messageId: started.attempt.id, externalId: result.externalId });
+    return 'sent';
+  }
+  await markSent(ctx, input, started.attempt.id, result.externalId);
+  await markRead(ctx.orm, adapter, input);
+  return 'sent';
+}
 
+/**
+ * The channel call of an attempt that is out (its row SENDING). A refusal for good ends it FAILED;
+ * an ambiguous error on a wire that cannot deduplicate ends it UNCERTAIN; a "not accepted" puts it
+ * back to PENDING and throws, as does an ambiguous error on a retry-safe wire (the row stays
+ * SENDING: the retry sends the same wire id again). On success the caller marks it SENT.
+ */
+async function callChannel(
+  ctx: ActivityContext,
+  adapter: ChannelAdapter,
+  afterChannelSend: () => void,
+  input: SendMessageInput,
+  attempt: Attempt,
+): Promise<{ externalId: string } | 'failed' | 'uncertain'> {
+  const id = attempt.id;
   let externalId: string;
   try {
     ({ externalId } = await adapter.send({
@@ -115,6 +149,7 @@ export async function sendOne(ctx: ActivityContext, adapter: ChannelAdapter, aft
       content: outboundContent(attempt),
       ...(attempt.reply_to_external_id ? { replyToExternalId: attempt.reply_to_external_id } : {}),
       conversationId: input.conversationId,
+      ...(input.priority ? { priority: input.priority } : {}),
     }));
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
@@ -136,6 +171,11 @@ export async function sendOne(ctx: ActivityContext, adapter: ChannelAdapter, aft
     }
   }
   afterChannelSend();
+  return { externalId };
+}
+
+/** The attempt's message went out with `externalId`: SENT (or further, by receipts that came first). */
+async function markSent(ctx: ActivityContext, input: SendMessageInput, id: string, externalId: string): Promise<void> {
   await execute(
     ctx.orm,
     // Receipts the wire sent before this mark (kept by connector/receipts.ts) are applied with it.
@@ -158,8 +198,6 @@ export async function sendOne(ctx: ActivityContext, adapter: ChannelAdapter, aft
      select ${NOTIFY} from sent`,
     [input.channelId, externalId, id, externalId, id, messageUpdated(input, id)],
   );
-  await markRead(ctx.orm, adapter, input);
-  return 'sent';
 }
 
 /**

@@ -26,6 +26,8 @@ export interface SystemUnderTest {
   /** Where the time of each message went, when the system records it. */
   stages(records: SendRecord[]): Promise<Record<string, Summary>>;
   history(phase: number, contacts: number[]): Promise<HistoryStats>;
+  /** Parley only: what a bench needs to drive it beyond inbound messages (bench/broadcasts). */
+  parley?: { url: string; token: string; workspaceId: string; channelId: string; databaseUrl: string; temporal: Client };
   output(): string;
   stop(): Promise<void>;
 }
@@ -230,6 +232,7 @@ export async function startParley(opts: {
       );
       return historyStats(client, rows.map((r) => r.workflow_id));
     },
+    parley: { url: platform.url, token, workspaceId: signUp.workspace.id, channelId, databaseUrl: postgres.url, temporal: client },
     output: () => platform.output() + (workers ? `\n--- worker,connector ---\n${workers.output()}` : ''),
     async stop() {
       await platform.stop();

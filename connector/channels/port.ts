@@ -28,6 +28,12 @@ export type OutboundContent =
   | { kind: 'template'; name: string; language: string; variables: string[] }
   | { kind: 'reaction'; targetExternalId: string; emoji: string };
 
+/**
+ * Whose send it is, for the channel's limiter: a conversation's message ('inbox': replies, agents,
+ * flows) always goes before a broadcast's, which only gets a turn no inbox send is waiting for.
+ */
+export type SendPriority = 'inbox' | 'broadcast';
+
 /** One outbound message as the channel sends it. */
 export interface OutboundMessage {
   /** Derived from the workflow; the same on every retry of one message. */
@@ -41,6 +47,8 @@ export interface OutboundMessage {
   replyToExternalId?: string;
   /** The conversation it belongs to (the Cloud API checks its 24-hour window). */
   conversationId?: string;
+  /** Absent: 'inbox'. */
+  priority?: SendPriority;
 }
 
 /** Inbound media's bytes as the channel hands them over. */

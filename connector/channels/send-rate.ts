@@ -5,9 +5,12 @@
  * its first week (WARM_UP_RAMP, counted from when the channel was added). A send over the limit
  * waits its turn in the limiter's queue; when the queue already holds a minute of sends, it is
  * refused with NotAcceptedError and Temporal's retry backs off.
+ *
+ * Broadcasts share this one budget with the inbox, but a conversation's reply never waits behind
+ * them: a broadcast send gets a turn only when no inbox send is waiting, and broadcast sends
+ * waiting never fill the inbox's queue.
  */
-import { RateLimiterMemory, RateLimiterQueue, RateLimiterQueueError } from 'rate-limiter-flexible';
-import { NotAcceptedError } from './port';
+import { NotAcceptedError, type SendPriority } from './port';
 
 /** Messages per minute for a WhatsApp Web number past its warm-up. */
 export const WHATSAPP_WEB_RATE_PER_MINUTE = 20;
@@ -20,6 +23,7 @@ export const WARM_UP_RAMP: readonly { untilDay: number; perMinute: number }[] = 
 ];
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const MINUTE_MS = 60_000;
 
 /** The sends per minute a channel may make now. */
 export function sendsPerMinute(configured: number | undefined, addedAt: Date, now = new Date()): number {
@@ -31,27 +35,71 @@ export function sendsPerMinute(configured: number | undefined, addedAt: Date, no
 
 /** Waits for the channel's turn to send; NotAcceptedError when a minute of sends is already queued. */
 export interface SendRate {
-  take(): Promise<void>;
+  /** `priority` defaults to 'inbox'; a 'broadcast' take goes only when no inbox take waits. */
+  take(priority?: SendPriority): Promise<void>;
 }
 
-/** `configured` is read at each send, so a changed setting applies to the next one. */
-export function createSendRate(configured: () => number | undefined, addedAt: Date): SendRate {
-  let current: { perMinute: number; queue: RateLimiterQueue } | null = null;
-  const queueFor = (perMinute: number) => {
-    if (current?.perMinute !== perMinute) {
-      current = { perMinute, queue: new RateLimiterQueue(new RateLimiterMemory({ points: perMinute, duration: 60 }), { maxQueueSize: perMinute }) };
+interface Waiter {
+  resolve(): void;
+}
+
+/**
+ * `configured` is read at each turn, so a changed setting applies to the next send. `windowMs`
+ * is the budget's window (a minute; shorter only in tests, so they need not wait a minute).
+ *
+ * A fixed window counted here rather than rate-limiter-flexible's RateLimiterQueue: that queue
+ * is first come first served, and picking the next waiter by priority must happen in the same
+ * synchronous step that spends the token, or a broadcast take could slip in ahead of an inbox one.
+ */
+export function createSendRate(configured: () => number | undefined, addedAt: Date, { windowMs = MINUTE_MS }: { windowMs?: number } = {}): SendRate {
+  const waiting: Record<SendPriority, Waiter[]> = { inbox: [], broadcast: [] };
+  let windowStart = 0;
+  let used = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  /** Spends a token if the window has one; else the ms until the next window opens. */
+  const spend = (perMinute: number): number => {
+    const now = Date.now();
+    if (now - windowStart >= windowMs) {
+      windowStart = now;
+      used = 0;
     }
-    return current.queue;
+    if (used < perMinute) {
+      used++;
+      return 0;
+    }
+    return windowStart + windowMs - now;
   };
-  return {
-    async take() {
-      const perMinute = sendsPerMinute(configured(), addedAt);
-      try {
-        await queueFor(perMinute).removeTokens(1);
-      } catch (err) {
-        if (err instanceof RateLimiterQueueError) throw new NotAcceptedError(`rate limited: this number sends at most ${perMinute} message${perMinute === 1 ? '' : 's'} a minute; nothing was sent`);
-        throw err;
+
+  /** Hands out tokens to the waiters, inbox first, until the window runs dry; then waits for the next one. */
+  const drain = () => {
+    timer = undefined;
+    const perMinute = sendsPerMinute(configured(), addedAt);
+    for (;;) {
+      const queue = waiting.inbox.length ? waiting.inbox : waiting.broadcast;
+      if (!queue.length) return;
+      const wait = spend(perMinute);
+      if (wait > 0) {
+        timer = setTimeout(drain, wait);
+        return;
       }
+      queue.shift()!.resolve();
+    }
+  };
+
+  return {
+    take(priority = 'inbox') {
+      const perMinute = sendsPerMinute(configured(), addedAt);
+      // The sends ahead of this one: an inbox send is behind inbox sends only.
+      const queued = priority === 'inbox' ? waiting.inbox.length : waiting.inbox.length + waiting.broadcast.length;
+      if (queued === 0 && spend(perMinute) === 0) return Promise.resolve();
+      if (queued >= perMinute) {
+        return Promise.reject(new NotAcceptedError(`rate limited: this number sends at most ${perMinute} message${perMinute === 1 ? '' : 's'} a minute; nothing was sent`));
+      }
+      return new Promise<void>((resolve) => {
+        waiting[priority].push({ resolve });
+        timer ??= setTimeout(drain, Math.max(0, windowStart + windowMs - Date.now()));
+      });
     },
   };
 }

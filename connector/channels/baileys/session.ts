@@ -336,7 +336,7 @@ export function createBaileysSession(deps: BaileysSessionDeps): BaileysSession {
     },
     async send(message: OutboundMessage) {
       const sock = connected();
-      await rate.take();
+      await rate.take(message.priority);
       const jid = jidOfPhone(message.to);
       const messageId = wireIdFor(message.idempotencyKey);
       ownIds.add(messageId);

@@ -6,7 +6,7 @@
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Orm } from '../../../schema/orm';
 import { RATE_LIMIT_TABLE, rateLimitStore } from '../../../schema/rate-limit-store';
-import type { ChannelAdapter, OutboundMessage } from '../port';
+import type { ChannelAdapter, OutboundMessage, SendPriority } from '../port';
 import { NotAcceptedError, PermanentChannelError } from '../port';
 import type { CloudChannel, CloudCredentials, CloudCredentialStore } from './credentials';
 import { callGraph, fetchGraphBytes, uploadGraphMedia, type GraphApi } from './graph-api';
@@ -16,6 +16,18 @@ import { lastInboundAt, OUTSIDE_WINDOW_REASON, windowAllows } from './service-wi
 
 /** Meta's standard throughput per business number. */
 export const DEFAULT_RATE_PER_SECOND = 80;
+
+/**
+ * The share of each second's budget broadcasts leave to conversations. This limiter refuses
+ * rather than queues (the activity's retry waits), so the inbox goes first by broadcasts stopping
+ * short of the limit: a reply finds room in a second a broadcast is sending at full speed.
+ */
+export const INBOX_RESERVE_SHARE = 0.1;
+
+/** Sends a second broadcasts may use of `ratePerSecond`; at 1/s the only send is for everyone. */
+export function broadcastSendsPerSecond(ratePerSecond: number): number {
+  return ratePerSecond > 1 ? ratePerSecond - Math.max(1, Math.floor(ratePerSecond * INBOX_RESERVE_SHARE)) : ratePerSecond;
+}
 
 /** What the adapter is built over: the ORM (window, rate limit), where the Graph API is, the channel's secrets. */
 export interface CloudApiChannelDeps {
@@ -48,7 +60,7 @@ export function createCloudApiChannel(deps: CloudApiChannelDeps, channelId: stri
       if (message.conversationId && !windowAllows(message.content, await lastInboundAt(deps.orm, message.conversationId), new Date())) {
         throw new PermanentChannelError(OUTSIDE_WINDOW_REASON);
       }
-      await take(limiter, channelId, ratePerSecond);
+      await take(limiter, channelId, ratePerSecond, message.priority ?? 'inbox');
       const body = graphMessageBody(message, await uploadedMedia(deps, credentials, message));
       const answer = await callGraph<{ messages?: { id: string }[] }>(deps.graph, credentials.accessToken, 'POST', `${credentials.phoneNumberId}/messages`, body);
       const externalId = answer.messages?.[0]?.id;
@@ -93,12 +105,21 @@ async function connected(store: CloudCredentialStore, channelId: string): Promis
   return channel as CloudChannel & { credentials: NonNullable<CloudChannel['credentials']> };
 }
 
-/** One message of the channel's per-second budget; over it, nothing was sent and the activity retries. */
-async function take(limiter: RateLimiterPostgres, channelId: string, ratePerSecond: number): Promise<void> {
+/**
+ * One message of the channel's per-second budget; over it, nothing was sent and the activity
+ * retries. A broadcast send over its share gives its point back, so the reserve stays the inbox's.
+ */
+async function take(limiter: RateLimiterPostgres, channelId: string, ratePerSecond: number, priority: SendPriority): Promise<void> {
+  let consumed: RateLimiterRes;
   try {
-    await limiter.consume(channelId);
+    consumed = await limiter.consume(channelId);
   } catch (err) {
     if (err instanceof RateLimiterRes) throw new NotAcceptedError(`the channel's rate limit of ${ratePerSecond} messages/s is reached; nothing was sent`);
     throw err;
+  }
+  const share = broadcastSendsPerSecond(ratePerSecond);
+  if (priority === 'broadcast' && consumed.consumedPoints > share) {
+    await limiter.reward(channelId, 1);
+    throw new NotAcceptedError(`broadcasts may send ${share} of the channel's ${ratePerSecond} messages/s (the rest is kept for conversations); nothing was sent`);
   }
 }

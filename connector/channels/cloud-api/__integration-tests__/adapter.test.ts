@@ -16,8 +16,8 @@ import { TEST_ENCRYPTION_KEY } from '../../../../test/support/services-env';
 import { startFakeGraphApi, type FakeGraphApi } from '../../../../test/support/fake-graph-api';
 import { createLocalDiskStore } from '../../../media/local-disk.store';
 import { mediaBlobKey } from '../../../media/blob-store';
-import type { ChannelAdapter } from '../../port';
-import { createCloudApiChannel } from '../cloud-api.channel';
+import { NotAcceptedError, type ChannelAdapter } from '../../port';
+import { broadcastSendsPerSecond, createCloudApiChannel } from '../cloud-api.channel';
 import { createCloudCredentialStore, credentialsScope } from '../credentials';
 
 const KEY = Buffer.from(TEST_ENCRYPTION_KEY, 'base64');
@@ -27,6 +27,7 @@ const PHONE_NUMBER_ID = '5550777';
 let orm: Orm;
 let graph: FakeGraphApi;
 let adapter: ChannelAdapter;
+let channelId: string;
 let blobDir: string;
 const blobs = () => createLocalDiskStore(blobDir);
 
@@ -37,7 +38,7 @@ beforeAll(async () => {
   await migrate(orm);
   const em = orm.em.fork();
   const workspace = em.create(Workspace, { id: randomUUID(), name: 'Adapter Shop' });
-  const channelId = randomUUID();
+  channelId = randomUUID();
   const credentials = { phoneNumberId: PHONE_NUMBER_ID, businessAccountId: 'WABA', accessToken: TOKEN, appSecret: 's', verifyToken: 'v' };
   em.create(Channel, { id: channelId, workspaceId: workspace.id, kind: 'CLOUD_API', name: 'Cloud', status: 'CONNECTED', credentialsEncrypted: encryptSecret(KEY, JSON.stringify(credentials), credentialsScope(channelId)) });
   await em.flush();
@@ -82,4 +83,19 @@ it('refuses a stored file that is gone, for good and before any message goes out
   await expect(adapter.send({ idempotencyKey: 'k-gone', to: '+4915400000903', text: '', content: { kind: 'media', media: 'image', blobKey: mediaBlobKey(randomUUID(), randomUUID()), mimeType: 'image/jpeg' } }))
     .rejects.toThrow(/is gone/);
   expect(graph.requests.length).toBe(before);
+});
+
+it('broadcast sends stop short of the per-second limit, so a conversation\'s reply still finds room in a second a broadcast fills', async () => {
+  const rate = 10;
+  const limited = createCloudApiChannel({ orm, graph: { baseUrl: graph.url, version: 'v23.0', timeoutMs: 2000 }, credentials: createCloudCredentialStore(orm, KEY), blobs: blobs() }, channelId, rate);
+  expect(broadcastSendsPerSecond(rate)).toBe(9);
+  // Broadcast sends until the limiter refuses one: within a second that is after 9 (a new second starts the count again).
+  let refused: unknown = null;
+  for (let i = 0; i < 3 * rate && !refused; i++) {
+    await limited.send({ idempotencyKey: `broadcast:b:${i}`, to: '+4915400000904', text: `offer ${i}`, priority: 'broadcast' }).catch((err) => (refused = err));
+  }
+  expect(refused).toEqual(new NotAcceptedError(`broadcasts may send 9 of the channel's 10 messages/s (the rest is kept for conversations); nothing was sent`));
+  const before = graph.sends('+4915400000905').length;
+  await limited.send({ idempotencyKey: 'reply-1', to: '+4915400000905', text: 'your order shipped' });
+  expect(graph.sends('+4915400000905').length).toBe(before + 1);
 });
