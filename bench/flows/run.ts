@@ -16,7 +16,7 @@
  *   6. footprint: Postgres database size and rows, Temporal's SQLite size, RSS before and after.
  * Prints a table beside the baseline and writes bench/results/flows-<date>.json.
  *
- * Options: --runs 10000 (or FLOW_RUNS=1000)  --concurrency 32  --rate 20  --duration 60
+ * Options: --runs 10000 (or FLOW_RUNS=1000)  --concurrency 32  --park bounded|burst  --rate 20  --duration 60
  *          --postgres-port 55145  --temporal-port 7145  --out <file>  --worker-env K=V,K=V
  */
 import fs from 'node:fs';
@@ -42,6 +42,12 @@ const { values: args } = parseArgs({
     'effect-timeout-s': { type: 'string', default: '120' },
     /** Extra environment for the worker process (experiments: WORKER_MAX_CACHED_WORKFLOWS=1000). */
     'worker-env': { type: 'string', default: '' },
+    /**
+     * bounded (default): each of `concurrency` lanes sends a contact's trigger and waits for its question
+     * before the next contact, so at most that many runs are starting at once: the sustainable start rate.
+     * burst: the lanes do not wait, so all the triggers are in Temporal's queue at once.
+     */
+    park: { type: 'string', default: 'bounded' },
     out: { type: 'string' },
   },
 });
@@ -55,6 +61,7 @@ const WORKER_ENV: Record<string, string> = Object.fromEntries(
   args['worker-env']!.split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
 );
 const TARGET_P99_MS = 500;
+const PARK = args.park === 'burst' ? 'burst' : 'bounded';
 
 const QUESTION = 'Which day suits you for the appointment?';
 const DAYS = ['Monday', 'Tuesday', 'Wednesday'];
@@ -121,7 +128,6 @@ interface World {
   postgresPid: number;
   metricsUrl: string;
   db: pg.Pool;
-  token: string;
   channelId: string;
   temporalDbFile: string;
 }
@@ -346,6 +352,33 @@ function timeline(points: [number, number][]): [number, number, number, number][
   });
 }
 
+/** Resolves when a conversation's question is on the wire (one poll of Postgres for every lane waiting), or after two minutes. */
+function questionWaiter(db: pg.Pool): { wait(conversationId: string): Promise<void>; stop(): void } {
+  const waiting = new Map<string, { resolve: () => void; since: number }>();
+  let stopped = false;
+  void (async () => {
+    while (!stopped) {
+      await sleep(100);
+      if (waiting.size === 0) continue;
+      const ids = [...waiting.keys()];
+      const { rows } = await db
+        .query<{ conversation_id: string }>(`select conversation_id from messages where conversation_id = any($1::uuid[]) and sender_type = 'BOT' and text = $2 and sent_at is not null`, [ids, QUESTION])
+        .catch(() => ({ rows: [] as { conversation_id: string }[] }));
+      const done = new Set(rows.map((r) => r.conversation_id));
+      for (const [id, w] of waiting) {
+        if (done.has(id) || Date.now() - w.since > 120_000) {
+          waiting.delete(id);
+          w.resolve();
+        }
+      }
+    }
+  })();
+  return {
+    wait: (conversationId) => new Promise<void>((resolve) => waiting.set(conversationId, { resolve, since: Date.now() })),
+    stop: () => void (stopped = true),
+  };
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -378,12 +411,28 @@ async function main(): Promise<void> {
 
   const db = new pg.Pool({ connectionString: postgres.url, max: 2 });
   onCleanup(() => db.end());
+  const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
   const { signUp } = await gql<{ signUp: { accessToken: string; workspace: { id: string } } }>(
     api.url,
     `mutation($i: SignUpInput!) { signUp(input: $i) { accessToken workspace { id } } }`,
-    { i: { email: `bench-${randomBytes(4).toString('hex')}@example.com`, password: 'correct horse battery', name: 'Bench Owner', workspaceName: 'Bench Clinic' } },
+    { i: { email, password: 'correct horse battery', name: 'Bench Owner', workspaceName: 'Bench Clinic' } },
   );
-  const token = signUp.accessToken;
+  const credentials = { email, password: 'correct horse battery' };
+  let token = signUp.accessToken;
+  let tokenAt = Date.now();
+  // Access tokens last 15 minutes (ACCESS_TOKEN_TTL_SECONDS); the run takes longer: sign in again every 10.
+  let signingIn: Promise<void> | null = null;
+  const fresh = async () => {
+    if (Date.now() - tokenAt > 10 * 60_000) {
+      signingIn ??= gql<{ signIn: { accessToken: string } }>(api.url, `mutation($i: SignInInput!) { signIn(input: $i) { accessToken } }`, { i: credentials }).then(({ signIn }) => {
+        token = signIn.accessToken;
+        tokenAt = Date.now();
+        signingIn = null;
+      });
+      await signingIn;
+    }
+    return token;
+  };
   const { createChannel } = await gql<{ createChannel: { id: string } }>(api.url, `mutation { createChannel(input: { kind: SIMULATOR, name: "Bench" }) { id } }`, {}, token);
   const channelId = createChannel.id;
   await gql(api.url, `mutation($i: CreateKeywordRuleInput!) { createKeywordRule(input: $i) { id } }`, { i: { keywords: ['order'], matchType: 'CONTAINS', reply: RULE_REPLY } }, token);
@@ -399,7 +448,7 @@ async function main(): Promise<void> {
 
   const w: World = {
     api, worker, temporalPid: temporal.pid, postgresPid: postgres.pid, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
-    db, token, channelId, temporalDbFile: path.join(BENCH_DATA, 'temporal-flows.db'),
+    db, channelId, temporalDbFile: path.join(BENCH_DATA, 'temporal-flows.db'),
   };
   const sampler = new Sampler(250);
   sampler.track('bench', () => [process.pid]);
@@ -415,7 +464,7 @@ async function main(): Promise<void> {
       api.url,
       `mutation($i: SimulateInboundInput!) { simulateInbound(input: $i) { id conversationId } }`,
       { i: { channelId, from, text, name: 'Bench Customer', ...(reply ? { reply } : {}) } },
-      token,
+      await fresh(),
     );
     conversationOf.set(from, simulateInbound.conversationId);
     return simulateInbound.id;
@@ -449,7 +498,19 @@ async function main(): Promise<void> {
         if (sampling) footprints.push(await footprint(w, await parkedCount()));
       }
     })();
-    const parking = await phase(w, sampler, { name: `parking ${RUNS} flow runs on a question`, n: RUNS, load: 'closed', send: (i) => say(phone('run', i), `Hi, I'd like to book an appointment (${i})`), effect: { textPrefix: QUESTION } });
+    const questions = questionWaiter(db);
+    const parking = await phase(w, sampler, {
+      name: `parking ${RUNS} flow runs on a question (${PARK}, ${CONCURRENCY} lanes)`,
+      n: RUNS,
+      load: 'closed',
+      send: async (i) => {
+        const id = await say(phone('run', i), `Hi, I'd like to book an appointment (${i})`);
+        if (PARK === 'bounded') await questions.wait(conversationOf.get(phone('run', i))!);
+        return id;
+      },
+      effect: { textPrefix: QUESTION },
+    });
+    questions.stop();
     sampling = false;
     await footprintLoop;
     const { rows: waiting } = await db.query<{ status: string; n: string }>(`select status, count(*) as n from flow_runs group by status`);
@@ -558,7 +619,7 @@ function report(r: {
   const json = {
     date: new Date().toISOString(),
     machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memMb: Math.round(os.totalmem() / 2 ** 20), node: process.version, loadAverageAtEnd: os.loadavg() },
-    params: { runs: RUNS, concurrency: CONCURRENCY, rate: RATE, durationS: DURATION_S, workerEnv: WORKER_ENV },
+    params: { runs: RUNS, concurrency: CONCURRENCY, park: PARK, rate: RATE, durationS: DURATION_S, workerEnv: WORKER_ENV },
     setup: 'fresh Temporal dev server (SQLite WAL file) and Postgres database; Parley as --role api and --role worker,connector child processes; simulator channel; client (GraphQL simulateInbound) in the bench process; all on 127.0.0.1',
     targets: {
       [`answer → next message p99 < ${TARGET_P99_MS} ms at ${RATE}/s`]: r.answers.latencyMs.p99 < TARGET_P99_MS && r.answers.missing === 0,
