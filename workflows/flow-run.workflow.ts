@@ -70,6 +70,14 @@ export const flowRunStateQuery = wf.defineQuery<FlowRunState>('flowRunState');
 /** Sent by a run to its conversation workflow (conversation.workflow.ts handles it). */
 export const flowRunNoticeSignal = wf.defineSignal<[FlowRunNotice]>('flowRunNotice');
 
+/**
+ * From this marker on, a run writes fewer steps (each a local activity and a Postgres transaction):
+ * a reply is not recorded on its own (what follows it always records), and the move to the next node
+ * goes with that node's own record (a question's WAITING) when nothing else happens in between.
+ * On the way from an answer to the flow's next message and from the trigger to the question (bench/flows).
+ */
+const FEWER_RECORDS_PATCH = 'flow-fewer-records';
+
 const flows = wf.proxyLocalActivities<FlowActivities>(flowIo);
 const aiSteps = wf.proxyLocalActivities<AiActivities>(aiStep);
 const model = wf.proxyLocalActivities<AiActivities>(aiModelCall);
@@ -115,7 +123,7 @@ export async function flowRunWorkflow(input: FlowRunInput): Promise<void> {
       if (branch === END) return await run.finish('COMPLETED', entered);
       const next = nextNode(input.definition, node.id, branch);
       if (!next) return await run.finish('COMPLETED', entered);
-      await run.record('RUNNING', next.id, { completed: entered, entered: next.id });
+      await run.move(entered, next.id);
       state.nodeId = next.id;
       node = next;
       if (wf.workflowInfo().continueAsNewSuggested) break;
@@ -127,6 +135,7 @@ export async function flowRunWorkflow(input: FlowRunInput): Promise<void> {
     return await run.finish('FAILED', null, reason);
   }
   // A long run (a loop with a question in it) goes on in a fresh history, at the node it reached.
+  await run.flush();
   await wf.condition(wf.allHandlersFinished);
   await wf.continueAsNew<typeof flowRunWorkflow>({ ...input, state });
 }
@@ -136,6 +145,8 @@ const END = Symbol('end');
 /** The I/O of one run: what flow-graph.ts decides, done. */
 class FlowRun {
   private readonly channel: MessagingActivities;
+  /** A move to the next node not written yet: the next record takes it along, other I/O writes it first. */
+  private moved: { completed: string; entered: string } | null = null;
 
   constructor(
     private readonly input: FlowRunInput,
@@ -179,12 +190,14 @@ class FlowRun {
         await this.record('RUNNING', node.id);
         return null;
       case 'tag': {
+        await this.flush();
         const { labels } = await flows.applyFlowTags({ workspaceId: this.input.workspaceId, conversationId: this.input.conversationId, add: step.add, remove: step.remove });
         state.labels = labels;
         return null;
       }
       case 'webhook': {
         const call = wf.proxyActivities<FlowActivities>(flowWebhook(step.request.retries));
+        await this.flush();
         try {
           const result = await call.callFlowWebhook({ workspaceId: this.input.workspaceId, flowRunId: this.input.flowRunId, request: step.request });
           if (step.request.saveAs) state.variables[step.request.saveAs] = pickPath(result.body, step.request.responsePath) ?? null;
@@ -269,13 +282,15 @@ class FlowRun {
       }
     } finally {
       state.asking = false;
-      if (!state.cancelled) await this.record('RUNNING', state.nodeId);
+      // What follows a reply always records (the next node, the question asked again, the run's end).
+      if (!state.cancelled && !wf.patched(FEWER_RECORDS_PATCH)) await this.record('RUNNING', state.nodeId);
     }
   }
 
   /** An AI node: the workspace's AI answers the contact's last message; not on, or unsure: the `error` branch. */
   private async answerWithAi(node: FlowNode, visit: number): Promise<string | null> {
     const where = { workspaceId: this.input.workspaceId, conversationId: this.input.conversationId };
+    await this.flush();
     const messageId = this.state.lastMessageId;
     if (!messageId) {
       this.state.variables.aiError = 'the AI node has no message of the contact to answer';
@@ -299,6 +314,8 @@ class FlowRun {
 
   async unpaused(): Promise<void> {
     const state = this.state;
+    // A pause may last days: the run's row shows where it waits.
+    if (state.paused) await this.flush();
     await wf.condition(() => !state.paused || state.cancelled);
     if (state.cancelled) throw new Cancelled();
   }
@@ -314,11 +331,35 @@ class FlowRun {
   }
 
   private async sendRows(messages: OutgoingMessage[]): Promise<void> {
+    await this.flush();
     await this.channel.sendMessages({ workspaceId: this.input.workspaceId, channelId: this.input.channelId, conversationId: this.input.conversationId, to: `+${this.input.contactKey}`, messages });
+  }
+
+  /** The run moves on from `from` to `to`: written now, or from FEWER_RECORDS_PATCH on with the next record. */
+  async move(from: string, to: string): Promise<void> {
+    if (!wf.patched(FEWER_RECORDS_PATCH)) return this.record('RUNNING', to, { completed: from, entered: to });
+    await this.flush();
+    this.moved = { completed: from, entered: to };
+  }
+
+  /** Writes a move left for the next record, before I/O the contact or another system may notice. */
+  async flush(): Promise<void> {
+    const moved = this.moved;
+    if (!moved) return;
+    this.moved = null;
+    await this.record('RUNNING', moved.entered, moved);
   }
 
   async record(status: FlowRunStatus, currentNodeId: string | null, counts: Pick<FlowStep, 'entered' | 'completed' | 'dropped'> = {}, error: string | null = null): Promise<void> {
     const state = this.state;
+    if (this.moved) {
+      // One step counts each of entered / completed / dropped once: a second node's count is its own step.
+      if (counts.entered || counts.completed) await this.flush();
+      else {
+        counts = { ...counts, ...this.moved };
+        this.moved = null;
+      }
+    }
     state.steps += 1;
     state.status = status;
     await flows.recordFlowStep({
@@ -344,6 +385,7 @@ class FlowRun {
 
   /** Tells the conversation; one that went idle meanwhile has nothing to hear (it reads the run from Postgres when it starts). */
   private async notify(notice: Omit<FlowRunNotice, 'flowRunId'>): Promise<void> {
+    await this.flush();
     try {
       // The parent is the conversation's workflow (its id names the conversation's row, or for older ones the contact: ids.ts).
       const conversation = wf.workflowInfo().parent?.workflowId;
