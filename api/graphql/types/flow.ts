@@ -16,6 +16,9 @@ import { Conversation } from '../../../schema/entities/conversation.entity';
 import { cancelFlowRunWorkflow, conversationRef, requestFlowRun } from '../../../workflows/conversation.client';
 import { MAX_WORKSPACE_REGEX_STEPS, regexSteps, triggerRegexes, workspaceRegexSteps } from '../regex-budget';
 import { FLOW_TEMPLATES, flowTemplate, type FlowTemplate } from '../../../workflows/flows/templates';
+import { deleteFlowSchedule, syncFlowSchedule, type FlowScheduleDeps } from '../../../workflows/flow-schedule.client';
+import { BotSettings } from '../../../schema/entities/bot-settings.entity';
+import { botSettingsValues } from '../../../schema/bot-settings-defaults';
 
 /** The most nodes a flow may have: a canvas bigger than this is several flows. */
 export const MAX_FLOW_NODES = 500;
@@ -178,9 +181,10 @@ export async function insertFlow(em: EntityManager, workspaceId: string, input: 
 /**
  * Publishes the draft if it has no problems: a new flow_versions row (the draft as it is now) becomes
  * live, in one transaction with the flow locked, so two publishes get versions n and n+1. With
- * problems nothing changes and the previous version stays live.
+ * problems nothing changes and the previous version stays live. A `schedule` trigger gets its
+ * Temporal Schedule (flow-schedule.client.ts); a version with another trigger removes it.
  */
-export async function publishFlow(em: EntityManager, workspaceId: string, id: string): Promise<PublishResult> {
+export async function publishFlow(em: EntityManager, schedules: FlowScheduleDeps, workspaceId: string, id: string): Promise<PublishResult> {
   return em.transactional(async (tx) => {
     const flow = await findFlow(tx, workspaceId, id, true);
     const problems = validateFlow(flow.draft);
@@ -196,6 +200,9 @@ export async function publishFlow(em: EntityManager, workspaceId: string, id: st
     flow.publishedVersion = version;
     flow.status = 'PUBLISHED';
     await tx.flush();
+    // Inside the transaction: a schedule Temporal did not take fails the publish, and the previous version stays live.
+    const { timeZone } = botSettingsValues(await tx.findOne(BotSettings, { workspaceId }));
+    await syncFlowSchedule(schedules, { workspaceId, flowId: flow.id, version, trigger, timeZone });
     return { version, problems: [], flow };
   });
 }
@@ -288,20 +295,21 @@ builder.mutationField('publishFlow', (t) =>
     type: PublishResultType,
     description: 'Validates the draft; without problems it becomes the next live version (conversations start it from their next message), with problems nothing changes.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => publishFlow(ctx.orm.em.fork(), requireAuth(ctx, MANAGERS).workspaceId, String(args.id)),
+    resolve: (_root, args, ctx) => publishFlow(ctx.orm.em.fork(), { temporal: ctx.temporal, taskQueue: ctx.config.taskQueue }, requireAuth(ctx, MANAGERS).workspaceId, String(args.id)),
   }),
 );
 
 builder.mutationField('deleteFlow', (t) =>
   t.field({
     type: 'Boolean',
-    description: "Removes a flow (true): no new runs start; its runs and funnel stay recorded. Another workspace's id is NOT_FOUND.",
+    description: "Removes a flow (true): no new runs start (its schedule, if it had one, is deleted); its runs and funnel stay recorded. Another workspace's id is NOT_FOUND.",
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
       const { workspaceId } = requireAuth(ctx, MANAGERS);
       const id = String(args.id);
       const deleted = uuid.safeParse(id).success ? await ctx.orm.em.fork().nativeUpdate(Flow, { id, workspaceId, deletedAt: null }, { deletedAt: new Date() }) : 0;
       if (!deleted) throw notFound('flow');
+      await deleteFlowSchedule(ctx.temporal, id);
       return true;
     },
   }),
