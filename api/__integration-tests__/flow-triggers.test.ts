@@ -1,22 +1,27 @@
 /**
  * The flow triggers that do not come from the contact's own message (issue 11): `label_added`
  * (addLabels, a flow's tag node) and `schedule` (a Temporal Schedule per published flow); and how
- * a run's delay and the stop words share the conversation with routing. Real Parley (api + worker
- * + connector), Postgres and Temporal; nothing of ours is faked.
+ * a run's delay and the stop words share the conversation with routing; the AI node's own prompt and
+ * knowledge base. Real Parley (api + worker + connector), Postgres and Temporal; only the LLM vendor
+ * is faked, by a wire-compatible server.
  */
 import pg from 'pg';
 import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
 import { TEST_TEMPORAL_ADDRESS, testDataConverter } from '../../test/support/services-env';
 import { createWorkspace, gqlOk, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
 import { flowScheduleId } from '../../workflows/ids';
+import { answer, startFakeLlm, type FakeLlm } from '../../test/support/fake-llm-server';
+import { ADD_DOCUMENT, createKnowledgeBase, waitForDocument } from '../../test/support/knowledge';
 
 let platform: PlatformProcess;
 let temporal: Client;
 let connection: Connection;
 let db: pg.Client;
+let llm: FakeLlm;
 let phones = 0;
 
 beforeAll(async () => {
+  llm = await startFakeLlm();
   platform = await startPlatform();
   db = new pg.Client({ connectionString: platform.databaseUrl });
   await db.connect();
@@ -28,6 +33,7 @@ afterAll(async () => {
   await db?.end();
   await connection?.close();
   await platform?.stop();
+  await llm?.close();
 });
 
 const DEFAULT_REPLY = "Thanks for your message! We'll get back to you shortly.";
@@ -195,5 +201,120 @@ describe('schedule trigger', () => {
     expect((await schedule.describe()).action).toMatchObject({ args: [{ flowId, version: 3 }] });
     await gqlOk(platform.url, `mutation($id: ID!) { deleteFlow(id: $id) }`, { id: flowId }, ws.token);
     await expect(schedule.describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
+  });
+});
+
+describe('the AI node', () => {
+  it("answers with its own prompt (variables filled in) from its own knowledge base only; another workspace's knowledge base does not publish", async () => {
+    const ws = await createWorkspace(platform.url);
+    const kb = async (name: string, docName: string, text: string) => {
+      const id = await createKnowledgeBase(platform.url, ws.token, name);
+      const { addDocument } = await gqlOk(platform.url, ADD_DOCUMENT, { i: { knowledgeBaseId: id, name: docName, text } }, ws.token);
+      await waitForDocument(platform.databaseUrl, addDocument.id, ['INDEXED']);
+      return id;
+    };
+    const hours = await kb('Hours', 'Opening hours', 'The bakery opens at 7 am on weekdays.');
+    await kb('Prices', 'Price list', 'A sourdough loaf costs 4.20 EUR on weekdays.');
+    await gqlOk(
+      platform.url,
+      `mutation($i: AiSettingsInput!) { updateAiSettings(input: $i) { enabled } }`,
+      { i: { enabled: true, providers: [{ kind: 'ANTHROPIC', baseUrl: llm.url, model: 'claude-fake', apiKey: 'sk-ant-secret' }], debounceSeconds: 0 } },
+      ws.token,
+    );
+    llm.requests.length = 0;
+    llm.respond(() => answer('We open at 7 am on weekdays.', { confidence: 0.9 }));
+    const flow = (knowledgeBaseId: string) => ({
+      nodes: [
+        node('start', 'trigger', { on: 'keyword', keywords: ['hours'], matchType: 'CONTAINS' }),
+        node('ai', 'ai', { prompt: 'Answer {{contact.name}} only about our opening hours.', knowledgeBaseId }),
+        node('sorry', 'message', { text: 'Sorry, a colleague will answer.' }),
+        node('end', 'end', {}),
+      ],
+      edges: [edge('start', 'ai'), edge('ai', 'end'), edge('ai', 'sorry', 'error'), edge('sorry', 'end')],
+    });
+    const other = await createWorkspace(platform.url);
+    const foreign = await createKnowledgeBase(platform.url, other.token, 'Theirs');
+    const bad = await createFlow(ws, flow(foreign));
+    const { publishFlow } = await gqlOk(platform.url, `mutation($id: ID!) { publishFlow(id: $id) { version problems { nodeId message } } }`, { id: bad }, ws.token);
+    expect(publishFlow).toEqual({ version: null, problems: [{ nodeId: 'ai', message: 'knowledgeBaseId: no such knowledge base in this workspace' }] });
+    await gqlOk(platform.url, `mutation($id: ID!) { deleteFlow(id: $id) }`, { id: bad }, ws.token);
+
+    await publishedFlow(ws, flow(hours), 'Hours');
+    const { conversationId } = await say(ws, phone(), 'Your hours: when do you open on weekdays, and what does a loaf cost?');
+    expect(await botTexts(ws, conversationId, 1)).toEqual(['We open at 7 am on weekdays.']);
+    const [request] = llm.chats();
+    expect(request.promptText).toContain('Instructions for this step (from the business):\nAnswer Ada only about our opening hours.');
+    expect(request.promptText).toContain('(Opening hours) The bakery opens at 7 am on weekdays.');
+    // "weekdays" is in both knowledge bases: the node's alone is searched.
+    expect(request.promptText).not.toContain('4.20');
+    await waitFor('the run to complete', async () => (await runs(conversationId))[0]?.status === 'COMPLETED');
+  });
+});
+
+describe('a run beside routing', () => {
+  it("a message during a run's delay goes through routing (a keyword rule, another flow's keyword, the default reply), and the run goes on after the delay", async () => {
+    const ws = await createWorkspace(platform.url, [{ keywords: ['price'], matchType: 'CONTAINS', reply: 'Prices are on our website.' }]);
+    const remind = {
+      nodes: [
+        node('start', 'trigger', { on: 'keyword', keywords: ['remind'], matchType: 'EXACT' }),
+        node('ok', 'message', { text: 'I will remind you.' }),
+        node('wait', 'delay', { seconds: 12 }),
+        node('again', 'message', { text: 'Reminder!' }),
+        node('end', 'end', {}),
+      ],
+      edges: [edge('start', 'ok'), edge('ok', 'wait'), edge('wait', 'again'), edge('again', 'end')],
+    };
+    const remindFlow = await publishedFlow(ws, remind, 'Remind');
+    await publishedFlow(ws, linearFlow({ on: 'keyword', keywords: ['menu'], matchType: 'EXACT' }, 'Here is the menu.'), 'Menu');
+    const from = phone();
+    const { conversationId } = await say(ws, from, 'remind');
+    expect(await botTexts(ws, conversationId, 1)).toEqual(['I will remind you.']);
+    await waitFor('the run in its delay', async () => (await runs(conversationId))[0]?.current_node_id === 'wait' && (await runs(conversationId))[0].status === 'WAITING');
+
+    await say(ws, from, 'what is the price?');
+    await say(ws, from, 'menu');
+    await say(ws, from, 'hello');
+    expect(await botTexts(ws, conversationId, 4)).toEqual(['I will remind you.', 'Prices are on our website.', DEFAULT_REPLY, DEFAULT_REPLY]);
+    // Those were answered while the run still waited: none went to it, and "menu" started no second run.
+    expect((await runs(conversationId)).map((r) => [r.flow_id, r.status, r.current_node_id])).toEqual([[remindFlow, 'WAITING', 'wait']]);
+
+    expect((await botTexts(ws, conversationId, 5))[4]).toBe('Reminder!');
+    await waitFor('the run to complete', async () => (await runs(conversationId))[0]?.status === 'COMPLETED');
+  });
+
+  it('STOP in a run ends it and opts the contact out, with one reply; another opt-out word ends the run too; the cancel word alone only ends it', async () => {
+    const ws = await createWorkspace(platform.url);
+    const ask = linearFlow({ on: 'keyword', keywords: ['quiz'], matchType: 'EXACT' });
+    ask.nodes.splice(1, 0, node('q', 'question', { text: 'Your favourite colour?', input: 'text', saveAs: 'colour' }));
+    ask.nodes.splice(2, 0, node('thanks', 'message', { text: 'Thanks!' }));
+    ask.edges = [edge('start', 'q'), edge('q', 'thanks'), edge('thanks', 'end')];
+    await publishedFlow(ws, ask, 'Quiz');
+    const optedOut = async (conversationId: string) => (await db.query(`select opted_out from contacts where id = $1`, [await contactOf(conversationId)])).rows[0].opted_out;
+
+    for (const word of ['STOP', 'unsubscribe']) {
+      const from = phone();
+      const { conversationId } = await say(ws, from, 'quiz');
+      expect(await botTexts(ws, conversationId, 1)).toEqual(['Your favourite colour?']);
+      await say(ws, from, word);
+      const cancelled = await waitFor('the run cancelled', async () => (await runs(conversationId)).find((r) => r.status === 'CANCELLED'));
+      expect(cancelled.error).toBe(word === 'STOP' ? 'the contact sent the cancel keyword' : 'the contact opted out');
+      const texts = await botTexts(ws, conversationId, 2);
+      expect(texts[1]).toMatch(/^You're unsubscribed/);
+      expect(await optedOut(conversationId)).toBe(true);
+      // The next message is no answer to the question (the run is over): the default reply, and nothing else came.
+      await say(ws, from, 'blue');
+      expect(await botTexts(ws, conversationId, 3)).toEqual(['Your favourite colour?', texts[1], DEFAULT_REPLY]);
+    }
+
+    // The workspace's cancel word, not an opt-out word: the run ends, the contact stays subscribed, nothing is answered.
+    await gqlOk(platform.url, `mutation { updateBotSettings(input: { flowCancelKeyword: "exit" }) { flowCancelKeyword } }`, {}, ws.token);
+    const from = phone();
+    const { conversationId } = await say(ws, from, 'quiz');
+    expect(await botTexts(ws, conversationId, 1)).toEqual(['Your favourite colour?']);
+    await say(ws, from, 'Exit');
+    expect((await waitFor('the run cancelled', async () => (await runs(conversationId)).find((r) => r.status === 'CANCELLED'))).error).toBe('the contact sent the cancel keyword');
+    await say(ws, from, 'blue');
+    expect(await botTexts(ws, conversationId, 2)).toEqual(['Your favourite colour?', DEFAULT_REPLY]);
+    expect(await optedOut(conversationId)).toBe(false);
   });
 });

@@ -9,7 +9,7 @@ import { Flow, FLOW_STATUSES } from '../../../schema/entities/flow.entity';
 import { FlowVersion } from '../../../schema/entities/flow-version.entity';
 import { ACTIVE_FLOW_RUN_STATUSES, FlowRun, FLOW_RUN_STATUSES } from '../../../schema/entities/flow-run.entity';
 import { FlowNodeStat } from '../../../schema/entities/flow-node-stat.entity';
-import { FLOW_NODE_TYPES, type FlowDefinition, type FlowNodeType, type FlowProblem, type TriggerData } from '../../../workflows/flows/definition';
+import { FLOW_NODE_TYPES, type AiData, type FlowDefinition, type FlowNodeType, type FlowProblem, type TriggerData } from '../../../workflows/flows/definition';
 import { validateFlow } from '../../../workflows/flows/validate';
 import { flowRunWorkflowId } from '../../../workflows/ids';
 import { Conversation } from '../../../schema/entities/conversation.entity';
@@ -191,6 +191,7 @@ export async function publishFlow(em: EntityManager, schedules: FlowScheduleDeps
     if (problems.length === 0) {
       const budget = await regexBudgetProblem(tx, workspaceId, flow);
       if (budget) problems.push(budget);
+      problems.push(...(await knowledgeBaseProblems(tx, workspaceId, flow.draft)));
     }
     if (problems.length > 0) return { version: flow.publishedVersion ?? null, problems, flow };
     const latest = await tx.findOne(FlowVersion, { flowId: flow.id }, { orderBy: { version: 'desc' }, fields: ['version'] });
@@ -215,6 +216,19 @@ async function regexBudgetProblem(em: EntityManager, workspaceId: string, flow: 
   if (steps <= MAX_WORKSPACE_REGEX_STEPS) return null;
   const trigger = flow.draft.nodes.find((node) => node.type === 'trigger')!;
   return { nodeId: trigger.id, message: `the workspace's regular expressions (keyword rules and live flow triggers) would take ${steps} steps per message together, at most ${MAX_WORKSPACE_REGEX_STEPS}: simplify or remove some` };
+}
+
+/** An AI node answers from one knowledge base of the workspace: one that does not exist (or is another workspace's) is a problem on the node. */
+async function knowledgeBaseProblems(em: EntityManager, workspaceId: string, def: FlowDefinition): Promise<FlowProblem[]> {
+  const wanted = def.nodes.flatMap((node) => {
+    const id = node.type === 'ai' ? (node.data as AiData).knowledgeBaseId : undefined;
+    return typeof id === 'string' && id ? [{ nodeId: node.id, id }] : [];
+  });
+  if (wanted.length === 0) return [];
+  const valid = wanted.filter((w) => uuid.safeParse(w.id).success).map((w) => w.id);
+  const rows = valid.length ? await em.execute<{ id: string }[]>('select id from knowledge_bases where workspace_id = ? and id = any(?::uuid[])', [workspaceId, `{${valid.join(',')}}`]) : [];
+  const found = new Set(rows.map((row) => row.id));
+  return wanted.filter((w) => !found.has(w.id)).map((w) => ({ nodeId: w.nodeId, message: 'knowledgeBaseId: no such knowledge base in this workspace' }));
 }
 
 /** The draft's trigger in words, for the flows list. */
