@@ -10,6 +10,7 @@ import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
 import { TEST_TEMPORAL_ADDRESS, testDataConverter } from '../../test/support/services-env';
 import { createWorkspace, gqlOk, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
 import { flowScheduleId } from '../../workflows/ids';
+import { recordHistories } from '../../workflows/__fixtures__/record-histories';
 import { answer, startFakeLlm, type FakeLlm } from '../../test/support/fake-llm-server';
 import { ADD_DOCUMENT, createKnowledgeBase, waitForDocument } from '../../test/support/knowledge';
 
@@ -30,6 +31,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (process.env.RECORD_HISTORIES) {
+    await recordHistories(temporal, 'flow-triggers');
+    await recordHistories(temporal, 'flow-trigger-runs', 'flowRunWorkflow');
+    await recordHistories(temporal, 'flow-schedules', 'flowScheduleWorkflow');
+  }
   await db?.end();
   await connection?.close();
   await platform?.stop();
