@@ -111,6 +111,12 @@ const AI_MEDIA_WAIT_PATCH = 'ai-waits-for-media';
 const OPT_OUT_PATCH = 'opt-out';
 /** From this marker on, messages go to the conversation's flow run or start one (routing steps 3 and 4). */
 const FLOWS_PATCH = 'flows';
+/**
+ * From this marker on, an opt-out word (UNSUBSCRIBE, or STOP when the cancel word is another) ends the
+ * conversation's flow run as the cancel word does. The cancel word that is also an opt-out word does
+ * both, as before: STOP is the contact's request to hear no more and is never swallowed by a flow.
+ */
+const FLOW_ENDS_ON_OPT_OUT_PATCH = 'flow-ends-on-opt-out';
 /** How long the AI route waits for a burst's media downloads before answering without them. */
 const AI_MEDIA_WAIT_MS = 60_000;
 
@@ -617,11 +623,15 @@ async function flowFirst(run: Run, messages: InboundMessage[]): Promise<InboundM
     }
     const active = state.flow;
     if (active) {
-      if (isFlowCancel(message.text, state.settings?.flowCancelKeyword ?? 'stop')) {
+      const cancel = isFlowCancel(message.text, state.settings?.flowCancelKeyword ?? 'stop');
+      const optOut = optOutDecision(message.text, state.settings as OptOutSettings | null);
+      // An opt-out word ends the run too: a contact who unsubscribes mid-flow gets no next question (the marker only then, so older histories replay).
+      const optsOut = !cancel && optOut?.optedOut === true && wf.patched(FLOW_ENDS_ON_OPT_OUT_PATCH);
+      if (cancel || optsOut) {
         state.flow = null;
-        await signalFlowRun(active.flowRunId, flowCancelSignal, { reason: 'the contact sent the cancel keyword' });
-        // The same word may opt the contact out too (STOP): that still applies, and is answered.
-        if (optOutDecision(message.text, state.settings as OptOutSettings | null)) rest.push(message);
+        await signalFlowRun(active.flowRunId, flowCancelSignal, { reason: cancel ? 'the contact sent the cancel keyword' : 'the contact opted out' });
+        // The same word may opt the contact out too (STOP, the default of both): that still applies, and is answered.
+        if (optOut) rest.push(message);
         continue;
       }
       if (active.waiting) {

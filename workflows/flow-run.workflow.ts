@@ -1,7 +1,7 @@
 import * as wf from '@temporalio/workflow';
 import type { FlowActivities, FlowStep } from '../activities/flows/flows.activities';
 import type { MessagingActivities, OutgoingMessage } from '../activities/messaging.activities';
-import type { AiActivities } from '../activities/ai/ai.activities';
+import type { AiActivities, FlowAiStep } from '../activities/ai/ai.activities';
 import type { FlowRunStatus } from '../schema/entities/flow-run.entity';
 import type { FlowDefinition, FlowNode, QuestionData } from './flows/definition';
 import type { TemplateScope } from './flows/variables';
@@ -210,7 +210,7 @@ class FlowRun {
         }
       }
       case 'ai':
-        return this.answerWithAi(node, visit);
+        return this.answerWithAi(node, visit, { instructions: step.prompt, knowledgeBaseId: step.knowledgeBaseId });
       case 'handover':
         state.paused = true;
         await this.notify({ handover: { note: step.note } });
@@ -287,8 +287,12 @@ class FlowRun {
     }
   }
 
-  /** An AI node: the workspace's AI answers the contact's last message; not on, or unsure: the `error` branch. */
-  private async answerWithAi(node: FlowNode, visit: number): Promise<string | null> {
+  /**
+   * An AI node: the workspace's AI answers the contact's last message, told the node's prompt and
+   * grounded in its knowledge base (both only change the local activity's input: histories replay as
+   * they ran); not on, or unsure: the `error` branch.
+   */
+  private async answerWithAi(node: FlowNode, visit: number, flowStep: FlowAiStep): Promise<string | null> {
     const where = { workspaceId: this.input.workspaceId, conversationId: this.input.conversationId };
     await this.flush();
     const messageId = this.state.lastMessageId;
@@ -296,7 +300,7 @@ class FlowRun {
       this.state.variables.aiError = 'the AI node has no message of the contact to answer';
       return 'error';
     }
-    const turn = await aiSteps.retrieveAiContext({ ...where, messageIds: [messageId] });
+    const turn = await aiSteps.retrieveAiContext({ ...where, messageIds: [messageId], flowStep });
     if (!turn) {
       this.state.variables.aiError = "AI replies are off for this workspace (Settings → AI), so the AI node can't answer";
       return 'error';

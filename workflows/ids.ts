@@ -73,3 +73,8 @@ export function broadcastWorkflowId(broadcastId: string): string {
 export function broadcastRecipientKey(broadcastId: string, contactId: string): string {
   return `broadcast:${broadcastId}:${contactId}`;
 }
+
+/** The Temporal Schedule of a flow whose live version has a `schedule` trigger (one per flow; its action's runs are `flow-schedule:<flowId>-<time>`). */
+export function flowScheduleId(flowId: string): string {
+  return `flow-schedule:${flowId}`;
+}

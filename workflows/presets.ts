@@ -112,3 +112,13 @@ export const audienceSnapshot: ActivityOptions = {
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 };
+
+/**
+ * A schedule trigger's firing: a start request to each contact of its audience, in pages, the
+ * activity heartbeating where it got to, so a retry (a worker gone) goes on from there.
+ */
+export const scheduledFlowStart: ActivityOptions = {
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+};

@@ -26,6 +26,12 @@ export interface AiTurn {
   customerText: string;
 }
 
+/** A flow's AI node: its own prompt (as the step's instructions) and the one knowledge base it answers from (null: the AI settings'). */
+export interface FlowAiStep {
+  instructions: string | null;
+  knowledgeBaseId: string | null;
+}
+
 /** What the workflow does with an answer: send (or hold as a draft) the reply row, or hand over to a human. */
 export type AiDecision =
   | { kind: 'reply'; messageId: string; idempotencyKey: string; draft: boolean }
@@ -56,10 +62,11 @@ export function createAiActivities(ctx: ActivityContext) {
   return {
     /**
      * Retrieve: the settings, the contact, what the burst's media says (read-media.ts), the last
-     * `historyMessages` messages (the burst included) and the passages for the burst's text; builds the prompt. Null when AI was turned
+     * `historyMessages` messages (the burst included) and the passages for the burst's text; builds the prompt
+     * (a flow's AI node: with its instructions, from its knowledge base). Null when AI was turned
      * off since the workflow's settings were read. Reads only.
      */
-    async retrieveAiContext(input: { workspaceId: string; conversationId: string; messageIds: string[] }): Promise<AiTurn | null> {
+    async retrieveAiContext(input: { workspaceId: string; conversationId: string; messageIds: string[]; flowStep?: FlowAiStep }): Promise<AiTurn | null> {
       const em = ctx.orm.em.fork();
       const settings = aiSettingsValues(await em.findOne(AiSettings, { workspaceId: input.workspaceId }));
       if (!settings.enabled || settings.providers.length === 0) return null;
@@ -76,6 +83,9 @@ export function createAiActivities(ctx: ActivityContext) {
         history,
         contactName: conversation.contact.name ?? null,
         now: new Date(),
+        // Retrieval filters by the workspace too: another workspace's knowledge base id finds nothing.
+        ...(input.flowStep?.knowledgeBaseId ? { knowledgeBaseIds: [input.flowStep.knowledgeBaseId] } : {}),
+        instructions: input.flowStep?.instructions ?? null,
       });
       const approvalMode = conversation.contact.aiApprovalMode ?? settings.approvalMode;
       return { prompt, sources, temperature: settings.temperature, draft: approvalMode === 'ALL', customerText };

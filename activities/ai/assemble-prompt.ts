@@ -23,8 +23,10 @@ export interface AssembleInput {
   question: string;
   history: HistoryMessage[];
   contactName: string | null;
-  /** askKnowledgeBase: this knowledge base only; otherwise the settings' (empty: all of the workspace's). */
+  /** askKnowledgeBase, a flow's AI node: this knowledge base only; otherwise the settings' (empty: all of the workspace's). */
   knowledgeBaseIds?: string[];
+  /** A flow's AI node: its prompt, as the step's instructions. */
+  instructions?: string | null;
   now: Date;
 }
 
@@ -59,6 +61,7 @@ export async function assemblePrompt(em: EntityManager, knowledge: Knowledge | u
     passages,
     history: input.history,
     retrievalAvailable: knowledge !== undefined,
+    instructions: input.instructions ?? null,
   });
   return { prompt, sources: passages.map(({ id, documentName, text, score }) => ({ id, documentName, text, score })) };
 }

@@ -43,6 +43,13 @@ describe('buildPrompt', () => {
     expect(buildPrompt({ ...input, businessHours: null, outsideBusinessHours: false }).system).toContain('always open');
   });
 
+  test("a flow step's instructions follow the rules; blank or absent ones add nothing", () => {
+    const { system } = buildPrompt({ ...input, instructions: '  Only talk about opening hours.  ' });
+    expect(system).toContain('- Always answer by calling the reply tool.\n\nInstructions for this step (from the business):\nOnly talk about opening hours.\n\nBusiness hours');
+    expect(buildPrompt({ ...input, instructions: '  ' }).system).toBe(buildPrompt(input).system);
+    expect(buildPrompt(input).system).not.toContain('Instructions for this step');
+  });
+
   test('promptText shows every part', () => {
     expect(promptText(buildPrompt(input))).toMatch(/^\[system\]\n[\s\S]*\n\n\[user\]\nHi\nHow much is a croissant\?$/);
   });

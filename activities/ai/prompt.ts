@@ -27,6 +27,8 @@ export interface PromptInput {
   history: HistoryMessage[];
   /** Whether a retriever is configured at all (the prompt says so when it is not). */
   retrievalAvailable: boolean;
+  /** A flow's AI node: what the business asks of this step (its `prompt`, variables filled in). */
+  instructions?: string | null;
 }
 
 export interface Prompt {
@@ -48,6 +50,7 @@ export function buildPrompt(input: PromptInput): Prompt {
     '- If the passages do not answer the question, say you will check with the team, set a low confidence, and set escalate when a human should answer.',
     '- Keep replies short, friendly and fit for WhatsApp.',
     '- Always answer by calling the reply tool.',
+    ...instructionLines(input.instructions),
     '',
     `Business hours (${input.timeZone}): ${describeHours(input.businessHours)}.`,
     `It is now ${input.now.toISOString()}; the business is ${input.outsideBusinessHours ? 'CLOSED (outside business hours)' : 'open'}.`,
@@ -56,6 +59,12 @@ export function buildPrompt(input: PromptInput): Prompt {
     ...passageLines(input),
   ];
   return { system: lines.filter((line) => line !== null).join('\n'), messages: toTurns(input.history) };
+}
+
+/** The flow step's own instructions come after the rules: they shape this answer, they do not lift the rules. */
+function instructionLines(instructions: string | null | undefined): string[] {
+  const text = instructions?.trim();
+  return text ? ['', 'Instructions for this step (from the business):', text] : [];
 }
 
 function passageLines(input: PromptInput): string[] {

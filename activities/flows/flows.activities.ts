@@ -6,6 +6,8 @@ import type { FlowDefinition } from '../../workflows/flows/definition';
 import type { TemplateScope } from '../../workflows/flows/variables';
 import type { FlowRunStatus } from '../../schema/entities/flow-run.entity';
 import { callWebhook, type WebhookResult } from './webhook-call';
+import { startLabelFlows } from './start-label-flows';
+import { startScheduledFlows } from './start-scheduled-flows';
 import type { WebhookRequest } from '../../workflows/flows/flow-graph';
 
 export type FlowActivities = ReturnType<typeof createFlowActivities>;
@@ -45,7 +47,7 @@ export function createFlowActivities(ctx: ActivityContext) {
      * Records a run of the flow's live version in the conversation (RUNNING) and returns what it
      * starts with. Null when the flow is not live (deleted, unpublished) or the conversation has
      * another active run (flow_runs_one_active). Idempotent on the run id: a retry returns the
-     * version it recorded.
+     * version it recorded; a request for a run that has already ended (a scheduled firing's retry) is null.
      */
     async startFlowRun(input: { workspaceId: string; conversationId: string; flowId: string; flowRunId: string }): Promise<FlowRunStart | null> {
       const em = ctx.orm.em.fork();
@@ -65,7 +67,7 @@ export function createFlowActivities(ctx: ActivityContext) {
          )
          select version, true as inserted from inserted, notified
          union all
-         select version, false from flow_runs where id = ? and workspace_id = ?`,
+         select version, false from flow_runs where id = ? and workspace_id = ? and status in ('RUNNING', 'WAITING')`,
         [
           input.flowId, input.workspaceId, input.flowRunId, input.workspaceId, input.conversationId, input.workspaceId,
           eventPayload({ type: 'flowRunUpdated', workspaceId: input.workspaceId, flowId: input.flowId, flowRunId: input.flowRunId }),
@@ -130,20 +132,22 @@ export function createFlowActivities(ctx: ActivityContext) {
      * created, grey). Idempotent. Returns the contact's labels after it.
      */
     async applyFlowTags(input: { workspaceId: string; conversationId: string; add: string[]; remove: string[] }): Promise<{ labels: string[] }> {
-      return ctx.orm.em.fork().transactional(async (tx) => {
+      const { labels, added } = await ctx.orm.em.fork().transactional(async (tx) => {
         const em = tx as EntityManager;
         const [conversation] = await em.execute<{ contact_id: string }[]>('select contact_id from conversations where id = ? and workspace_id = ?', [input.conversationId, input.workspaceId]);
         const add = clean(input.add);
         const remove = clean(input.remove);
+        let added: { contact_id: string; label_id: string }[] = [];
         if (add.length > 0) {
           await em.execute(
             `insert into labels (id, workspace_id, name, color) select gen_random_uuid(), ?, n, '#9ca3af' from unnest(?::text[]) n
                on conflict (workspace_id, lower(name)) do nothing`,
             [input.workspaceId, pgArray(add)],
           );
-          await em.execute(
+          added = await em.execute<{ contact_id: string; label_id: string }[]>(
             `insert into contact_labels (contact_id, label_id, workspace_id)
-               select ?, l.id, ? from labels l where l.workspace_id = ? and lower(l.name) = any(?::text[]) on conflict do nothing`,
+               select ?, l.id, ? from labels l where l.workspace_id = ? and lower(l.name) = any(?::text[]) on conflict do nothing
+               returning contact_id, label_id`,
             [conversation.contact_id, input.workspaceId, input.workspaceId, pgArray(add.map((n) => n.toLowerCase()))],
           );
         }
@@ -158,8 +162,16 @@ export function createFlowActivities(ctx: ActivityContext) {
           [conversation.contact_id],
         );
         await publish(em, { type: 'conversationUpdated', workspaceId: input.workspaceId, conversationId: input.conversationId });
-        return { labels: rows.map((r) => r.name) };
+        return { labels: rows.map((r) => r.name), added };
       });
+      // A label flow for the contact starts in their most recent conversation, unless that is this one: it runs the flow that tags.
+      await startLabelFlows(ctx, input.workspaceId, added.map((row) => ({ contactId: row.contact_id, labelId: row.label_id })), { exceptConversationId: input.conversationId });
+      return { labels };
+    },
+
+    /** A `schedule` trigger's firing (flowScheduleWorkflow): a start request to each contact of its audience (start-scheduled-flows.ts). */
+    async startScheduledFlowRuns(input: { workspaceId: string; flowId: string; firingId: string }): Promise<{ requested: number }> {
+      return startScheduledFlows(ctx, input);
     },
 
     /** A webhook node's call, one attempt (the retries are the activity's): bounded in time and size, public addresses only. */

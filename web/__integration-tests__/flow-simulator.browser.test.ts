@@ -58,3 +58,43 @@ async function buttonsAndList(): Promise<void> {
   await page.locator('[data-testid="phone-bubble"][data-direction="OUTBOUND"]', { hasText: 'Pasta, Large. Coming up!' }).waitFor();
   expect(await page.getByTestId('phone-error').count()).toBe(0);
 }
+
+test("the builder's simulator starts the open flow in the phone's chat with Start now (an api trigger)", async () => {
+  await suite.run('flow-simulator-start-now', startNow);
+});
+
+async function startNow(): Promise<void> {
+  const workspace = await createWorkspace(suite.platform.url);
+  const definition = {
+    nodes: [node('start', 'trigger', { on: 'api' }), node('hi', 'message', { text: 'Started from the builder, {{contact.name}}.' }), node('end', 'end', {})],
+    edges: [edge('start', 'hi'), edge('hi', 'end')],
+  };
+  const { createFlow } = await gqlOk(suite.platform.url, `mutation($i: CreateFlowInput!) { createFlow(input: $i) { id } }`, { i: { name: 'Manual', definition } }, workspace.token);
+  await gqlOk(suite.platform.url, `mutation($id: ID!) { publishFlow(id: $id) { version } }`, { id: createFlow.id }, workspace.token);
+
+  page = await suite.newPage(TIMEOUT);
+  await page.goto(suite.platform.url);
+  await signIn(page, workspace.email, OWNER_PASSWORD);
+  await page.getByTestId('phone-panel').waitFor();
+  await page.goto(`${suite.platform.url}/flows/${createFlow.id}`);
+  await page.getByTestId('builder-test').click();
+  const simulator = page.getByTestId('builder-simulator');
+  await simulator.getByTestId('phone-panel').waitFor();
+  const start = simulator.getByTestId('builder-start-now');
+  // No chat for this phone yet: nothing to start the flow in.
+  expect(await start.isDisabled()).toBe(true);
+  await simulator.getByTestId('phone-number').fill('+4915190000002');
+  await simulator.getByTestId('phone-number').press('Tab');
+  await simulator.getByTestId('phone-input').fill('hello');
+  await simulator.getByTestId('phone-send').click();
+  await simulator.locator('[data-testid="phone-bubble"][data-direction="OUTBOUND"]').first().waitFor();
+
+  await page.waitForFunction(() => !(document.querySelector('[data-testid="builder-start-now"]') as HTMLButtonElement | null)?.disabled);
+  await start.click();
+  await simulator.getByTestId('builder-start-result').filter({ hasText: 'Started v1' }).waitFor();
+  await simulator.locator('[data-testid="phone-bubble"][data-direction="OUTBOUND"]', { hasText: 'Started from the builder, ' }).waitFor();
+  const runs = await gqlOk(suite.platform.url, `query($id: ID!) { flowRuns(flowId: $id) { status } }`, { id: createFlow.id }, workspace.token);
+  expect(runs.flowRuns).toHaveLength(1);
+
+  await suite.screenshot(page, 'flow-start-now');
+}

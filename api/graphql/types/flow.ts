@@ -9,13 +9,16 @@ import { Flow, FLOW_STATUSES } from '../../../schema/entities/flow.entity';
 import { FlowVersion } from '../../../schema/entities/flow-version.entity';
 import { ACTIVE_FLOW_RUN_STATUSES, FlowRun, FLOW_RUN_STATUSES } from '../../../schema/entities/flow-run.entity';
 import { FlowNodeStat } from '../../../schema/entities/flow-node-stat.entity';
-import { FLOW_NODE_TYPES, type FlowDefinition, type FlowNodeType, type FlowProblem, type TriggerData } from '../../../workflows/flows/definition';
+import { FLOW_NODE_TYPES, type AiData, type FlowDefinition, type FlowNodeType, type FlowProblem, type TriggerData } from '../../../workflows/flows/definition';
 import { validateFlow } from '../../../workflows/flows/validate';
 import { flowRunWorkflowId } from '../../../workflows/ids';
 import { Conversation } from '../../../schema/entities/conversation.entity';
 import { cancelFlowRunWorkflow, conversationRef, requestFlowRun } from '../../../workflows/conversation.client';
 import { MAX_WORKSPACE_REGEX_STEPS, regexSteps, triggerRegexes, workspaceRegexSteps } from '../regex-budget';
 import { FLOW_TEMPLATES, flowTemplate, type FlowTemplate } from '../../../workflows/flows/templates';
+import { deleteFlowSchedule, syncFlowSchedule, type FlowScheduleDeps } from '../../../workflows/flow-schedule.client';
+import { BotSettings } from '../../../schema/entities/bot-settings.entity';
+import { botSettingsValues } from '../../../schema/bot-settings-defaults';
 
 /** The most nodes a flow may have: a canvas bigger than this is several flows. */
 export const MAX_FLOW_NODES = 500;
@@ -178,15 +181,17 @@ export async function insertFlow(em: EntityManager, workspaceId: string, input: 
 /**
  * Publishes the draft if it has no problems: a new flow_versions row (the draft as it is now) becomes
  * live, in one transaction with the flow locked, so two publishes get versions n and n+1. With
- * problems nothing changes and the previous version stays live.
+ * problems nothing changes and the previous version stays live. A `schedule` trigger gets its
+ * Temporal Schedule (flow-schedule.client.ts); a version with another trigger removes it.
  */
-export async function publishFlow(em: EntityManager, workspaceId: string, id: string): Promise<PublishResult> {
+export async function publishFlow(em: EntityManager, schedules: FlowScheduleDeps, workspaceId: string, id: string): Promise<PublishResult> {
   return em.transactional(async (tx) => {
     const flow = await findFlow(tx, workspaceId, id, true);
     const problems = validateFlow(flow.draft);
     if (problems.length === 0) {
       const budget = await regexBudgetProblem(tx, workspaceId, flow);
       if (budget) problems.push(budget);
+      problems.push(...(await knowledgeBaseProblems(tx, workspaceId, flow.draft)));
     }
     if (problems.length > 0) return { version: flow.publishedVersion ?? null, problems, flow };
     const latest = await tx.findOne(FlowVersion, { flowId: flow.id }, { orderBy: { version: 'desc' }, fields: ['version'] });
@@ -196,6 +201,9 @@ export async function publishFlow(em: EntityManager, workspaceId: string, id: st
     flow.publishedVersion = version;
     flow.status = 'PUBLISHED';
     await tx.flush();
+    // Inside the transaction: a schedule Temporal did not take fails the publish, and the previous version stays live.
+    const { timeZone } = botSettingsValues(await tx.findOne(BotSettings, { workspaceId }));
+    await syncFlowSchedule(schedules, { workspaceId, flowId: flow.id, version, trigger, timeZone });
     return { version, problems: [], flow };
   });
 }
@@ -208,6 +216,19 @@ async function regexBudgetProblem(em: EntityManager, workspaceId: string, flow: 
   if (steps <= MAX_WORKSPACE_REGEX_STEPS) return null;
   const trigger = flow.draft.nodes.find((node) => node.type === 'trigger')!;
   return { nodeId: trigger.id, message: `the workspace's regular expressions (keyword rules and live flow triggers) would take ${steps} steps per message together, at most ${MAX_WORKSPACE_REGEX_STEPS}: simplify or remove some` };
+}
+
+/** An AI node answers from one knowledge base of the workspace: one that does not exist (or is another workspace's) is a problem on the node. */
+async function knowledgeBaseProblems(em: EntityManager, workspaceId: string, def: FlowDefinition): Promise<FlowProblem[]> {
+  const wanted = def.nodes.flatMap((node) => {
+    const id = node.type === 'ai' ? (node.data as AiData).knowledgeBaseId : undefined;
+    return typeof id === 'string' && id ? [{ nodeId: node.id, id }] : [];
+  });
+  if (wanted.length === 0) return [];
+  const valid = wanted.filter((w) => uuid.safeParse(w.id).success).map((w) => w.id);
+  const rows = valid.length ? await em.execute<{ id: string }[]>('select id from knowledge_bases where workspace_id = ? and id = any(?::uuid[])', [workspaceId, `{${valid.join(',')}}`]) : [];
+  const found = new Set(rows.map((row) => row.id));
+  return wanted.filter((w) => !found.has(w.id)).map((w) => ({ nodeId: w.nodeId, message: 'knowledgeBaseId: no such knowledge base in this workspace' }));
 }
 
 /** The draft's trigger in words, for the flows list. */
@@ -288,20 +309,21 @@ builder.mutationField('publishFlow', (t) =>
     type: PublishResultType,
     description: 'Validates the draft; without problems it becomes the next live version (conversations start it from their next message), with problems nothing changes.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => publishFlow(ctx.orm.em.fork(), requireAuth(ctx, MANAGERS).workspaceId, String(args.id)),
+    resolve: (_root, args, ctx) => publishFlow(ctx.orm.em.fork(), { temporal: ctx.temporal, taskQueue: ctx.config.taskQueue }, requireAuth(ctx, MANAGERS).workspaceId, String(args.id)),
   }),
 );
 
 builder.mutationField('deleteFlow', (t) =>
   t.field({
     type: 'Boolean',
-    description: "Removes a flow (true): no new runs start; its runs and funnel stay recorded. Another workspace's id is NOT_FOUND.",
+    description: "Removes a flow (true): no new runs start (its schedule, if it had one, is deleted); its runs and funnel stay recorded. Another workspace's id is NOT_FOUND.",
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
       const { workspaceId } = requireAuth(ctx, MANAGERS);
       const id = String(args.id);
       const deleted = uuid.safeParse(id).success ? await ctx.orm.em.fork().nativeUpdate(Flow, { id, workspaceId, deletedAt: null }, { deletedAt: new Date() }) : 0;
       if (!deleted) throw notFound('flow');
+      await deleteFlowSchedule(ctx.temporal, id);
       return true;
     },
   }),

@@ -6,6 +6,7 @@ import { builder } from '../builder';
 import { AGENTS, MANAGERS, requireAuth } from '../context';
 import { badInput, notFound, validate } from '../errors';
 import { Label } from '../../../schema/entities/label.entity';
+import { startLabelFlows } from '../../../activities/flows/start-label-flows';
 
 /** A workspace label. */
 export const LabelType = builder.objectRef<Label>('Label').implement({
@@ -105,7 +106,7 @@ for (const [field, add] of [['addLabels', true], ['removeLabels', false]] as con
     t.field({
       type: 'Int',
       description: add
-        ? `OWNER / ADMIN / AGENT: puts each label on each contact (up to ${MAX_BULK_CONTACTS} contacts); returns how many labels were put on (one a contact had already counts for nothing).`
+        ? `OWNER / ADMIN / AGENT: puts each label on each contact (up to ${MAX_BULK_CONTACTS} contacts); returns how many labels were put on (one a contact had already counts for nothing). A live flow whose trigger is label_added with one of these labels starts in each such contact's most recent conversation.`
         : `OWNER / ADMIN / AGENT: takes each label off each contact (up to ${MAX_BULK_CONTACTS}); returns how many were taken off.`,
       args: { contactIds: t.arg.idList({ required: true }), labelIds: t.arg.idList({ required: true }) },
       resolve: async (_root, args, ctx) => {
@@ -123,18 +124,22 @@ for (const [field, add] of [['addLabels', true], ['removeLabels', false]] as con
         await checkAllInWorkspace(em, workspaceId, 'labels', labelIds, 'labelIds', 'label');
         await checkAllInWorkspace(em, workspaceId, 'contacts', contactIds, 'contactIds', 'contact');
         const params = [`{${contactIds.join(',')}}`, `{${labelIds.join(',')}}`, workspaceId];
-        const rows = add
-          ? await em.execute<{ contact_id: string }[]>(
-              `insert into contact_labels (contact_id, label_id, workspace_id)
-                 select c, l, ? from unnest(?::uuid[]) c, unnest(?::uuid[]) l
-                 on conflict do nothing returning contact_id`,
-              [workspaceId, params[0], params[1]],
-            )
-          : await em.execute<{ contact_id: string }[]>(
-              'delete from contact_labels where contact_id = any(?::uuid[]) and label_id = any(?::uuid[]) and workspace_id = ? returning contact_id',
-              params,
-            );
-        return rows.length;
+        if (!add) {
+          const removed = await em.execute<{ contact_id: string }[]>(
+            'delete from contact_labels where contact_id = any(?::uuid[]) and label_id = any(?::uuid[]) and workspace_id = ? returning contact_id',
+            params,
+          );
+          return removed.length;
+        }
+        const added = await em.execute<{ contact_id: string; label_id: string }[]>(
+          `insert into contact_labels (contact_id, label_id, workspace_id)
+             select c, l, ? from unnest(?::uuid[]) c, unnest(?::uuid[]) l
+             on conflict do nothing returning contact_id, label_id`,
+          [workspaceId, params[0], params[1]],
+        );
+        // Flows whose trigger is one of these labels start for their contacts (only labels newly put on).
+        await startLabelFlows(ctx, workspaceId, added.map((row) => ({ contactId: row.contact_id, labelId: row.label_id })));
+        return added.length;
       },
     }),
   );

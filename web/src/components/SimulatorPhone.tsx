@@ -13,7 +13,8 @@ export const DEFAULT_CUSTOMER_PHONE = '+15550001111';
  * A phone that chats with a SIMULATOR channel as a customer would: the customer's own
  * messages on the right, the business's replies (bot or agent) on the left.
  */
-export function SimulatorPhone(props: { channels: Channel[] }) {
+/** `onConversation`: told the phone's conversation whenever it changes (null: this customer has none yet). */
+export function SimulatorPhone(props: { channels: Channel[]; onConversation?: (conversationId: string | null) => void }) {
   const [channelId, setChannelId] = createSignal(props.channels[0]?.id ?? '');
   const [phone, setPhone] = createSignal(DEFAULT_CUSTOMER_PHONE);
   const [name, setName] = createSignal('');
@@ -45,6 +46,8 @@ export function SimulatorPhone(props: { channels: Channel[] }) {
     }, 400);
     onCleanup(() => clearTimeout(timer));
   }));
+
+  createEffect(() => props.onConversation?.(conversationId()));
 
   const live = createLiveConversation(conversationId);
   // The customer's phone never shows an AI draft waiting for approval, or one an agent rejected.

@@ -37,6 +37,7 @@ const ImportFlowTemplate = graphql(`
 const FlowRunsQuery = graphql(`
   query FlowRuns($flowId: ID!, $status: FlowRunStatus, $first: Int) { flowRuns(flowId: $flowId, status: $status, first: $first) { ...FlowRunFields } }
 `, [FlowRunFields]);
+const StartFlow = graphql(`mutation StartFlow($flowId: ID!, $conversationId: ID!) { startFlow(flowId: $flowId, conversationId: $conversationId) { id status } }`);
 const FlowStatsQuery = graphql(`query FlowStats($flowId: ID!) { flowStats(flowId: $flowId) { nodeId entered completed dropped } }`);
 const FlowRunCountsQuery = graphql(`query FlowRunCounts($flowId: ID!) { flowRuns(flowId: $flowId, first: 200) { id status } }`);
 
@@ -97,6 +98,8 @@ export async function fetchFlowRunCounts(flowId: string): Promise<{ total: numbe
   return { total: runs.length, active: runs.filter((r) => r.status === 'RUNNING' || r.status === 'WAITING').length };
 }
 
+/** Starts the flow's live version in a conversation now (any trigger), as the API's startFlow does. */
+export const startFlow = async (flowId: string, conversationId: string): Promise<{ id: string; status: string }> => (await gql(StartFlow, { flowId, conversationId })).startFlow;
 export const fetchFlowStats = async (flowId: string): Promise<FlowNodeStat[]> => (await gql(FlowStatsQuery, { flowId })).flowStats;
 
 const RunContactQuery = graphql(`query FlowRunContact($id: ID!) { conversation(id: $id) { id contact { name phone } } }`);

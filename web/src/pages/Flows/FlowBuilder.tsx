@@ -9,7 +9,7 @@ import type { FlowDefinition, FlowEdge, FlowNodeType, FlowProblem } from '../../
 import { validateFlow } from '../../../../workflows/flows/validate';
 import { SimulatorPhone } from '../../components/SimulatorPhone';
 import { errorMessage } from '../../graphql/client';
-import { fetchFlow, fetchFlowStats, publishFlow, updateFlow, type Flow, type FlowNodeStat } from '../../graphql/flows';
+import { fetchFlow, fetchFlowStats, publishFlow, startFlow, updateFlow, type Flow, type FlowNodeStat } from '../../graphql/flows';
 import { fetchChannels } from '../../graphql/operations';
 import { navigate } from '../../lib/router';
 import { canManage, useViewer } from '../../lib/session';
@@ -241,7 +241,25 @@ function Builder(props: { flow: Flow }) {
     const data = (trigger?.data ?? {}) as Record<string, any>;
     if (data.on === 'keyword') return `Send “${data.keywords?.[0] ?? ''}” from the phone to start the flow.`;
     if (data.on === 'first_message') return 'Use a new customer phone number: its first message starts the flow.';
-    return 'This trigger does not start from a chat message; use a keyword trigger to try it here.';
+    return 'This trigger does not start from a chat message: send the phone a message, then Start now.';
+  };
+  // "Start now": the live version in the phone's conversation (startFlow), whatever the trigger.
+  const [simConversation, setSimConversation] = createSignal<string | null>(null);
+  const [starting, setStarting] = createSignal(false);
+  const [startMessage, setStartMessage] = createSignal<{ ok: boolean; text: string } | null>(null);
+  const startNow = async () => {
+    const conversationId = simConversation();
+    if (!conversationId || starting()) return;
+    setStarting(true);
+    setStartMessage(null);
+    try {
+      await startFlow(props.flow.id, conversationId);
+      setStartMessage({ ok: true, text: `Started v${meta().publishedVersion} in the phone's chat.` });
+    } catch (err) {
+      setStartMessage({ ok: false, text: errorMessage(err) });
+    } finally {
+      setStarting(false);
+    }
   };
 
   const view = { problems: problemsOf, stat: (id: string) => stats()?.find((s) => s.nodeId === id), focused };
@@ -332,7 +350,16 @@ function Builder(props: { flow: Flow }) {
                 <div class="empty-state small"><p>No simulator channel yet.</p>
                   <button class="btn btn-primary btn-sm" onClick={() => navigate('/channels')}>Create one</button></div>
               }>
-                <SimulatorPhone channels={simulatorChannels()} />
+                <div class="builder-start-now">
+                  <button class="btn btn-primary btn-sm" type="button" data-testid="builder-start-now"
+                    disabled={!meta().publishedVersion || !simConversation() || starting()}
+                    title={!meta().publishedVersion ? 'Publish the flow first' : !simConversation() ? "Send a message from the phone first: the flow starts in its chat" : 'Start the live version in this chat now'}
+                    onClick={() => void startNow()}>{starting() ? 'Starting…' : 'Start now'}</button>
+                  <Show when={startMessage()}>
+                    {(m) => <span classList={{ 'small-text': true, 'text-error': !m().ok, muted: m().ok }} data-testid="builder-start-result">{m().text}</span>}
+                  </Show>
+                </div>
+                <SimulatorPhone channels={simulatorChannels()} onConversation={setSimConversation} />
               </Show>
             </div>
           </Show>
