@@ -73,3 +73,13 @@ export function broadcastWorkflowId(broadcastId: string): string {
 export function broadcastRecipientKey(broadcastId: string, contactId: string): string {
   return `broadcast:${broadcastId}:${contactId}`;
 }
+
+/** Embeds a workspace's stale FAQs and re-embeds its documents after a change of embedding model: one at a time per workspace. */
+export function workspaceEmbeddingsWorkflowId(workspaceId: string): string {
+  return `embeddings:${workspaceId}`;
+}
+
+/** Removes a deleted FAQ's vectors from the vector index. */
+export function faqRemovalWorkflowId(faqId: string): string {
+  return `unindex-faq:${faqId}`;
+}

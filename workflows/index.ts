@@ -3,3 +3,4 @@ export { conversationWorkflow } from './conversation.workflow';
 export { flowRunWorkflow } from './flow-run.workflow';
 export { documentIngestionWorkflow, documentRemovalWorkflow } from './document-ingestion.workflow';
 export { broadcastWorkflow } from './broadcast.workflow';
+export { workspaceEmbeddingsWorkflow, faqRemovalWorkflow } from './workspace-embeddings.workflow';
