@@ -120,10 +120,14 @@ test("a document added afterwards is embedded with the workspace's endpoint; an 
   await waitFor("the deleted FAQ's vector to go", async () => (await vectorIds(ENDPOINT_MODEL, ENDPOINT_DIMENSIONS, [faqId])).length === 0, 60_000);
 });
 
-test("another workspace's FAQs are not embedded by this one's endpoint", async () => {
+test("another workspace's FAQs are not embedded by this one's endpoint; deleting their knowledge base removes their vectors", async () => {
   const other = await createWorkspace(platform.url);
   const otherKb = await createKnowledgeBase(platform.url, other.token);
   const { createFaq } = await gqlOk(platform.url, FAQ, { i: { knowledgeBaseId: otherKb, question: 'Can I pay by invoice?', answer: 'Invoices are for business customers.' } }, other.token);
   await waitFor('their FAQ to be embedded', async () => (await faqModel(createFaq.id)) === LOCAL_MINILM_MODEL, 60_000);
   expect(embeddedTexts()).not.toContain('Can I pay by invoice?\nInvoices are for business customers.');
+  expect(await vectorIds(LOCAL_MINILM_MODEL, LOCAL_MINILM_DIMENSIONS, [createFaq.id])).toEqual([createFaq.id]);
+
+  await gqlOk(platform.url, `mutation($id: ID!) { deleteKnowledgeBase(id: $id) }`, { id: otherKb }, other.token);
+  await waitFor("a deleted knowledge base's FAQ vectors to go", async () => (await vectorIds(LOCAL_MINILM_MODEL, LOCAL_MINILM_DIMENSIONS, [createFaq.id])).length === 0, 60_000);
 });
