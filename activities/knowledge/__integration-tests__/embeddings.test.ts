@@ -16,6 +16,7 @@ import { startFakeEmbeddingsServer } from '../../../test/support/fake-embeddings
 import { LOCAL_MINILM_DIMENSIONS, LOCAL_MINILM_MODEL } from '../embedders/local-minilm';
 import { vectorTableName } from '../vector-index/table-name';
 import { workspaceEmbeddingsWorkflowId } from '../../../workflows/ids';
+import { recordHistories } from '../../../workflows/__fixtures__/record-histories';
 
 const ENDPOINT_MODEL = 'fake-embed';
 const ENDPOINT_DIMENSIONS = 64;
@@ -39,6 +40,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   vectors?.close();
+  if (process.env.RECORD_HISTORIES) await recordHistories(temporal, 'embeddings', 'workspaceEmbeddingsWorkflow');
   await connection?.close();
   await platform?.stop();
   await fake?.close();
