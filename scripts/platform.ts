@@ -13,6 +13,7 @@ import type { ActivityContext } from '../activities/context';
 import { createPersistenceActivities } from '../activities/persistence.activities';
 import { createCommandActivities } from '../activities/commands.activities';
 import { createKnowledgeActivities } from '../activities/knowledge/knowledge.activities';
+import { createEmbeddingActivities } from '../activities/knowledge/embedding.activities';
 import { createAiActivities } from '../activities/ai/ai.activities';
 import { createFlowActivities } from '../activities/flows/flows.activities';
 import { createBroadcastActivities } from '../activities/broadcasts.activities';
@@ -92,7 +93,7 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
       taskQueue: config.taskQueue,
       dataConverter,
       ...workflowCode(),
-      activities: { ...createPersistenceActivities(ctx), ...createCommandActivities(ctx), ...createKnowledgeActivities(ctx), ...createAiActivities(ctx), ...createFlowActivities(ctx), ...createBroadcastActivities(ctx) },
+      activities: { ...createPersistenceActivities(ctx), ...createCommandActivities(ctx), ...createKnowledgeActivities(ctx), ...createEmbeddingActivities(ctx), ...createAiActivities(ctx), ...createFlowActivities(ctx), ...createBroadcastActivities(ctx) },
       // Bounded, so memory stays flat however many conversations there are; an evicted one replays.
       maxCachedWorkflows: config.workerMaxCachedWorkflows,
     });

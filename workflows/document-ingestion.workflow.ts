@@ -20,6 +20,7 @@ const removal = wf.proxyActivities<KnowledgeActivities>(vectorRemoval);
 
 /** Failure types of the knowledge activities (activities/knowledge/knowledge.activities.ts). */
 const REVISION_SUPERSEDED = 'RevisionSuperseded';
+const EMBEDDING_MODEL_CHANGED = 'EmbeddingModelChanged';
 
 /** Ingests one document revision; the document's row shows its status and progress throughout. */
 export async function documentIngestionWorkflow(input: DocumentIngestionInput): Promise<IngestionOutcome> {
@@ -28,21 +29,38 @@ export async function documentIngestionWorkflow(input: DocumentIngestionInput): 
   try {
     const stored = await extraction.storeDocumentChunks(input);
     embeddingModel = stored.embeddingModel;
-    if (embeddingModel) {
-      let after = -1;
-      while (after < stored.chunkCount - 1) {
-        const last = await embedding.embedDocumentChunks({ ...input, afterOrdinal: after, embeddingModel });
-        if (last === null) break;
-        after = last;
-      }
-    }
-    return (await rows.finishDocumentIngestion({ ...input, ...stored })) ? 'INDEXED' : 'SUPERSEDED';
+    if (embeddingModel) embeddingModel = await embedChunks(input, stored.chunkCount, embeddingModel);
+    return (await rows.finishDocumentIngestion({ ...input, ...stored, embeddingModel })) ? 'INDEXED' : 'SUPERSEDED';
   } catch (err) {
     if (!(err instanceof wf.ActivityFailure)) throw err;
     const cause = err.cause;
     if (cause instanceof wf.ApplicationFailure && cause.type === REVISION_SUPERSEDED) return 'SUPERSEDED';
     await rows.failDocumentIngestion({ ...input, embeddingModel, error: readable(err) });
     return 'FAILED';
+  }
+}
+
+/**
+ * Embeds the revision's chunks in batches with `model`; returns the model they ended with. When
+ * the workspace's model changes mid-way (its settings), embedding starts over with the new one, so
+ * the document ends INDEXED with vectors of one model: the one its questions are embedded with.
+ */
+async function embedChunks(input: DocumentIngestionInput, chunkCount: number, model: string): Promise<string> {
+  for (;;) {
+    try {
+      let after = -1;
+      while (after < chunkCount - 1) {
+        const last = await embedding.embedDocumentChunks({ ...input, afterOrdinal: after, embeddingModel: model });
+        if (last === null) break;
+        after = last;
+      }
+      return model;
+    } catch (err) {
+      const cause = err instanceof wf.ActivityFailure ? err.cause : null;
+      const changedTo = cause instanceof wf.ApplicationFailure && cause.type === EMBEDDING_MODEL_CHANGED ? cause.details?.[0] : undefined;
+      if (typeof changedTo !== 'string' || !wf.patched('ingest-restarts-on-model-change')) throw err;
+      model = changedTo;
+    }
   }
 }
 

@@ -78,3 +78,13 @@ export function broadcastRecipientKey(broadcastId: string, contactId: string): s
 export function flowScheduleId(flowId: string): string {
   return `flow-schedule:${flowId}`;
 }
+
+/** Embeds a workspace's stale FAQs and re-embeds its documents after a change of embedding model: one at a time per workspace. */
+export function workspaceEmbeddingsWorkflowId(workspaceId: string): string {
+  return `embeddings:${workspaceId}`;
+}
+
+/** Removes a deleted FAQ's vectors from the vector index. */
+export function faqRemovalWorkflowId(faqId: string): string {
+  return `unindex-faq:${faqId}`;
+}

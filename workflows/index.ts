@@ -4,3 +4,4 @@ export { flowRunWorkflow } from './flow-run.workflow';
 export { documentIngestionWorkflow, documentRemovalWorkflow } from './document-ingestion.workflow';
 export { broadcastWorkflow } from './broadcast.workflow';
 export { flowScheduleWorkflow } from './flow-schedule.workflow';
+export { workspaceEmbeddingsWorkflow, faqRemovalWorkflow } from './workspace-embeddings.workflow';

@@ -5,7 +5,7 @@
  * vector, and a step of a superseded revision (re-indexed or deleted since) stops.
  */
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ActivityContext } from '../context';
 import { publish } from '../events';
@@ -17,15 +17,18 @@ import { extract } from './extract/extract';
 import { ExtractionError } from './extract/blocks';
 import { UnsafeUrlError } from './address-guard';
 import { chunk } from './chunk';
+import { heartbeating } from './heartbeating';
+import { workspaceEmbedder } from './workspace-embedder';
+import type { Embedder, VectorIndex } from './ports';
 
 /** Failure types the workflow tells apart. */
 export const DOCUMENT_UNREADABLE = 'DocumentUnreadable';
 export const REVISION_SUPERSEDED = 'RevisionSuperseded';
+/** The workspace's embedding model changed while a step embedded with the old one. */
+export const EMBEDDING_MODEL_CHANGED = 'EmbeddingModelChanged';
 
 /** How many chunks one embedding activity sends through the embedder. */
 export const EMBED_BATCH_SIZE = 64;
-/** How often a long step tells Temporal it is alive (well inside the presets' heartbeat timeout). */
-const HEARTBEAT_MS = 3000;
 
 /** Which document revision an ingestion step works on. */
 export interface RevisionRef {
@@ -42,7 +45,10 @@ export interface StoredChunks {
 
 export function createKnowledgeActivities(ctx: ActivityContext) {
   const { orm } = ctx;
-  const knowledge = ctx.knowledge ?? { embedder: null, vectorIndex: null };
+  const knowledge: { vectorIndex: VectorIndex | null } = ctx.knowledge ?? { vectorIndex: null };
+  /** The workspace's embedder (its endpoint, else the default); null without a vector index too. */
+  const embedderOf = async (em: EntityManager, workspaceId: string): Promise<Embedder | null> =>
+    ctx.knowledge ? workspaceEmbedder(em, ctx.knowledge, ctx.config.encryptionKey, workspaceId) : null;
 
   /** Marks the revision PROCESSING; false when it is no longer the document's newest (re-indexed or deleted). */
   async function startDocumentIngestion(ref: RevisionRef): Promise<boolean> {
@@ -59,7 +65,7 @@ export function createKnowledgeActivities(ctx: ActivityContext) {
    */
   async function storeDocumentChunks(ref: RevisionRef): Promise<StoredChunks> {
     return heartbeating(async () => {
-      const em = orm.em.fork();
+      const em = orm.em.fork() as EntityManager;
       const document = await em.findOne(Document, current(ref), { populate: ['text'] });
       if (!document) throw superseded(ref);
       let chunks;
@@ -72,7 +78,7 @@ export function createKnowledgeActivities(ctx: ActivityContext) {
         throw err;
       }
       if (chunks.length === 0) throw ApplicationFailure.nonRetryable('the document has no text', DOCUMENT_UNREADABLE);
-      const embeddingModel = knowledge.embedder && knowledge.vectorIndex ? knowledge.embedder.model : null;
+      const embeddingModel = (await embedderOf(em, ref.workspaceId))?.model ?? null;
       await em.transactional(async (tx) => {
         await tx.nativeDelete(Chunk, { documentId: ref.documentId, revision: ref.revision });
         chunks.forEach((c, ordinal) =>
@@ -98,10 +104,11 @@ export function createKnowledgeActivities(ctx: ActivityContext) {
    */
   async function embedDocumentChunks(input: RevisionRef & { afterOrdinal: number; embeddingModel: string }): Promise<number | null> {
     return heartbeating(async () => {
-      const { embedder, vectorIndex } = knowledge;
+      const em = orm.em.fork() as EntityManager;
+      const { vectorIndex } = knowledge;
+      const embedder = await embedderOf(em, input.workspaceId);
       if (!embedder || !vectorIndex) throw ApplicationFailure.nonRetryable('embeddings were turned off during indexing: index the document again', DOCUMENT_UNREADABLE);
-      if (embedder.model !== input.embeddingModel) throw ApplicationFailure.nonRetryable(`the embedding model changed to ${embedder.model} during indexing: index the document again`, DOCUMENT_UNREADABLE);
-      const em = orm.em.fork();
+      if (embedder.model !== input.embeddingModel) throw ApplicationFailure.nonRetryable(`the embedding model changed to ${embedder.model} during indexing: index the document again`, EMBEDDING_MODEL_CHANGED, embedder.model);
       const document = await em.findOne(Document, current(input), { fields: ['knowledgeBaseId'] });
       if (!document) throw superseded(input);
       const batch = await em.find(Chunk, { documentId: input.documentId, revision: input.revision, ordinal: { $gt: input.afterOrdinal } }, { orderBy: { ordinal: 'asc' }, limit: EMBED_BATCH_SIZE, fields: ['id', 'ordinal', 'heading', 'text'] });
@@ -158,8 +165,9 @@ export function createKnowledgeActivities(ctx: ActivityContext) {
 
   /** Removes a deleted document's vectors under each model it may have been embedded with. */
   async function removeDocumentVectors(input: { workspaceId: string; documentId: string; embeddingModels: string[] }): Promise<void> {
-    const { vectorIndex, embedder } = knowledge;
+    const { vectorIndex } = knowledge;
     if (!vectorIndex) return;
+    const embedder = await embedderOf(orm.em.fork() as EntityManager, input.workspaceId);
     const models = new Set([...input.embeddingModels, ...(embedder ? [embedder.model] : [])]);
     for (const model of models) await vectorIndex.delete(model, { workspaceId: input.workspaceId, documentId: input.documentId });
   }
@@ -170,11 +178,11 @@ export function createKnowledgeActivities(ctx: ActivityContext) {
 export type KnowledgeActivities = ReturnType<typeof createKnowledgeActivities>;
 
 /** The document while this revision is its newest. */
-function current(ref: RevisionRef) {
+export function current(ref: RevisionRef) {
   return { id: ref.documentId, workspaceId: ref.workspaceId, revision: ref.revision };
 }
 
-function documentUpdated(ref: RevisionRef) {
+export function documentUpdated(ref: RevisionRef) {
   return { type: 'documentUpdated', workspaceId: ref.workspaceId, documentId: ref.documentId } as const;
 }
 
@@ -190,15 +198,4 @@ async function staleChunkIds(em: EntityManager, ref: RevisionRef): Promise<strin
 async function oldModels(em: EntityManager, ref: RevisionRef, model: string | null): Promise<string[]> {
   const document = await em.findOne(Document, { id: ref.documentId, workspaceId: ref.workspaceId }, { fields: ['embeddingModel'] });
   return [...new Set([document?.embeddingModel, model].filter((m): m is string => !!m))];
-}
-
-/** Runs a long step, heartbeating so a dead worker's attempt is retried within the heartbeat timeout. */
-async function heartbeating<T>(step: () => Promise<T>): Promise<T> {
-  const timer = setInterval(() => Context.current().heartbeat(), HEARTBEAT_MS);
-  try {
-    Context.current().heartbeat();
-    return await step();
-  } finally {
-    clearInterval(timer);
-  }
 }

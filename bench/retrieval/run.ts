@@ -4,7 +4,9 @@
  * vector side, queried through the product's retriever. The query's embedding is a random
  * vector too (the model's own time is measured apart, on real text). Chunk words follow Zipf's law
  * over 20k pseudo-words; a query takes 8 of them outside the 100 most frequent ranks, which stand
- * in for the stop words the retriever leaves out of a real question. p50/p99 per mode.
+ * in for the stop words the retriever leaves out of a real question. p50/p99 per mode, and the
+ * same-run baseline: the full-text statement as it was before 2026-12-03 (every chunk that shares a
+ * word with the question ranked), so a figure reads against the same machine's load.
  *
  *   npm run bench:retrieval [-- --chunks 100000 --queries 300]
  */
@@ -35,6 +37,16 @@ const LIMIT = 5;
 const WARMUP = 20;
 const MODEL = 'bench-random-384';
 const log = (line: string) => console.log(`[bench:retrieval] ${line}`);
+
+/** The retriever's full-text statement before 2026-12-03 (chunks only): ts_rank over every chunk with any of the words. */
+const BASELINE_FULL_TEXT_SQL = `
+with q as (select (select coalesce(string_agg(quote_literal(w), ' | '), '')::tsquery
+                     from unnest(tsvector_to_array(to_tsvector('simple', ?))) as w
+                    where ts_lexize('english_stem', w) <> '{}') as query)
+select c.id, c.text, ts_rank(c.search, q.query) as rank
+  from q, chunks c join documents d on d.id = c.document_id and d.indexed_revision = c.revision
+ where c.workspace_id = ? and c.knowledge_base_id = any(?::uuid[]) and c.search @@ q.query
+ order by rank desc limit ?`;
 
 function randomUnit(dimensions: number): number[] {
   const v = Array.from({ length: dimensions }, () => Math.random() * 2 - 1);
@@ -133,6 +145,7 @@ async function main() {
     const results = {
       hybrid: await timed(QUERIES, (i) => ask(i)),
       fullTextOnly: await timed(QUERIES, (i) => ask(i, null)),
+      fullTextBaseline: await timed(QUERIES, (i) => orm.em.fork().execute(BASELINE_FULL_TEXT_SQL, [queryTexts[i % queryTexts.length], workspaceId, `{${knowledgeBaseId}}`, 20])),
       vectorOnly: await timed(QUERIES, (i) => index.search(MODEL, { workspaceId, knowledgeBaseIds: [knowledgeBaseId], vector: queryVectors[i % queryVectors.length], limit: 20 })),
       localModelQueryEmbedding: null as Summary | null,
     };

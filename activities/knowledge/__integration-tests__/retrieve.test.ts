@@ -128,6 +128,19 @@ test('query syntax in a question is text, not an error; a question of stop words
   expect(await ask(mine, '   ')).toEqual([]);
 });
 
+test('passages with two of the words rank first; with too few of them, passages with one fill the list', async () => {
+  const many = await seedKnowledgeBase(orm, {
+    passages: [
+      ...Array.from({ length: 30 }, (_, i) => ({ key: `one-${i}`, document: 'Kayaks', text: `Kayak number ${i} is stored in hall ${i % 4}.` })),
+      { key: 'two', document: 'Paddles', text: 'Every kayak comes with a paddle and a life vest.' },
+    ],
+  });
+  const found = await retriever.retrieve({ workspaceId: many.workspaceId, knowledgeBaseIds: [many.knowledgeBaseId], text: 'Does the kayak come with a paddle?', limit: 5, embedder: null });
+  expect(found).toHaveLength(5);
+  expect(found[0]).toMatchObject({ id: many.chunkIds.get('two'), documentName: 'Paddles' });
+  expect(found.slice(1).every((p) => p.documentName === 'Kayaks')).toBe(true);
+});
+
 test('after a change of model, staleEmbeddings lists what to re-index', async () => {
   const em = orm.em.fork();
   const sameModel = await staleEmbeddings(em, { model: 'fake-embed', workspaceId: mine.workspaceId, limit: 100 });

@@ -20,6 +20,7 @@ import {
   type StoredEmbeddings,
 } from '../../../schema/entities/ai-settings.entity';
 import { aiSettingsValues, type AiSettingsValues } from '../../../schema/ai-settings-defaults';
+import { requestWorkspaceEmbeddings } from '../../../workflows/workspace-embeddings.client';
 
 export const AiProviderKindEnum = builder.enumType('AiProviderKind', { values: AI_PROVIDER_KINDS });
 export const ApprovalModeEnum = builder.enumType('ApprovalMode', { values: APPROVAL_MODES });
@@ -159,21 +160,34 @@ builder.mutationField('updateAiSettings', (t) =>
       const { workspaceId } = requireAuth(ctx, MANAGERS);
       const input = validate(settingsSchema, args.input);
       const seal = (key: string) => encryptSecret(ctx.config.encryptionKey, key, aiSecretScope(workspaceId));
-      return ctx.orm.em.fork().transactional(async (tx) => {
+      let before: StoredEmbeddings | null = null;
+      const updated = await ctx.orm.em.fork().transactional(async (tx) => {
         const em = tx as EntityManager;
         if (input.knowledgeBaseIds?.length) await assertKnowledgeBases(em, workspaceId, input.knowledgeBaseIds);
         // Locked, so a key kept from the stored row is the one stored when this write lands.
         const row = await em.findOne(AiSettings, { workspaceId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         const current = aiSettingsValues(row);
+        before = current.embeddings;
         const changes = columnsFor(input, current, seal);
         const saved = row ?? em.create(AiSettings, { workspaceId });
         em.assign(saved, { ...changes, updatedAt: new Date() });
         await em.flush();
         return aiSettingsValues(saved);
       });
+      // Another embedding model: the workspace's documents and FAQs are re-embedded by its
+      // embeddings workflow (until then a passage is found by full-text, its vectors being another model's).
+      if (input.embeddings !== undefined && embeddingsIdentity(before) !== embeddingsIdentity(updated.embeddings)) {
+        await requestWorkspaceEmbeddings(ctx.temporal, ctx.config.taskQueue, workspaceId);
+      }
+      return updated;
     },
   }),
 );
+
+/** What makes vectors of one model: the endpoint, its model and width (the key does not). */
+function embeddingsIdentity(embeddings: StoredEmbeddings | null): string {
+  return embeddings ? JSON.stringify([embeddings.baseUrl, embeddings.model, embeddings.dimensions]) : 'default';
+}
 
 /** Every id must be one of the workspace's knowledge bases (another workspace's is as unknown as a made-up one). */
 async function assertKnowledgeBases(em: EntityManager, workspaceId: string, ids: string[]): Promise<void> {

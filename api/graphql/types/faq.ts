@@ -5,6 +5,7 @@ import { MANAGERS, requireAuth } from '../context';
 import { notFound, validate } from '../errors';
 import { Faq } from '../../../schema/entities/faq.entity';
 import { findKnowledgeBase } from './knowledge-base';
+import { requestWorkspaceEmbeddings, startFaqRemoval } from '../../../workflows/workspace-embeddings.client';
 
 /** A question and its answer in a knowledge base, retrieved like a document's passage. */
 export const FaqType = builder.objectRef<Faq>('Faq').implement({
@@ -14,6 +15,7 @@ export const FaqType = builder.objectRef<Faq>('Faq').implement({
     knowledgeBaseId: t.exposeID('knowledgeBaseId'),
     question: t.exposeString('question'),
     answer: t.exposeString('answer'),
+    embeddingModel: t.exposeString('embeddingModel', { nullable: true, description: 'The model of its vector; null: not embedded yet (or embeddings are off), found by full-text only.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
 });
@@ -41,8 +43,10 @@ builder.mutationField('createFaq', (t) =>
       const input = validate(createSchema, { ...args.input, knowledgeBaseId: String(args.input.knowledgeBaseId) });
       const em = ctx.orm.em.fork();
       const kb = await findKnowledgeBase(em, workspaceId, input.knowledgeBaseId);
-      const faq = em.create(Faq, { id: randomUUID(), workspaceId, knowledgeBaseId: kb.id, question: input.question, answer: input.answer });
+      const faq = em.create(Faq, { id: randomUUID(), workspaceId, knowledgeBaseId: kb.id, question: input.question, answer: input.answer, embeddingModel: null });
       await em.flush();
+      // Its vector is made by the workspace's embeddings workflow (durable: a restart loses nothing).
+      await requestWorkspaceEmbeddings(ctx.temporal, ctx.config.taskQueue, workspaceId);
       return faq;
     },
   }),
@@ -59,9 +63,13 @@ builder.mutationField('updateFaq', (t) =>
       const id = String(args.id);
       const faq = uuid.safeParse(id).success ? await em.findOne(Faq, { id, workspaceId }) : null;
       if (!faq) throw notFound('FAQ');
+      const changed = (input.question && input.question !== faq.question) || (input.answer && input.answer !== faq.answer);
       if (input.question) faq.question = input.question;
       if (input.answer) faq.answer = input.answer;
+      // A new text needs a new vector: stale until the embeddings workflow makes it.
+      if (changed) faq.embeddingModel = null;
       await em.flush();
+      if (changed) await requestWorkspaceEmbeddings(ctx.temporal, ctx.config.taskQueue, workspaceId);
       return faq;
     },
   }),
@@ -74,8 +82,10 @@ builder.mutationField('deleteFaq', (t) =>
     resolve: async (_root, args, ctx) => {
       const { workspaceId } = requireAuth(ctx, MANAGERS);
       const id = String(args.id);
-      const deleted = uuid.safeParse(id).success ? await ctx.orm.em.fork().nativeDelete(Faq, { id, workspaceId }) : 0;
-      if (!deleted) throw notFound('FAQ');
+      const em = ctx.orm.em.fork();
+      const faq = uuid.safeParse(id).success ? await em.findOne(Faq, { id, workspaceId }, { fields: ['id', 'workspaceId', 'embeddingModel'] }) : null;
+      if (!faq || !(await em.nativeDelete(Faq, { id, workspaceId }))) throw notFound('FAQ');
+      await startFaqRemoval(ctx.temporal, ctx.config.taskQueue, { workspaceId, id, embeddingModel: faq.embeddingModel ?? null });
       return true;
     },
   }),

@@ -8,6 +8,7 @@ import { KnowledgeBase } from '../../../schema/entities/knowledge-base.entity';
 import { Document } from '../../../schema/entities/document.entity';
 import { Faq } from '../../../schema/entities/faq.entity';
 import { startDocumentRemoval } from '../../../workflows/document-ingestion.client';
+import { startFaqRemoval } from '../../../workflows/workspace-embeddings.client';
 import { DocumentType } from './document';
 import { FaqType } from './faq';
 
@@ -102,8 +103,10 @@ builder.mutationField('deleteKnowledgeBase', (t) =>
       const em = ctx.orm.em.fork();
       const kb = await findKnowledgeBase(em, workspaceId, String(args.id));
       const documents = await em.find(Document, { workspaceId, knowledgeBaseId: kb.id }, { fields: ['id', 'workspaceId', 'embeddingModel'] });
+      const faqs = await em.find(Faq, { workspaceId, knowledgeBaseId: kb.id }, { fields: ['id', 'workspaceId', 'embeddingModel'] });
       await em.nativeDelete(KnowledgeBase, { id: kb.id, workspaceId });
       for (const document of documents) await startDocumentRemoval(ctx.temporal, ctx.config.taskQueue, document);
+      for (const faq of faqs) await startFaqRemoval(ctx.temporal, ctx.config.taskQueue, { workspaceId, id: faq.id, embeddingModel: faq.embeddingModel ?? null });
       return true;
     },
   }),

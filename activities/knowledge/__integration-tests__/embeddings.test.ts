@@ -1,0 +1,135 @@
+/**
+ * FAQs get vectors, and a change of the workspace's embedding model re-embeds its knowledge, on a
+ * real Parley (api, worker), Postgres, Temporal and LanceDB: the platform's default (the local
+ * all-MiniLM-L6-v2 model) first, then the workspace's own OpenAI-compatible endpoint (a
+ * wire-compatible fake). Vectors are read back from the platform's LanceDB directory.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as lancedb from '@lancedb/lancedb';
+import { Client, Connection } from '@temporalio/client';
+import { createWorkspace, gqlOk, query, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../../../test/support/platform';
+import { TEST_TEMPORAL_ADDRESS, testDataConverter } from '../../../test/support/services-env';
+import { ADD_DOCUMENT, createKnowledgeBase, waitForDocument } from '../../../test/support/knowledge';
+import { startFakeEmbeddingsServer } from '../../../test/support/fake-embeddings';
+import { LOCAL_MINILM_DIMENSIONS, LOCAL_MINILM_MODEL } from '../embedders/local-minilm';
+import { vectorTableName } from '../vector-index/table-name';
+import { workspaceEmbeddingsWorkflowId } from '../../../workflows/ids';
+import { recordHistories } from '../../../workflows/__fixtures__/record-histories';
+
+const ENDPOINT_MODEL = 'fake-embed';
+const ENDPOINT_DIMENSIONS = 64;
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'parley-embeddings-'));
+
+let platform: PlatformProcess;
+let fake: Awaited<ReturnType<typeof startFakeEmbeddingsServer>>;
+let vectors: lancedb.Connection;
+let temporal: Client;
+let connection: Connection;
+let shop: TestWorkspace;
+let kb: string;
+
+beforeAll(async () => {
+  fake = await startFakeEmbeddingsServer();
+  platform = await startPlatform({ env: { PARLEY_DATA_DIR: dataDir } });
+  connection = await Connection.connect({ address: TEST_TEMPORAL_ADDRESS });
+  temporal = new Client({ connection, dataConverter: testDataConverter() });
+  shop = await createWorkspace(platform.url);
+  kb = await createKnowledgeBase(platform.url, shop.token);
+});
+afterAll(async () => {
+  vectors?.close();
+  if (process.env.RECORD_HISTORIES) await recordHistories(temporal, 'embeddings', 'workspaceEmbeddingsWorkflow');
+  await connection?.close();
+  await platform?.stop();
+  await fake?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** The ids with a vector in the model's table (the platform's LanceDB, read from this process). */
+async function vectorIds(model: string, dimensions: number, ids: string[]): Promise<string[]> {
+  vectors ??= await lancedb.connect(path.join(dataDir, 'vectors'), { readConsistencyInterval: 0 });
+  const name = vectorTableName(model, dimensions);
+  if (!(await vectors.tableNames()).includes(name)) return [];
+  const table = await vectors.openTable(name);
+  try {
+    const rows = (await table.query().where(`id IN (${ids.map((id) => `'${id}'`).join(', ')})`).select(['id']).toArray()) as { id: string }[];
+    return rows.map((r) => r.id).sort();
+  } finally {
+    table.close();
+  }
+}
+
+const faqModel = async (id: string) => (await query<{ embedding_model: string | null }>(platform.databaseUrl, 'select embedding_model from faqs where id = $1', [id]))[0]?.embedding_model;
+const documentModel = async (id: string) => (await query<{ embedding_model: string | null }>(platform.databaseUrl, 'select embedding_model from documents where id = $1', [id]))[0]?.embedding_model;
+const chunkIds = async (documentId: string) => (await query<{ id: string }>(platform.databaseUrl, 'select id from chunks where document_id = $1 order by id', [documentId])).map((r) => r.id);
+const embeddedTexts = () => fake.calls.flatMap((c) => c.inputs);
+
+const FAQ = `mutation($i: CreateFaqInput!) { createFaq(input: $i) { id embeddingModel } }`;
+const SETTINGS = `mutation($i: AiSettingsInput!) { updateAiSettings(input: $i) { embeddings { model } } }`;
+
+let documentId: string;
+let faqId: string;
+
+test('a new FAQ gets a vector of the default model, like a document', async () => {
+  const { addDocument } = await gqlOk(platform.url, ADD_DOCUMENT, { i: { knowledgeBaseId: kb, name: 'Delivery', text: '# Delivery\n\nParcels to Porto take four working days.' } }, shop.token);
+  documentId = addDocument.id;
+  await waitForDocument(platform.databaseUrl, documentId, ['INDEXED']);
+  expect(await documentModel(documentId)).toBe(LOCAL_MINILM_MODEL);
+
+  const { createFaq } = await gqlOk(platform.url, FAQ, { i: { knowledgeBaseId: kb, question: 'Do gift cards expire?', answer: 'Gift cards are valid for three years.' } }, shop.token);
+  faqId = createFaq.id;
+  expect(createFaq.embeddingModel).toBeNull();
+  await waitFor('the FAQ to be embedded', async () => (await faqModel(faqId)) === LOCAL_MINILM_MODEL, 60_000);
+  expect(await vectorIds(LOCAL_MINILM_MODEL, LOCAL_MINILM_DIMENSIONS, [faqId])).toEqual([faqId]);
+  const { knowledgeBase } = await gqlOk(platform.url, `query($id: ID!) { knowledgeBase(id: $id) { faqs { id embeddingModel } } }`, { id: kb }, shop.token);
+  expect(knowledgeBase.faqs).toEqual([{ id: faqId, embeddingModel: LOCAL_MINILM_MODEL }]);
+});
+
+test("a change of the workspace's embedding model re-embeds its documents and FAQs by a durable workflow, and drops the old vectors", async () => {
+  const chunks = await chunkIds(documentId);
+  expect(await vectorIds(LOCAL_MINILM_MODEL, LOCAL_MINILM_DIMENSIONS, chunks)).toEqual(chunks);
+
+  await gqlOk(platform.url, SETTINGS, { i: { embeddings: { baseUrl: fake.baseUrl, model: ENDPOINT_MODEL, apiKey: 'sk-embed', dimensions: ENDPOINT_DIMENSIONS } } }, shop.token);
+  await waitFor('the document and the FAQ to be re-embedded', async () => (await documentModel(documentId)) === ENDPOINT_MODEL && (await faqModel(faqId)) === ENDPOINT_MODEL, 60_000);
+
+  expect(embeddedTexts()).toEqual(expect.arrayContaining(['Delivery\nParcels to Porto take four working days.', 'Do gift cards expire?\nGift cards are valid for three years.']));
+  expect(fake.calls.every((c) => c.model === ENDPOINT_MODEL && c.authorization === 'Bearer sk-embed')).toBe(true);
+  expect(await vectorIds(ENDPOINT_MODEL, ENDPOINT_DIMENSIONS, [...chunks, faqId])).toEqual([...chunks, faqId].sort());
+  expect(await vectorIds(LOCAL_MINILM_MODEL, LOCAL_MINILM_DIMENSIONS, [...chunks, faqId])).toEqual([]);
+  // The same chunks, re-embedded: not re-extracted as a new revision.
+  expect(await chunkIds(documentId)).toEqual(chunks);
+  expect(await waitForDocument(platform.databaseUrl, documentId, ['INDEXED'])).toMatchObject({ revision: 1, indexed_revision: 1 });
+
+  const run = await temporal.workflow.getHandle(workspaceEmbeddingsWorkflowId(shop.workspaceId)).describe();
+  expect(run.type).toBe('workspaceEmbeddingsWorkflow');
+  await waitFor('the embeddings workflow to end', async () => (await temporal.workflow.getHandle(workspaceEmbeddingsWorkflowId(shop.workspaceId)).describe()).status.name === 'COMPLETED');
+});
+
+test("a document added afterwards is embedded with the workspace's endpoint; an edited FAQ gets a new vector; a deleted one loses it", async () => {
+  const { addDocument } = await gqlOk(platform.url, ADD_DOCUMENT, { i: { knowledgeBaseId: kb, name: 'Rentals', text: 'Tents can be rented for 8 euros a day.' } }, shop.token);
+  await waitForDocument(platform.databaseUrl, addDocument.id, ['INDEXED']);
+  expect(await documentModel(addDocument.id)).toBe(ENDPOINT_MODEL);
+  expect(embeddedTexts()).toContain('Tents can be rented for 8 euros a day.');
+
+  const { updateFaq } = await gqlOk(platform.url, `mutation($id: ID!, $i: UpdateFaqInput!) { updateFaq(id: $id, input: $i) { embeddingModel } }`, { id: faqId, i: { answer: 'Gift cards are valid for five years.' } }, shop.token);
+  expect(updateFaq.embeddingModel).toBeNull();
+  await waitFor('the edited FAQ to be embedded', async () => (await faqModel(faqId)) === ENDPOINT_MODEL, 60_000);
+  expect(embeddedTexts()).toContain('Do gift cards expire?\nGift cards are valid for five years.');
+
+  await gqlOk(platform.url, `mutation($id: ID!) { deleteFaq(id: $id) }`, { id: faqId }, shop.token);
+  await waitFor("the deleted FAQ's vector to go", async () => (await vectorIds(ENDPOINT_MODEL, ENDPOINT_DIMENSIONS, [faqId])).length === 0, 60_000);
+});
+
+test("another workspace's FAQs are not embedded by this one's endpoint; deleting their knowledge base removes their vectors", async () => {
+  const other = await createWorkspace(platform.url);
+  const otherKb = await createKnowledgeBase(platform.url, other.token);
+  const { createFaq } = await gqlOk(platform.url, FAQ, { i: { knowledgeBaseId: otherKb, question: 'Can I pay by invoice?', answer: 'Invoices are for business customers.' } }, other.token);
+  await waitFor('their FAQ to be embedded', async () => (await faqModel(createFaq.id)) === LOCAL_MINILM_MODEL, 60_000);
+  expect(embeddedTexts()).not.toContain('Can I pay by invoice?\nInvoices are for business customers.');
+  expect(await vectorIds(LOCAL_MINILM_MODEL, LOCAL_MINILM_DIMENSIONS, [createFaq.id])).toEqual([createFaq.id]);
+
+  await gqlOk(platform.url, `mutation($id: ID!) { deleteKnowledgeBase(id: $id) }`, { id: otherKb }, other.token);
+  await waitFor("a deleted knowledge base's FAQ vectors to go", async () => (await vectorIds(LOCAL_MINILM_MODEL, LOCAL_MINILM_DIMENSIONS, [createFaq.id])).length === 0, 60_000);
+});
