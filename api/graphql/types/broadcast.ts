@@ -284,20 +284,12 @@ builder.mutationField('createBroadcast', (t) =>
     args: { input: t.arg({ type: CreateBroadcastInput, required: true }) },
     resolve: async (_r, args, ctx) => {
       const { workspaceId } = requireAuth(ctx, MANAGERS);
-      const input = validate(createSchema, { ...args.input, channelId: String(args.input.channelId) });
       const em = ctx.orm.em.fork();
-      if (!(await em.count(Channel, { id: input.channelId, workspaceId }))) throw badInput('channelId: channel not found', 'channelId');
-      const audience = await checkedAudience(em, workspaceId, input.audience);
+      const content = await broadcastContent(em, workspaceId, args.input);
       const broadcast = em.create(Broadcast, {
         id: crypto.randomUUID(),
         workspaceId,
-        channelId: input.channelId,
-        name: input.name,
-        text: input.text ?? null,
-        template: input.template ? { name: input.template.name, language: input.template.language, variables: input.template.variables ?? [] } : null,
-        audience,
-        scheduledAt: input.scheduledAt ?? null,
-        ratePerMinute: input.ratePerMinute ?? null,
+        ...content,
         status: 'DRAFT',
         total: 0,
         createdAt: new Date(),
@@ -307,6 +299,21 @@ builder.mutationField('createBroadcast', (t) =>
     },
   }),
 );
+
+/** What createBroadcast and updateBroadcast take from their input, validated: the channel and the audience are the workspace's. */
+async function broadcastContent(em: EntityManager, workspaceId: string, raw: typeof CreateBroadcastInput.$inferInput) {
+  const input = validate(createSchema, { ...raw, channelId: String(raw.channelId) });
+  if (!(await em.count(Channel, { id: input.channelId, workspaceId }))) throw badInput('channelId: channel not found', 'channelId');
+  return {
+    channelId: input.channelId,
+    name: input.name,
+    text: input.text ?? null,
+    template: input.template ? { name: input.template.name, language: input.template.language, variables: input.template.variables ?? [] } : null,
+    audience: await checkedAudience(em, workspaceId, input.audience),
+    scheduledAt: input.scheduledAt ?? null,
+    ratePerMinute: input.ratePerMinute ?? null,
+  };
+}
 
 builder.mutationField('updateBroadcast', (t) =>
   t.field({
@@ -318,19 +325,9 @@ builder.mutationField('updateBroadcast', (t) =>
       const em = ctx.orm.em.fork();
       const broadcast = await findBroadcast(em, workspaceId, String(args.id));
       if (broadcast.status !== 'DRAFT') throw badInput(`the broadcast is ${broadcast.status}: only a draft can be edited`);
-      const input = validate(createSchema, { ...args.input, channelId: String(args.input.channelId) });
-      if (!(await em.count(Channel, { id: input.channelId, workspaceId }))) throw badInput('channelId: channel not found', 'channelId');
-      const audience = await checkedAudience(em, workspaceId, input.audience);
+      const content = await broadcastContent(em, workspaceId, args.input);
       // Only while still a draft: a start that won the race keeps what it started with.
-      const changed = await em.nativeUpdate(Broadcast, { id: broadcast.id, workspaceId, status: 'DRAFT' }, {
-        channelId: input.channelId,
-        name: input.name,
-        text: input.text ?? null,
-        template: input.template ? { name: input.template.name, language: input.template.language, variables: input.template.variables ?? [] } : null,
-        audience,
-        scheduledAt: input.scheduledAt ?? null,
-        ratePerMinute: input.ratePerMinute ?? null,
-      });
+      const changed = await em.nativeUpdate(Broadcast, { id: broadcast.id, workspaceId, status: 'DRAFT' }, content);
       if (!changed) throw badInput('the broadcast has started: only a draft can be edited');
       return em.fork().findOneOrFail(Broadcast, { id: broadcast.id, workspaceId });
     },
