@@ -9,6 +9,7 @@ import { execute } from '../schema/orm';
 import { eventPayload, NOTIFY } from './events';
 import { Broadcast, type BroadcastStatus } from '../schema/entities/broadcast.entity';
 import { Segment } from '../schema/entities/segment.entity';
+import { Channel, STOPPED_CHANNEL_STATUSES } from '../schema/entities/channel.entity';
 import { streamContactIds } from '../schema/contacts/contact-query';
 import type { ContactFilter } from '../schema/contacts/contact-filter';
 
@@ -17,6 +18,12 @@ export type BroadcastActivities = ReturnType<typeof createBroadcastActivities>;
 export interface BroadcastRef {
   workspaceId: string;
   broadcastId: string;
+}
+
+/** A broadcast's channel that no connector serves: `final` when it will not come back. */
+export interface ChannelStopped {
+  final: boolean;
+  reason: string;
 }
 
 /** E.164: a plus, then 8 to 15 digits, the first not 0. */
@@ -62,20 +69,37 @@ export function createBroadcastActivities(ctx: ActivityContext) {
       return { total: await setTotal(ctx, ref) };
     },
 
-    /** Moves the broadcast's status (never out of a final one) and tells the dashboard. */
+    /**
+     * Moves the broadcast's status (never out of a final one) and tells the dashboard. `error` says
+     * why (a FAILED broadcast, or one paused because its channel stopped); RUNNING clears it.
+     */
     async setBroadcastStatus(input: BroadcastRef & { status: BroadcastStatus; error?: string }): Promise<void> {
       const final = ['COMPLETED', 'CANCELLED', 'FAILED'].includes(input.status);
       await execute(
         ctx.orm,
         `with moved as (
-           update broadcasts set status = ?, error = coalesce(?, error),
+           update broadcasts set status = ?, error = case when ? = 'RUNNING' then null else coalesce(?, error) end,
              started_at = case when ? in ('RUNNING') then coalesce(started_at, now()) else started_at end,
              finished_at = case when ? then coalesce(finished_at, now()) else finished_at end
            where id = ? and workspace_id = ? and status not in ('COMPLETED', 'CANCELLED', 'FAILED') returning id
          ) select ${NOTIFY} from moved`,
-        [input.status, input.error ?? null, input.status, final, input.broadcastId, input.workspaceId,
+        [input.status, input.status, input.error ?? null, input.status, final, input.broadcastId, input.workspaceId,
           eventPayload({ type: 'broadcastProgress', workspaceId: input.workspaceId, broadcastId: input.broadcastId })],
       );
+    },
+
+    /**
+     * Why nobody takes the broadcast's sends, when nobody does: its channel is gone, or stopped until
+     * someone connects it again (logged out, banned, disconnected: no connector serves its queue).
+     * Null while the channel is meant to run (a connector restarting, a reconnect under way).
+     */
+    async broadcastChannelStopped(input: { workspaceId: string; channelId: string }): Promise<ChannelStopped | null> {
+      const channel = await ctx.orm.em.fork().findOne(Channel, { id: input.channelId, workspaceId: input.workspaceId }, { fields: ['status', 'lastError'] });
+      if (!channel) return { final: true, reason: 'the channel was deleted' };
+      if (!STOPPED_CHANNEL_STATUSES.includes(channel.status)) return null;
+      const reason = channel.lastError ?? `the channel is ${channel.status.toLowerCase().replace('_', ' ')}`;
+      // A banned number does not come back; logged out or disconnected, it does once someone links it again.
+      return channel.status === 'BANNED' ? { final: true, reason } : { final: false, reason: `${reason}; paused until the channel is connected again and the broadcast resumed` };
     },
 
     /** A cancelled broadcast's recipients not sent yet: SKIPPED, so none is left PENDING. */

@@ -4,7 +4,7 @@
  * batch on the channel's task queue (activities/broadcast-send.activities.ts), each through the
  * channel's own send path and limiter. Pause and cancel cancel the batch in flight, which stops
  * between two sends at its next heartbeat; the workflow waits for that before it reports PAUSED, so
- * nothing is sent while paused. Continue-as-new when the history grows (a 100k audience is
+ * nothing is sent while paused. A channel that stops (logged out, banned) pauses or fails it. Continue-as-new when the history grows (a 100k audience is
  * thousands of batches).
  */
 import * as wf from '@temporalio/workflow';
@@ -52,6 +52,14 @@ const BATCHES_PER_RUN = 500;
  * (the Web UI's Cancel) CANCELLED; before it the row stayed RUNNING.
  */
 const FINISH_ON_FAILURE = 'broadcast-finish-on-failure';
+
+/**
+ * Since this patch a batch nobody picks up (presets.broadcastBatch's schedule-to-start) has the
+ * workflow look at the channel: logged out or disconnected pauses the broadcast with the reason
+ * (resume once it is connected again), banned or deleted fails it; before it the batch waited in
+ * the queue for a day.
+ */
+const PAUSE_ON_STOPPED_CHANNEL = 'broadcast-pause-on-stopped-channel';
 
 export async function broadcastWorkflow(input: BroadcastInput): Promise<void> {
   const ref = { workspaceId: input.workspaceId, broadcastId: input.broadcastId };
@@ -124,7 +132,16 @@ export async function broadcastWorkflow(input: BroadcastInput): Promise<void> {
       } catch (err) {
         // A pause or cancel cancelled the batch; it stopped between two sends. A cancel of the whole
         // workflow (from Temporal) ends it.
-        if (!wf.isCancellation(err) || wf.CancellationScope.current().consideredCancelled) throw err;
+        if (wf.isCancellation(err) && !wf.CancellationScope.current().consideredCancelled) continue;
+        if (!unclaimed(err) || !wf.patched(PAUSE_ON_STOPPED_CHANNEL)) throw err;
+        // No connector took the batch: nothing was sent. A connector restarting takes the next one.
+        const stopped = await rows.broadcastChannelStopped({ workspaceId: input.workspaceId, channelId: input.channelId });
+        if (stopped?.final) throw wf.ApplicationFailure.nonRetryable(stopped.reason, 'ChannelStopped');
+        if (stopped) {
+          paused = true;
+          progress.phase = 'PAUSED';
+          await rows.setBroadcastStatus({ ...ref, status: (reported = 'PAUSED'), error: stopped.reason });
+        }
         continue;
       } finally {
         batchScope = null;
@@ -154,6 +171,11 @@ export async function broadcastWorkflow(input: BroadcastInput): Promise<void> {
     await rows.skipPendingRecipients({ ...ref, reason: `not sent: the broadcast failed (${error})` });
     await rows.setBroadcastStatus({ ...ref, status: 'FAILED', error });
   }
+}
+
+/** A batch that waited in its channel's queue past its schedule-to-start: no connector serves the channel. */
+function unclaimed(err: unknown): boolean {
+  return err instanceof wf.ActivityFailure && err.cause instanceof wf.TimeoutFailure && err.cause.timeoutType === 'SCHEDULE_TO_START';
 }
 
 /** What went wrong, in words: an ActivityFailure says "Activity task failed" and carries the activity's error as its cause. */

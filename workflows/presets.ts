@@ -95,11 +95,13 @@ export const flowIo: LocalActivityOptions = quickIo;
 /**
  * One batch of a broadcast's sends on its channel's connector (activities/broadcast-send.activities.ts):
  * about a second of sends, heartbeating after each, so a dead connector is noticed in seconds and a
- * pause or cancel (which cancels the batch) is seen at the next heartbeat. Retried for a day while
- * the connector is away; a retry never sends a recipient twice (the message rows' state machine).
+ * pause or cancel (which cancels the batch) is seen at the next heartbeat. A batch no connector takes
+ * within 10 s has the workflow check the channel and schedule it again (or pause or fail the broadcast
+ * when the channel stopped); a retry never sends a recipient twice (the message rows' state machine).
  */
 export const broadcastBatch: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
+  scheduleToStartTimeout: '10 seconds',
   heartbeatTimeout: '2 seconds',
   scheduleToCloseTimeout: '1 day',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,

@@ -2,7 +2,7 @@
  * The WhatsApp Web channel end to end with a fake socket at makeWASocket's boundary
  * (test/support/fake-baileys-socket.ts): statuses and reconnects for every close code, pairing,
  * inbound to the bot's reply, own echoes, LID and phone of one person, a retried send's id, and
- * the auth state sealed in Postgres across a restart.
+ * the auth state sealed in Postgres across a restart, and a broadcast on a number that stops.
  */
 import type { WAMessage } from '@whiskeysockets/baileys';
 import { createWorkspace, gqlOk, gql, query, startPlatform, subscribe, waitFor, type PlatformProcess, type TestWorkspace } from '../../test/support/platform';
@@ -190,6 +190,63 @@ test('403 is BANNED and stops, 440 says another device took the session, and uns
   const other = await createWorkspace(platform.url);
   const foreign = await gql(platform.url, 'mutation($c: ID!) { disconnectChannel(channelId: $c) { id } }', { c: channelId }, other.token);
   expect(foreign.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+});
+
+/** `n` contacts +<prefix><i> in the test workspace and a text broadcast to them on the channel, created (not started). */
+async function broadcastTo(channelId: string, prefix: string, n: number): Promise<{ broadcastId: string; jids: string[] }> {
+  const contacts = await query(
+    platform.databaseUrl,
+    `insert into contacts (id, workspace_id, contact_key, phone, name)
+     select gen_random_uuid(), $1, $2 || lpad(i::text, 3, '0'), '+' || $2 || lpad(i::text, 3, '0'), 'Customer ' || i
+     from generate_series(1, $3::int) i returning id, contact_key`,
+    [ws.workspaceId, prefix, n],
+  );
+  const { createBroadcast } = await gqlOk(
+    platform.url,
+    `mutation($i: CreateBroadcastInput!) { createBroadcast(input: $i) { id } }`,
+    { i: { name: 'Spring', channelId, text: 'Spring sale, {{contact.name}}!', audience: { contactIds: contacts.map((c: { id: string }) => c.id) } } },
+    ws.token,
+  );
+  return { broadcastId: createBroadcast.id, jids: contacts.map((c: { contact_key: string }) => `${c.contact_key}@s.whatsapp.net`).sort() };
+}
+
+function broadcastUntil(broadcastId: string, status: string) {
+  return waitFor(`the broadcast to be ${status}`, async () => {
+    const { broadcast } = await gqlOk(platform.url, `query($id: ID!) { broadcast(id: $id) { status error total pending sent skipped } }`, { id: broadcastId }, ws.token);
+    return broadcast.status === status && broadcast;
+  }, 60_000);
+}
+
+test('a broadcast on a logged-out number pauses saying why and finishes once the number is linked again and it is resumed; on a banned number it fails', async () => {
+  const { channelId, socket } = await openChannel('Campaigns');
+  const { broadcastId, jids } = await broadcastTo(channelId, '4915177', 3);
+  socket.emit('connection.update', readFixture('baileys/connection-update-close-401-connection-failure.json'));
+  const loggedOut = await waitForStatus(channelId, 'LOGGED_OUT');
+  await gqlOk(platform.url, 'mutation($id: ID!) { startBroadcast(id: $id) { id } }', { id: broadcastId }, ws.token);
+
+  // No connector serves a logged-out number: the broadcast says so instead of waiting in silence.
+  expect(await broadcastUntil(broadcastId, 'PAUSED')).toEqual({
+    status: 'PAUSED', error: `${loggedOut.last_error}; paused until the channel is connected again and the broadcast resumed`, total: 3, pending: 3, sent: 0, skipped: 0,
+  });
+  expect(sends(channelId)).toHaveLength(0);
+
+  await gqlOk(platform.url, 'mutation($c: ID!) { connectChannel(channelId: $c) { id } }', { c: channelId }, ws.token);
+  (await fake.socket(channelId, 2)).emit('connection.update', { connection: 'open' });
+  await waitForStatus(channelId, 'CONNECTED');
+  await gqlOk(platform.url, 'mutation($id: ID!) { resumeBroadcast(id: $id) { id } }', { id: broadcastId }, ws.token);
+  expect(await broadcastUntil(broadcastId, 'COMPLETED')).toEqual({ status: 'COMPLETED', error: null, total: 3, pending: 0, sent: 3, skipped: 0 });
+  expect(sends(channelId).map((c) => c.args[0]).sort()).toEqual(jids);
+
+  // A banned number does not come back: the broadcast fails with the reason, nobody left pending.
+  const banned = await openChannel('Banned campaigns');
+  const second = await broadcastTo(banned.channelId, '4915188', 2);
+  banned.socket.emit('connection.update', close(403, 'Forbidden'));
+  await waitForStatus(banned.channelId, 'BANNED');
+  await gqlOk(platform.url, 'mutation($id: ID!) { startBroadcast(id: $id) { id } }', { id: second.broadcastId }, ws.token);
+  expect(await broadcastUntil(second.broadcastId, 'FAILED')).toEqual({
+    status: 'FAILED', error: 'WhatsApp refused this number (Forbidden (403))', total: 2, pending: 0, sent: 0, skipped: 2,
+  });
+  expect(sends(banned.channelId)).toHaveLength(0);
 });
 
 test('the LID and the phone JID of one person land in one conversation; a message from an unknown LID waits for its mapping', async () => {
