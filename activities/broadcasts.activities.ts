@@ -40,7 +40,9 @@ export function createBroadcastActivities(ctx: ActivityContext) {
      */
     async snapshotBroadcastAudience(ref: BroadcastRef): Promise<{ total: number }> {
       const em = ctx.orm.em.fork();
-      const broadcast = await em.findOneOrFail(Broadcast, { id: ref.broadcastId, workspaceId: ref.workspaceId });
+      const broadcast = await em.findOne(Broadcast, { id: ref.broadcastId, workspaceId: ref.workspaceId });
+      // Deleted as a draft while its start was on its way (deleteBroadcast): nobody to send to.
+      if (!broadcast) return { total: 0 };
       const insert = async (ids: string[]) => {
         await em.execute(
           `insert into broadcast_recipients (id, workspace_id, broadcast_id, contact_id, status, error)

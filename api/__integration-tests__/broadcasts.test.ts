@@ -211,6 +211,35 @@ describe('broadcasts', () => {
     expect(foreign.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   });
 
+  it('deletes a draft, or one cancelled before it reached anybody; keeps one that was sent', async () => {
+    const ws = await createWorkspace(platform.url);
+    const vip = await label(ws, 'VIP');
+    await seed(ws, vip, '7', 1);
+    const remove = (id: string, token = ws.token) => gql(platform.url, `mutation($id: ID!) { deleteBroadcast(id: $id) }`, { id }, token);
+    const listed = async () => (await gqlOk(platform.url, `{ broadcasts(first: 20) { edges { node { id } } } }`, {}, ws.token)).broadcasts.edges.map((e: { node: { id: string } }) => e.node.id);
+
+    const draft = await create(ws, { name: 'Draft', text: 'Hi', audience: { labelIds: [vip] } });
+    const other = await createWorkspace(platform.url);
+    expect((await remove(draft.id, other.token)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect((await remove(draft.id)).data?.deleteBroadcast).toBe(true);
+    expect(await listed()).not.toContain(draft.id);
+    expect((await remove(draft.id)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+
+    const scheduled = await create(ws, { name: 'Later', text: 'Hi', audience: { labelIds: [vip] }, scheduledAt: new Date(Date.now() + 86_400_000).toISOString() });
+    await act(ws, 'startBroadcast', scheduled.id);
+    await act(ws, 'cancelBroadcast', scheduled.id);
+    await statusIs(ws, scheduled.id, 'CANCELLED');
+    expect((await remove(scheduled.id)).data?.deleteBroadcast).toBe(true);
+
+    const sent = await create(ws, { name: 'Sent', text: 'Hi', audience: { labelIds: [vip] } });
+    await act(ws, 'startBroadcast', sent.id);
+    await statusIs(ws, sent.id, 'COMPLETED');
+    expect((await remove(sent.id)).errors?.[0]).toMatchObject({
+      message: 'the broadcast is COMPLETED: only a draft, or one that reached nobody, can be deleted (the others are kept for their reports)', extensions: { code: 'BAD_USER_INPUT' },
+    });
+    expect(await listed()).toEqual([sent.id]);
+  });
+
   it('validates its input and roles', async () => {
     const ws = await createWorkspace(platform.url);
     const bad = await gql(platform.url, `mutation($i: CreateBroadcastInput!) { createBroadcast(input: $i) { id } }`, { i: { name: 'x', channelId: ws.channelId, text: 'a', template: { name: 't', language: 'en' }, audience: { labelIds: [], segmentId: null } } }, ws.token);

@@ -147,6 +147,24 @@ async function scheduleAndCancel(): Promise<void> {
   await campaign.locator('[data-testid="broadcast-status"][data-status="CANCELLED"]').waitFor();
   expect(await campaign.getByTestId('campaign-cancel').count()).toBe(0);
   expect(await wire(broadcastId)).toBe(0);
+
+  // A draft saved by mistake is deleted from its composer.
+  await page.getByTestId('nav-broadcasts').click();
+  await page.getByTestId('new-broadcast').click();
+  await page.getByTestId('broadcast-name-input').fill('Scratch');
+  await page.locator(`[data-testid="audience-label"][data-label-id="${label}"] input`).check();
+  await page.getByTestId('broadcast-text').fill('Never mind');
+  await page.getByTestId('broadcast-save-draft').click();
+  await page.waitForURL(/\/broadcasts\/[0-9a-f-]{36}$/);
+  const scratchId = page.url().split('/').pop()!;
+  await page.getByTestId('campaign-edit').click();
+  await page.waitForURL(`**/broadcasts/${scratchId}/edit`);
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByTestId('broadcast-delete').click();
+  await page.waitForURL(/\/broadcasts$/);
+  await page.locator(`[data-testid="broadcast-row"][data-broadcast-id="${broadcastId}"]`).waitFor();
+  expect(await page.locator(`[data-testid="broadcast-row"][data-broadcast-id="${scratchId}"]`).count()).toBe(0);
+  expect(await query(suite.platform.databaseUrl, `select 1 from broadcasts where id = $1`, [scratchId])).toEqual([]);
 }
 
 async function pauseAndResume(): Promise<void> {

@@ -334,6 +334,28 @@ builder.mutationField('updateBroadcast', (t) =>
   }),
 );
 
+builder.mutationField('deleteBroadcast', (t) =>
+  t.field({
+    type: 'Boolean',
+    description: 'OWNER / ADMIN: deletes a broadcast that reached nobody: a DRAFT, or one cancelled or failed before its audience was taken. One that did is kept for its report.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_r, args, ctx) => {
+      const { workspaceId } = requireAuth(ctx, MANAGERS);
+      const em = ctx.orm.em.fork();
+      const broadcast = await findBroadcast(em, workspaceId, String(args.id));
+      // One statement, so a start that wins the race keeps its broadcast.
+      const deleted = await em.execute(
+        `delete from broadcasts b where b.id = ? and b.workspace_id = ?
+           and (b.status = 'DRAFT' or (b.status in ('CANCELLED', 'FAILED') and not exists (select 1 from broadcast_recipients r where r.broadcast_id = b.id)))
+         returning b.id`,
+        [broadcast.id, workspaceId],
+      );
+      if (!deleted.length) throw badInput(`the broadcast is ${broadcast.status}: only a draft, or one that reached nobody, can be deleted (the others are kept for their reports)`);
+      return true;
+    },
+  }),
+);
+
 builder.mutationField('startBroadcast', (t) =>
   t.field({
     type: BroadcastType,

@@ -51,6 +51,7 @@ export type CreateBroadcastInput = VariablesOf<typeof CreateBroadcast>['input'];
 const UpdateBroadcast = graphql(`
   mutation UpdateBroadcast($id: ID!, $input: CreateBroadcastInput!) { updateBroadcast(id: $id, input: $input) { ...BroadcastFields } }
 `, [BroadcastFields]);
+const DeleteBroadcast = graphql(`mutation DeleteBroadcast($id: ID!) { deleteBroadcast(id: $id) }`);
 const StartBroadcast = graphql(`mutation StartBroadcast($id: ID!) { startBroadcast(id: $id) { ...BroadcastFields } }`, [BroadcastFields]);
 const PauseBroadcast = graphql(`mutation PauseBroadcast($id: ID!) { pauseBroadcast(id: $id) { ...BroadcastFields } }`, [BroadcastFields]);
 const ResumeBroadcast = graphql(`mutation ResumeBroadcast($id: ID!) { resumeBroadcast(id: $id) { ...BroadcastFields } }`, [BroadcastFields]);
@@ -91,6 +92,7 @@ export async function fetchPreview(contactId: string, message: { text?: string |
 
 export const createBroadcast = async (input: CreateBroadcastInput): Promise<Broadcast> => asBroadcast((await gql(CreateBroadcast, { input })).createBroadcast);
 export const updateBroadcast = async (id: string, input: CreateBroadcastInput): Promise<Broadcast> => asBroadcast((await gql(UpdateBroadcast, { id, input })).updateBroadcast);
+export const deleteBroadcast = async (id: string): Promise<void> => void (await gql(DeleteBroadcast, { id }));
 export const startBroadcast = async (id: string): Promise<Broadcast> => asBroadcast((await gql(StartBroadcast, { id })).startBroadcast);
 export const pauseBroadcast = async (id: string): Promise<Broadcast> => asBroadcast((await gql(PauseBroadcast, { id })).pauseBroadcast);
 export const resumeBroadcast = async (id: string): Promise<Broadcast> => asBroadcast((await gql(ResumeBroadcast, { id })).resumeBroadcast);

@@ -1,7 +1,7 @@
 import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import { errorMessage, fieldErrors } from '../../graphql/client';
-import { createBroadcast, fetchBroadcast, startBroadcast, updateBroadcast, type BroadcastTemplateInput } from '../../graphql/broadcasts';
+import { createBroadcast, deleteBroadcast, fetchBroadcast, startBroadcast, updateBroadcast, type BroadcastTemplateInput } from '../../graphql/broadcasts';
 import { fetchContact, fetchContacts, fetchCustomFields, fetchLabels, fetchSegments, type ContactRow } from '../../graphql/contacts';
 import { fetchChannels } from '../../graphql/operations';
 import { navigate } from '../../lib/router';
@@ -132,6 +132,21 @@ export function BroadcastComposer(props: { broadcastId?: string }) {
     }
   };
 
+  /** A saved draft, deleted after a confirm; back to the list. */
+  const remove = async () => {
+    if (!props.broadcastId || !window.confirm(`Delete the draft “${draft.name || 'untitled'}”? This cannot be undone.`)) return;
+    setError('');
+    setBusy(true);
+    try {
+      await deleteBroadcast(props.broadcastId);
+      navigate('/broadcasts');
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
   return (
     <div class="page broadcast-composer" data-testid="broadcast-composer">
       <header class="page-header">
@@ -218,6 +233,9 @@ export function BroadcastComposer(props: { broadcastId?: string }) {
           </section>
 
           <div class="row-actions composer-actions">
+            <Show when={props.broadcastId}>
+              <button class="btn btn-danger" data-testid="broadcast-delete" disabled={busy() || loading() || !manages()} onClick={() => void remove()}>Delete draft</button>
+            </Show>
             <button class="btn btn-secondary" data-testid="broadcast-save-draft" disabled={busy() || loading() || !manages()} onClick={() => void submit(false)}>Save as draft</button>
             <button class="btn btn-primary" data-testid="broadcast-start" disabled={busy() || loading() || !manages()} onClick={() => void submit(true)}>
               {draft.schedule === 'LATER' ? 'Schedule' : 'Start now'}
