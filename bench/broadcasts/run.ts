@@ -24,6 +24,7 @@ import pg from 'pg';
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { closedLoop, openLoop, pollUntil, sleep, summarize, type SendRecord, type Summary } from '../pipeline/lib/load';
 import { Sampler, cpuBetween, otherCpuPct, processTree, type CpuSnapshot } from '../pipeline/lib/proc';
+import { bench } from '../pipeline/lib/harness';
 import { freshTemporal, ROOT, temporalClient } from '../pipeline/lib/services';
 import { gql } from '../pipeline/lib/platform';
 import { startParley, type SystemUnderTest } from '../pipeline/systems';
@@ -57,20 +58,7 @@ const TARGET_PER_MIN = 10_000;
 const TARGET_REPLY_P99_MS = 1000;
 const REPLY_TIMEOUT_MS = 60_000;
 
-const t0 = Date.now();
-const log = (line: string) => console.log(`[bench:broadcasts +${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}`);
-
-const cleanups: (() => Promise<void>)[] = [];
-const onCleanup = (fn: () => Promise<void>) => void cleanups.push(fn);
-async function runCleanups(): Promise<void> {
-  while (cleanups.length) await cleanups.pop()!().catch((err) => log(`cleanup step failed: ${(err as Error).message}`));
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    log(`${signal}: stopping everything the bench started`);
-    void runCleanups().finally(() => process.exit(130));
-  });
-}
+const { log, onCleanup, runCleanups, writeResults, run } = bench('bench:broadcasts');
 
 /** CPU between two snapshots: % of one core and ms per message, per process group, plus the machine's other load. */
 function cpuReport(a: CpuSnapshot, b: CpuSnapshot, messages: number) {
@@ -358,7 +346,6 @@ async function main(): Promise<void> {
   for (const [stage, s] of Object.entries(repliesDuringBroadcast.stages)) console.log(`    ${stage}: ${fmt(s)}   (no broadcast: ${fmt(repliesQuiet.stages[stage])})`);
 
   const file = args.out ?? path.join(ROOT, 'bench/results', `broadcasts-${new Date().toISOString().slice(0, 10)}.json`);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
   const json = {
     date: new Date().toISOString(),
     machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memMb: Math.round(os.totalmem() / 2 ** 20), node: process.version, loadAverageAtStart: os.loadavg() },
@@ -368,15 +355,7 @@ async function main(): Promise<void> {
     baseline,
     ...measured,
   };
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify(json, null, 2));
-  fs.renameSync(`${file}.tmp`, file);
-  log(`results written to ${path.relative(ROOT, file)} (total ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  writeResults(file, json);
 }
 
-main()
-  .catch(async (err) => {
-    log(`failed: ${(err as Error).stack ?? err}`);
-    await runCleanups();
-    process.exitCode = 1;
-  })
-  .finally(() => setTimeout(() => process.exit(), 500).unref());
+run(main);

@@ -25,6 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { bench } from '../pipeline/lib/harness';
 import pg from 'pg';
 import { closedLoop, openLoop, pollUntil, sleep, summarize, type SendRecord, type Summary } from '../pipeline/lib/load';
 import { Sampler, cpuBetween, processTree, treeRssMb } from '../pipeline/lib/proc';
@@ -69,24 +70,7 @@ const NEXT = 'You picked';
 const RULE_REPLY = 'Thanks, your order is confirmed';
 
 const t0 = Date.now();
-const log = (line: string) => console.log(`[bench:flows +${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}`);
-
-// ------------------------------------------------------------------------------- cleanup
-
-const cleanups: (() => Promise<void>)[] = [];
-const onCleanup = (fn: () => Promise<void>) => void cleanups.push(fn);
-async function runCleanups(): Promise<void> {
-  while (cleanups.length) await cleanups.pop()!().catch((err) => log(`cleanup step failed: ${(err as Error).message}`));
-}
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`${signal}: stopping everything the bench started`);
-    void runCleanups().finally(() => process.exit(130));
-  });
-}
+const { log, onCleanup, runCleanups, writeResults, run } = bench('bench:flows');
 
 // ------------------------------------------------------------------------------- the flow
 
@@ -615,7 +599,6 @@ function report(r: {
 
   const date = new Date().toISOString().slice(0, 10);
   const file = args.out ?? path.join(ROOT, 'bench/results', `flows-${date}.json`);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
   const json = {
     date: new Date().toISOString(),
     machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memMb: Math.round(os.totalmem() / 2 ** 20), node: process.version, loadAverageAtEnd: os.loadavg() },
@@ -627,21 +610,11 @@ function report(r: {
     },
     ...r,
   };
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify(json, null, 2));
-  fs.renameSync(`${file}.tmp`, file);
-  log(`results written to ${path.relative(ROOT, file)} (total ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  writeResults(file, json);
 }
 
 function cpuCells(p: Phase): string {
   return ['worker', 'api', 'temporal', 'postgres'].map((g) => Math.round((p.cpuMsPerEffect[g] ?? 0) * 10) / 10).join(' / ');
 }
 
-main()
-  .catch((err) => {
-    log(`failed: ${(err as Error).stack ?? err}`);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    await runCleanups();
-    setTimeout(() => process.exit(), 500).unref();
-  });
+run(main);

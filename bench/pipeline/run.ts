@@ -15,6 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { closedLoop, openLoop, pollUntil, sleep, summarize, type SendRecord, type Summary } from './lib/load';
 import { Sampler, cpuBetween, otherCpuPct, treeHwmMb, treeRssMb, processTree } from './lib/proc';
+import { bench } from './lib/harness';
 import { ROOT } from './lib/services';
 import { startBaseline, startParley, type SystemUnderTest } from './systems';
 import type { HistoryStats } from './lib/services';
@@ -52,28 +53,7 @@ const TEMPORAL_PORT = Number(args['temporal-port']);
 const POSTGRES_PORT = Number(args['postgres-port']);
 const APP_ENV: Record<string, string> = args['app-node-options'] ? { NODE_OPTIONS: args['app-node-options'] } : {};
 
-const t0 = Date.now();
-const log = (line: string) => console.log(`[bench +${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}`);
-
-// ------------------------------------------------------------------------------- cleanup
-
-const cleanups: (() => Promise<void>)[] = [];
-const onCleanup = (fn: () => Promise<void>) => void cleanups.push(fn);
-async function runCleanups(): Promise<void> {
-  while (cleanups.length) {
-    const fn = cleanups.pop()!;
-    await fn().catch((err) => log(`cleanup step failed: ${(err as Error).message}`));
-  }
-}
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`${signal}: stopping everything the bench started`);
-    void runCleanups().finally(() => process.exit(130));
-  });
-}
+const { log, onCleanup, runCleanups, interrupted, writeResults, run } = bench('bench');
 
 // ------------------------------------------------------------------------------- phases
 
@@ -332,7 +312,7 @@ async function main(): Promise<void> {
   sampler.start();
   const results: SystemResult[] = [];
   for (const name of SYSTEMS) {
-    if (interrupted) break;
+    if (interrupted()) break;
     results.push(await benchSystem(name, sampler));
   }
   sampler.stop();
@@ -365,7 +345,6 @@ async function main(): Promise<void> {
 
   const date = new Date().toISOString().slice(0, 10);
   const file = args.out ?? path.join(ROOT, 'bench/results', `pipeline-${date}.json`);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
   const json = {
     date: new Date().toISOString(),
     machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memMb: Math.round(os.totalmem() / 2 ** 20), node: process.version },
@@ -374,15 +353,7 @@ async function main(): Promise<void> {
     targets,
     results,
   };
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify(json, null, 2));
-  fs.renameSync(`${file}.tmp`, file);
-  log(`results written to ${path.relative(ROOT, file)} (total ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  writeResults(file, json);
 }
 
-main()
-  .catch(async (err) => {
-    log(`failed: ${(err as Error).stack ?? err}`);
-    await runCleanups();
-    process.exitCode = 1;
-  })
-  .finally(() => setTimeout(() => process.exit(), 500).unref());
+run(main);
