@@ -24,7 +24,8 @@ RUN npm run build:web \
 
 # ---- runtime ----
 FROM ${NODE_IMAGE} AS runtime
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 \
+# MALLOC_ARENA_MAX as scripts/start.sh sets it: two malloc arenas, not one per Temporal core thread.
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 MALLOC_ARENA_MAX=2 \
     NODE_OPTIONS="--max-old-space-size=1024 --experimental-async-context-frame"
 WORKDIR /app
 # The code stays owned by root (read-only to the app); only the data folder is writable.

@@ -31,7 +31,8 @@ export async function spawnPlatform(opts: SpawnOptions): Promise<SpawnedPlatform
     cwd: opts.root,
     detached: opts.detached ?? false,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: opts.env,
+    // As scripts/start.sh: two malloc arenas, not one per Temporal core thread.
+    env: { MALLOC_ARENA_MAX: '2', ...opts.env },
   });
   let output = '';
   const keep = (d: Buffer) => {
