@@ -156,6 +156,38 @@ describe('label_added trigger', () => {
   });
 });
 
+describe('label_added trigger from a CSV import', () => {
+  it("the import's labels and a row's labels column start the flow for contacts newly labelled that have a conversation; a label already on starts nothing", async () => {
+    const ws = await createWorkspace(platform.url);
+    const vip = await createLabel(ws, 'VIP');
+    const [ada, bea, dee, cy] = [phone(), phone(), phone(), phone()];
+    const conversations: Record<string, string> = {};
+    for (const from of [ada, bea, dee]) {
+      conversations[from] = (await say(ws, from, 'hello')).conversationId;
+      expect(await botTexts(ws, conversations[from], 1)).toEqual([DEFAULT_REPLY]);
+    }
+    // Bea is a VIP before the flow exists: the import puts nothing new on her.
+    expect(await addLabels(ws, [await contactOf(conversations[bea])], [vip])).toBe(1);
+    const vipFlow = await publishedFlow(ws, linearFlow({ on: 'label_added', label: 'vip' }, 'Welcome to the VIP club, {{contact.name}}!'), 'VIP');
+    // "gold" is no label yet: the import creates it from Dee's row, and its flow starts for her.
+    const goldFlow = await publishedFlow(ws, linearFlow({ on: 'label_added', label: 'gold' }, 'You are gold, {{contact.name}}.'), 'Gold');
+
+    const importCsv = async (csv: string, labelIds: string[]) =>
+      (await gqlOk(platform.url, `mutation($i: ImportContactsInput!) { importContacts(input: $i) { created updated errorCount } }`, { i: { csv, labelIds } }, ws.token)).importContacts;
+    expect(await importCsv(`phone,name\n${ada},Ada Lovelace\n${bea},Bea\n${cy},Cy\n`, [vip])).toEqual({ created: 1, updated: 2, errorCount: 0 });
+    expect(await importCsv(`phone,name,labels\n${dee},Dee,Gold\n`, [])).toEqual({ created: 0, updated: 1, errorCount: 0 });
+
+    expect(await botTexts(ws, conversations[ada], 2)).toEqual([DEFAULT_REPLY, 'Welcome to the VIP club, Ada Lovelace!']);
+    expect(await botTexts(ws, conversations[dee], 2)).toEqual([DEFAULT_REPLY, 'You are gold, Dee.']);
+    expect((await runs(conversations[ada])).map((r) => r.flow_id)).toEqual([vipFlow]);
+    expect((await runs(conversations[dee])).map((r) => r.flow_id)).toEqual([goldFlow]);
+    // Bea's next message, handled after any start request the import made, is the barrier.
+    await say(ws, bea, 'thanks');
+    expect(await botTexts(ws, conversations[bea], 2)).toEqual([DEFAULT_REPLY, DEFAULT_REPLY]);
+    expect(await runs(conversations[bea])).toEqual([]);
+  });
+});
+
 describe('schedule trigger', () => {
   it('publishing makes a Temporal Schedule on the cron in the time zone; a firing starts the flow for labelled, subscribed contacts; another trigger or deleting removes it', async () => {
     const ws = await createWorkspace(platform.url);

@@ -25,6 +25,8 @@ export interface ImportOptions {
   mapping?: ColumnMapping[] | null;
   /** Told the counts after each batch is written (`rows`: data rows read so far). */
   onProgress?: (result: ImportResult, rows: number) => Promise<void>;
+  /** Told, after each batch is committed, which labels it newly put on which contacts (one already on is left out). */
+  onLabelsAdded?: (added: { contactId: string; labelId: string }[]) => Promise<void>;
 }
 
 export interface ImportResult {
@@ -125,7 +127,7 @@ async function writeBatch(em: EntityManager, workspaceId: string, batch: Map<str
   const rowLabelIds = new Map<string, string[]>();
   for (const { row } of batch.values()) if (row.labels?.length) rowLabelIds.set(row.contactKey, await labels.idsOf(row.labels));
 
-  await em.transactional(async (tx) => {
+  const added = await em.transactional(async (tx) => {
     // Blank cells change nothing; an import adds fields and can opt a contact out, never back in.
     const onConflict = options.updateExisting
       ? `do update set name = coalesce(excluded.name, ct.name), email = coalesce(excluded.email, ct.email), fields = ct.fields || excluded.fields,
@@ -158,13 +160,14 @@ async function writeBatch(em: EntityManager, workspaceId: string, batch: Map<str
       else result.skipped += merged;
       for (const labelId of new Set([...options.labelIds, ...(rowLabelIds.get(key) ?? [])])) pairs.push([row.id, labelId]);
     }
-    if (pairs.length) {
-      await tx.execute(
-        `insert into contact_labels (contact_id, label_id, workspace_id) select c, l, ? from unnest(?::uuid[], ?::uuid[]) as t(c, l) on conflict do nothing`,
-        [workspaceId, `{${pairs.map(([c]) => c).join(',')}}`, `{${pairs.map(([, l]) => l).join(',')}}`],
-      );
-    }
+    if (pairs.length === 0) return [];
+    return tx.execute<{ contact_id: string; label_id: string }[]>(
+      `insert into contact_labels (contact_id, label_id, workspace_id) select c, l, ? from unnest(?::uuid[], ?::uuid[]) as t(c, l)
+         on conflict do nothing returning contact_id, label_id`,
+      [workspaceId, `{${pairs.map(([c]) => c).join(',')}}`, `{${pairs.map(([, l]) => l).join(',')}}`],
+    );
   });
+  if (added.length) await options.onLabelsAdded?.(added.map((row) => ({ contactId: row.contact_id, labelId: row.label_id })));
 }
 
 /** The workspace's labels by name (any case), creating those a file names that it lacks. */

@@ -9,6 +9,7 @@ import { signedExportPath } from '../../auth/export-url';
 import { ContactFilterInput, checkedContactFilter } from './contact-filter-input';
 import { checkAllInWorkspace } from './label';
 import { publish } from '../../../activities/events';
+import { startLabelFlows } from '../../../activities/flows/start-label-flows';
 
 const counts = ({ created, updated, skipped, errorCount }: ImportResult) => ({ created, updated, skipped, errorCount });
 
@@ -68,7 +69,7 @@ const importSchema = z
 builder.mutationField('importContacts', (t) =>
   t.field({
     type: ImportResultType,
-    description: 'OWNER / ADMIN: contacts from a CSV, merged by phone (E.164). A bad row is reported with its line and the rest are imported.',
+    description: 'OWNER / ADMIN: contacts from a CSV, merged by phone (E.164). A bad row is reported with its line and the rest are imported. A live flow whose trigger is label_added with a label the import newly puts on a contact (labelIds or the labels column) starts in that contact\'s most recent conversation, as addLabels does.',
     args: { input: t.arg({ type: ImportContactsInput, required: true }) },
     resolve: async (_root, args, ctx) => {
       const { workspaceId } = requireAuth(ctx, MANAGERS);
@@ -87,6 +88,8 @@ builder.mutationField('importContacts', (t) =>
           defaultCountry: input.defaultCountry ?? null,
           mapping: input.mapping,
           onProgress: (soFar, rows) => progress(soFar, rows, false),
+          // As addLabels: a live flow whose trigger is a label the import newly put on starts for that contact.
+          onLabelsAdded: (added) => startLabelFlows(ctx, workspaceId, added).then(() => undefined),
         });
         await progress(result, result.created + result.updated + result.skipped + result.errorCount, true);
         return result;
