@@ -63,6 +63,7 @@ import { Migration20261203081458_contact_search } from './migrations/Migration20
 import { Migration20261203113000_flow_run_steps } from './migrations/Migration20261203113000_flow_run_steps';
 import { Migration20261203113500_conversation_workflow_ids } from './migrations/Migration20261203113500_conversation_workflow_ids';
 import { Migration20261203115000_broadcasts } from './migrations/Migration20261203115000_broadcasts';
+import { Migration20261205141500_gin_search_no_pending_list } from './migrations/Migration20261205141500_gin_search_no_pending_list';
 
 /** Every table, described completely: migrations are generated from these (`npm run migration:create`). */
 export const entities = [Workspace, User, Membership, RefreshToken, Channel, Contact, Conversation, Message, KeywordRule, BotSettings, SimulatorDelivery, ConversationCommand, RateLimit, MessageReaction, PendingReceipt, KnowledgeBase, Document, DocumentFile, Chunk, Faq,
@@ -91,6 +92,7 @@ export const migrationsList = [
   { name: 'Migration20261203113000_flow_run_steps', class: Migration20261203113000_flow_run_steps },
   { name: 'Migration20261203113500_conversation_workflow_ids', class: Migration20261203113500_conversation_workflow_ids },
   { name: 'Migration20261203115000_broadcasts', class: Migration20261203115000_broadcasts },
+  { name: 'Migration20261205141500_gin_search_no_pending_list', class: Migration20261205141500_gin_search_no_pending_list },
 ];
 
 export type Orm = MikroORM;
