@@ -133,3 +133,17 @@ test("another workspace's FAQs are not embedded by this one's endpoint; deleting
   await gqlOk(platform.url, `mutation($id: ID!) { deleteKnowledgeBase(id: $id) }`, { id: otherKb }, other.token);
   await waitFor("a deleted knowledge base's FAQ vectors to go", async () => (await vectorIds(LOCAL_MINILM_MODEL, LOCAL_MINILM_DIMENSIONS, [createFaq.id])).length === 0, 60_000);
 });
+
+test('the same model at another width re-embeds the documents and FAQs at that width', async () => {
+  const { createFaq } = await gqlOk(platform.url, FAQ, { i: { knowledgeBaseId: kb, question: 'Do you deliver on Sundays?', answer: 'No, Monday to Saturday only.' } }, shop.token);
+  await waitFor('the FAQ to be embedded', async () => (await faqModel(createFaq.id)) === ENDPOINT_MODEL, 60_000);
+  const chunks = await chunkIds(documentId);
+  const narrower = ENDPOINT_DIMENSIONS / 2;
+
+  await gqlOk(platform.url, SETTINGS, { i: { embeddings: { baseUrl: fake.baseUrl, model: ENDPOINT_MODEL, apiKey: 'sk-embed', dimensions: narrower } } }, shop.token);
+  await waitFor('the document and the FAQ to have vectors of the new width', async () => (await vectorIds(ENDPOINT_MODEL, narrower, [...chunks, createFaq.id])).length === chunks.length + 1, 60_000);
+  expect(await documentModel(documentId)).toBe(ENDPOINT_MODEL);
+  expect(await faqModel(createFaq.id)).toBe(ENDPOINT_MODEL);
+  const atNewWidth = fake.calls.filter((c) => c.dimensions === narrower).flatMap((c) => c.inputs);
+  expect(atNewWidth).toEqual(expect.arrayContaining(['Delivery\nParcels to Porto take four working days.', 'Do you deliver on Sundays?\nNo, Monday to Saturday only.']));
+});

@@ -172,7 +172,9 @@ builder.mutationField('updateAiSettings', (t) =>
         const saved = row ?? em.create(AiSettings, { workspaceId });
         em.assign(saved, { ...changes, updatedAt: new Date() });
         await em.flush();
-        return aiSettingsValues(saved);
+        const after = aiSettingsValues(saved);
+        await markWidthChangeStale(em, workspaceId, before, after.embeddings);
+        return after;
       });
       // Another embedding model: the workspace's documents and FAQs are re-embedded by its
       // embeddings workflow (until then a passage is found by full-text, its vectors being another model's).
@@ -183,6 +185,20 @@ builder.mutationField('updateAiSettings', (t) =>
     },
   }),
 );
+
+/**
+ * The same model at another width: vectors are matched by model name (a table per model and
+ * width), so nothing would look stale to the embeddings workflow and every passage would be found
+ * by full-text only. The workspace's documents and FAQs of that model are marked unembedded, in the
+ * settings' own transaction, and the workflow re-embeds them. Their old vectors stay in the old
+ * width's table, which a search of the new width never reads, until the document or FAQ is deleted.
+ */
+async function markWidthChangeStale(em: EntityManager, workspaceId: string, before: StoredEmbeddings | null, after: StoredEmbeddings | null): Promise<void> {
+  if (!before || !after || before.model !== after.model || before.dimensions === after.dimensions) return;
+  for (const table of ['documents', 'faqs']) {
+    await em.execute(`update ${table} set embedding_model = null where workspace_id = ? and embedding_model = ?`, [workspaceId, after.model]);
+  }
+}
 
 /** What makes vectors of one model: the endpoint, its model and width (the key does not). */
 function embeddingsIdentity(embeddings: StoredEmbeddings | null): string {
