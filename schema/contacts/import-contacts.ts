@@ -26,7 +26,7 @@ export interface ImportOptions {
   /** Told the counts after each batch is written (`rows`: data rows read so far). */
   onProgress?: (result: ImportResult, rows: number) => Promise<void>;
   /** Told, after each batch is committed, which labels it newly put on which contacts (one already on is left out). */
-  onLabelsAdded?: (added: { contactId: string; labelId: string }[]) => Promise<void>;
+  onLabelsAdded?: (added: { contactId: string; labelId: string }[]) => Promise<unknown>;
 }
 
 export interface ImportResult {

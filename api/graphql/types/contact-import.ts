@@ -89,7 +89,7 @@ builder.mutationField('importContacts', (t) =>
           mapping: input.mapping,
           onProgress: (soFar, rows) => progress(soFar, rows, false),
           // As addLabels: a live flow whose trigger is a label the import newly put on starts for that contact.
-          onLabelsAdded: (added) => startLabelFlows(ctx, workspaceId, added).then(() => undefined),
+          onLabelsAdded: (added) => startLabelFlows(ctx, workspaceId, added),
         });
         await progress(result, result.created + result.updated + result.skipped + result.errorCount, true);
         return result;
