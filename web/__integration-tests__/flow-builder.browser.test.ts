@@ -25,6 +25,7 @@ async function buildAndPublish(): Promise<void> {
 
   // New from template: the four templates, then order tracking opens in the builder.
   await page.getByTestId('flow-templates').click();
+  await page.locator('[data-template-id="lead-qualification"]').waitFor();
   expect(await page.getByTestId('flow-template').evaluateAll((els) => els.map((el) => el.getAttribute('data-template-id'))))
     .toEqual(['booking-assistant', 'order-tracking', 'faq-bot', 'lead-qualification']);
   await page.locator('[data-template-id="order-tracking"]').getByTestId('flow-template-use').click();
