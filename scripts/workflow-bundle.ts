@@ -10,12 +10,12 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WORKFLOW_BUNDLE = path.join(ROOT, 'dist/workflows.js');
 export const WORKFLOWS_DIR = path.join(ROOT, 'workflows');
 
-/** Whether the bundle is newer than every workflow source file (tests and fixtures do not count). */
-export function workflowBundleIsFresh(): boolean {
-  if (!fs.existsSync(WORKFLOW_BUNDLE)) return false;
-  const built = fs.statSync(WORKFLOW_BUNDLE).mtimeMs;
+/** Whether the bundle is newer than every workflow source file, in workflows/flows too (tests and fixtures do not count). */
+export function workflowBundleIsFresh(bundle = WORKFLOW_BUNDLE, workflowsDir = WORKFLOWS_DIR): boolean {
+  if (!fs.existsSync(bundle)) return false;
+  const built = fs.statSync(bundle).mtimeMs;
   return fs
-    .readdirSync(WORKFLOWS_DIR)
-    .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
-    .every((file) => fs.statSync(path.join(WORKFLOWS_DIR, file)).mtimeMs < built);
+    .readdirSync(workflowsDir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.split(path.sep).some((dir) => dir.startsWith('__')))
+    .every((file) => fs.statSync(path.join(workflowsDir, file)).mtimeMs < built);
 }
