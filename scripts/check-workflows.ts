@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { workflowBundleIsFresh } from './workflow-bundle';
+import { WORKFLOW_PRELOAD_MODULES, workflowBundleIsFresh } from './workflow-bundle';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 if (process.argv.includes('--if-stale') && workflowBundleIsFresh()) process.exit(0);
@@ -16,6 +16,7 @@ const { bundleWorkflowCode } = await import('@temporalio/worker');
 const { FAILURE_CONVERTER_PATH } = await import('../activities/payload-codec');
 const { code } = await bundleWorkflowCode({
   workflowsPath: path.join(root, 'workflows/index.ts'),
+  preloadModules: WORKFLOW_PRELOAD_MODULES,
   // Failures the workflow code raises are encoded (and so sealed) like the workers' own.
   failureConverterPath: FAILURE_CONVERTER_PATH,
   logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error },

@@ -24,7 +24,7 @@ import { buildApp } from '../api/app';
 import { createLive } from '../api/live';
 import { createSessionManager } from '../connector/session-manager';
 import { startOutboxSweeper } from '../connector/outbox';
-import { WORKFLOW_BUNDLE, WORKFLOWS_DIR, workflowBundleIsFresh } from './workflow-bundle';
+import { WORKFLOW_BUNDLE, WORKFLOW_PRELOAD_MODULES, WORKFLOWS_DIR, workflowBundleIsFresh } from './workflow-bundle';
 import { createIngress } from '../connector/inbound';
 import { createReceiptSink } from '../connector/receipts';
 import { createKnowledge } from '../activities/knowledge';
@@ -148,8 +148,10 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
  * The prebuilt bundle (scripts/check-workflows.ts) when it is newer than every workflow file:
  * webpack then never loads in this process, which keeps a hundred-odd MB out of its memory.
  */
-function workflowCode(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
-  return workflowBundleIsFresh() ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } } : { workflowsPath: path.join(WORKFLOWS_DIR, 'index.ts') };
+function workflowCode(): { workflowBundle: { codePath: string } } | { workflowsPath: string; bundlerOptions: { preloadModules: string[] } } {
+  return workflowBundleIsFresh()
+    ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } }
+    : { workflowsPath: path.join(WORKFLOWS_DIR, 'index.ts'), bundlerOptions: { preloadModules: WORKFLOW_PRELOAD_MODULES } };
 }
 
 /**

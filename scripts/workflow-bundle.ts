@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WORKFLOW_BUNDLE = path.join(ROOT, 'dist/workflows.js');
 export const WORKFLOWS_DIR = path.join(ROOT, 'workflows');
+/** Loaded once per workflow thread before the sandbox is frozen (workflows/sandbox.ts): the platform's bundle and its fallback take it. */
+export const WORKFLOW_PRELOAD_MODULES = [path.join(WORKFLOWS_DIR, 'sandbox.ts')];
 
 /** Whether the bundle is newer than every workflow source file, in workflows/flows too (tests and fixtures do not count). */
 export function workflowBundleIsFresh(bundle = WORKFLOW_BUNDLE, workflowsDir = WORKFLOWS_DIR): boolean {
