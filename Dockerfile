@@ -24,14 +24,13 @@ RUN npm run build:web \
 
 # ---- runtime ----
 FROM ${NODE_IMAGE} AS runtime
-# MALLOC_ARENA_MAX as scripts/start.sh sets it: two malloc arenas, not one per Temporal core thread.
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 MALLOC_ARENA_MAX=2 \
-    NODE_OPTIONS="--max-old-space-size=1024 --experimental-async-context-frame"
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 WORKDIR /app
 # The code stays owned by root (read-only to the app); only the data folder is writable.
 COPY --from=build /app /app
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 3000
-ENTRYPOINT ["node", "--import", "tsx", "scripts/start.ts"]
+# The launcher npm start and the tests use: the heap budget, async context frames, two malloc arenas.
+ENTRYPOINT ["bash", "scripts/launch.sh"]
 CMD ["--role", "api"]

@@ -25,14 +25,12 @@ export interface SpawnOptions {
 }
 
 export async function spawnPlatform(opts: SpawnOptions): Promise<SpawnedPlatform> {
-  // The same heap budget and flags scripts/start.sh gives `npm start`.
-  const heap = `--max-old-space-size=${opts.env.PARLEY_MAX_HEAP_MB ?? 1024}`;
-  const child = spawn(path.join(opts.root, 'node_modules/.bin/node'), [heap, '--experimental-async-context-frame', '--import', 'tsx', path.join(opts.root, 'scripts/start.ts'), ...opts.args], {
+  // The launcher `npm start` and the container use (its exec keeps this child's pid the platform's).
+  const child = spawn('bash', [path.join(opts.root, 'scripts/launch.sh'), ...opts.args], {
     cwd: opts.root,
     detached: opts.detached ?? false,
     stdio: ['ignore', 'pipe', 'pipe'],
-    // As scripts/start.sh: two malloc arenas, not one per Temporal core thread.
-    env: { MALLOC_ARENA_MAX: '2', ...opts.env },
+    env: opts.env,
   });
   let output = '';
   const keep = (d: Buffer) => {

@@ -193,8 +193,8 @@ describe('Dockerfile', () => {
     expect(['root', '0']).not.toContain(user!.args.split(':')[0]);
   });
 
-  test('the entrypoint runs scripts/start.ts through tsx, the api role by default', () => {
-    expect(execForm(lastInstruction(runtime, 'ENTRYPOINT'))).toEqual(['node', '--import', 'tsx', 'scripts/start.ts']);
+  test('the entrypoint is the launcher npm start and the tests use, the api role by default', () => {
+    expect(execForm(lastInstruction(runtime, 'ENTRYPOINT'))).toEqual(['bash', 'scripts/launch.sh']);
     expect(execForm(lastInstruction(runtime, 'CMD'))).toEqual(['--role', 'api']);
     expect(runtime.instructions.filter((i) => i.keyword === 'EXPOSE').flatMap((i) => i.args.split(/\s+/))).toContain('3000');
     expect(stageEnv(runtime)).toMatchObject({ NODE_ENV: 'production', HOST: '0.0.0.0' });

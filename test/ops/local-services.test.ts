@@ -111,3 +111,12 @@ test('.data is 0700; secrets.json and the Temporal database are 0600', () => {
   }
   expect(fs.existsSync(path.join(dataDir, 'temporal.db-wal'))).toBe(true);
 });
+
+test('the platform runs with the launcher settings npm start and the container use: heap budget, async context frames, two malloc arenas', () => {
+  const pid = platform.process.pid!;
+  const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  const env = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+  expect(path.basename(argv[0])).toBe('node');
+  expect(argv).toEqual(expect.arrayContaining(['--max-old-space-size=1024', '--experimental-async-context-frame', 'scripts/start.ts']));
+  expect(env).toContain('MALLOC_ARENA_MAX=2');
+});
