@@ -30,6 +30,8 @@ import { createReceiptSink } from '../connector/receipts';
 import { createKnowledge } from '../activities/knowledge';
 import type { Ingress } from '../connector/ingress.port';
 import { payloadDataConverter } from '../activities/payload-codec';
+import { workspacesBehindDefaultModel } from '../activities/knowledge/stale-embeddings';
+import { requestWorkspaceEmbeddings } from '../workflows/workspace-embeddings.client';
 
 export const ROLES = ['api', 'worker', 'connector'] as const;
 export type PlatformRole = (typeof ROLES)[number];
@@ -103,6 +105,8 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
       await running;
     });
     log(`worker: serving task queue ${config.taskQueue}`);
+    const defaultModel = ctx.knowledge?.embedder?.model;
+    if (defaultModel) void reembedForDefaultModel(ctx, defaultModel, log).catch((err) => log('worker: could not request re-embedding for the default model', err));
   }
 
   if (roles.includes('connector')) {
@@ -142,6 +146,16 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
       for (const stop of stops.reverse()) await stop().catch((err) => log('shutdown step failed', err));
     },
   };
+}
+
+/**
+ * The default embedding model came on (EMBEDDINGS was off) or changed: the workspaces that use it
+ * re-embed what they have (workspaceEmbeddingsWorkflow; a second worker's request only nudges it).
+ */
+async function reembedForDefaultModel(ctx: ActivityContext, model: string, log: Log): Promise<void> {
+  const workspaces = await workspacesBehindDefaultModel(ctx.orm, model);
+  for (const workspaceId of workspaces) await requestWorkspaceEmbeddings(ctx.temporal, ctx.config.taskQueue, workspaceId);
+  if (workspaces.length > 0) log(`worker: ${workspaces.length} workspaces re-embed their knowledge with ${model}`);
 }
 
 /**

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CSRF_HEADERS, gqlOk, query, waitFor, type GqlResult } from './platform';
 import { TEST_ROOT } from './services-env';
+import * as lancedb from '@lancedb/lancedb';
+import { vectorTableName } from '../../activities/knowledge/vector-index/table-name';
 
 export const KNOWLEDGE_FIXTURES = path.join(TEST_ROOT, 'test/fixtures/knowledge');
 export const fixture = (name: string) => fs.readFileSync(path.join(KNOWLEDGE_FIXTURES, name));
@@ -45,4 +47,22 @@ export async function waitForDocument(databaseUrl: string, id: string, statuses:
 /** The document's stored chunks in order: heading, text and revision. */
 export async function chunksOf(databaseUrl: string, documentId: string): Promise<{ heading: string | null; text: string; revision: number; ordinal: number }[]> {
   return query(databaseUrl, `select heading, text, revision, ordinal from chunks where document_id = $1 order by revision, ordinal`, [documentId]);
+}
+
+/** The ids with a vector in the model's table of a platform's LanceDB (`<dataDir>/vectors`), read from the test's process. */
+export async function lanceVectorIds(dataDir: string, model: string, dimensions: number, ids: string[]): Promise<string[]> {
+  const vectors = await lancedb.connect(path.join(dataDir, 'vectors'), { readConsistencyInterval: 0 });
+  try {
+    const name = vectorTableName(model, dimensions);
+    if (!(await vectors.tableNames()).includes(name)) return [];
+    const table = await vectors.openTable(name);
+    try {
+      const rows = (await table.query().where(`id IN (${ids.map((id) => `'${id}'`).join(', ')})`).select(['id']).toArray()) as { id: string }[];
+      return rows.map((r) => r.id).sort();
+    } finally {
+      table.close();
+    }
+  } finally {
+    vectors.close();
+  }
 }

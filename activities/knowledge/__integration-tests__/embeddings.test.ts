@@ -7,14 +7,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as lancedb from '@lancedb/lancedb';
 import { Client, Connection } from '@temporalio/client';
 import { createWorkspace, gqlOk, query, startPlatform, waitFor, type PlatformProcess, type TestWorkspace } from '../../../test/support/platform';
 import { TEST_TEMPORAL_ADDRESS, testDataConverter } from '../../../test/support/services-env';
-import { ADD_DOCUMENT, createKnowledgeBase, waitForDocument } from '../../../test/support/knowledge';
+import { ADD_DOCUMENT, createKnowledgeBase, lanceVectorIds, waitForDocument } from '../../../test/support/knowledge';
 import { startFakeEmbeddingsServer } from '../../../test/support/fake-embeddings';
 import { LOCAL_MINILM_DIMENSIONS, LOCAL_MINILM_MODEL } from '../embedders/local-minilm';
-import { vectorTableName } from '../vector-index/table-name';
 import { workspaceEmbeddingsWorkflowId } from '../../../workflows/ids';
 import { recordHistories } from '../../../workflows/__fixtures__/record-histories';
 
@@ -24,7 +22,6 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), 'parley-embeddings-'));
 
 let platform: PlatformProcess;
 let fake: Awaited<ReturnType<typeof startFakeEmbeddingsServer>>;
-let vectors: lancedb.Connection;
 let temporal: Client;
 let connection: Connection;
 let shop: TestWorkspace;
@@ -39,7 +36,6 @@ beforeAll(async () => {
   kb = await createKnowledgeBase(platform.url, shop.token);
 });
 afterAll(async () => {
-  vectors?.close();
   if (process.env.RECORD_HISTORIES) await recordHistories(temporal, 'embeddings', 'workspaceEmbeddingsWorkflow');
   await connection?.close();
   await platform?.stop();
@@ -47,19 +43,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** The ids with a vector in the model's table (the platform's LanceDB, read from this process). */
-async function vectorIds(model: string, dimensions: number, ids: string[]): Promise<string[]> {
-  vectors ??= await lancedb.connect(path.join(dataDir, 'vectors'), { readConsistencyInterval: 0 });
-  const name = vectorTableName(model, dimensions);
-  if (!(await vectors.tableNames()).includes(name)) return [];
-  const table = await vectors.openTable(name);
-  try {
-    const rows = (await table.query().where(`id IN (${ids.map((id) => `'${id}'`).join(', ')})`).select(['id']).toArray()) as { id: string }[];
-    return rows.map((r) => r.id).sort();
-  } finally {
-    table.close();
-  }
-}
+const vectorIds = (model: string, dimensions: number, ids: string[]) => lanceVectorIds(dataDir, model, dimensions, ids);
 
 const faqModel = async (id: string) => (await query<{ embedding_model: string | null }>(platform.databaseUrl, 'select embedding_model from faqs where id = $1', [id]))[0]?.embedding_model;
 const documentModel = async (id: string) => (await query<{ embedding_model: string | null }>(platform.databaseUrl, 'select embedding_model from documents where id = $1', [id]))[0]?.embedding_model;
