@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { TEST_ROOT } from './services-env';
 import { startPlatform, type PlatformProcess, type StartOptions } from './platform';
+import { startFakeGraphApi, type FakeGraphApi } from './fake-graph-api';
 
 export const SCREENSHOTS = resolve(TEST_ROOT, '.data/screenshots');
 
@@ -89,4 +90,30 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.getByTestId('signin-email').fill(email);
   await page.getByTestId('signin-password').fill(password);
   await page.getByTestId('signin-submit').click();
+}
+
+/** The approved template both Cloud API browser suites find synced on the fake WABA. */
+export const ORDER_READY_TEMPLATE = { name: 'order_ready', language: 'en_US', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hi {{1}}, order {{2}} is ready' }] };
+
+/**
+ * A browser suite whose platform talks to a fake, wire-compatible Graph API (started first) with
+ * one phone number and `order_ready` approved on its business account.
+ */
+export function cloudApiBrowserSuite(account: { token: string; phoneNumberId: string; waba: string }): BrowserSuite & { readonly graph: FakeGraphApi } {
+  let graph: FakeGraphApi | undefined;
+  beforeAll(async () => {
+    graph = await startFakeGraphApi();
+    graph.addPhoneNumber(account.phoneNumberId, account.token);
+    graph.setTemplates(account.waba, [ORDER_READY_TEMPLATE]);
+  });
+  afterAll(() => graph?.close());
+  const suite = browserSuite(() => ({ env: { GRAPH_API_URL: graph!.url, PUBLIC_URL: 'https://parley.example' } }));
+  return Object.defineProperties(suite, {
+    graph: {
+      get() {
+        if (!graph) throw new Error('the fake Graph API starts in beforeAll');
+        return graph;
+      },
+    },
+  }) as BrowserSuite & { readonly graph: FakeGraphApi };
 }

@@ -4,9 +4,8 @@
  * and what the (fake, wire-compatible) Graph API received for each recipient.
  */
 import type { Page } from 'playwright-core';
-import { browserSuite, signIn } from '../../test/support/browser';
+import { cloudApiBrowserSuite, signIn } from '../../test/support/browser';
 import { createWorkspace, gqlOk } from '../../test/support/platform';
-import { startFakeGraphApi, type FakeGraphApi } from '../../test/support/fake-graph-api';
 
 const TIMEOUT = 30_000;
 const OWNER_PASSWORD = 'correct horse battery';
@@ -18,15 +17,7 @@ const BEN = '+4916400000002';
 
 jest.setTimeout(150_000);
 
-let graph: FakeGraphApi;
-beforeAll(async () => {
-  graph = await startFakeGraphApi();
-  graph.addPhoneNumber(PHONE_NUMBER_ID, TOKEN);
-  graph.setTemplates(WABA, [{ name: 'order_ready', language: 'en_US', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hi {{1}}, order {{2}} is ready' }] }]);
-});
-afterAll(() => graph?.close());
-
-const suite = browserSuite(() => ({ env: { GRAPH_API_URL: graph.url, PUBLIC_URL: 'https://parley.example' } }));
+const suite = cloudApiBrowserSuite({ token: TOKEN, phoneNumberId: PHONE_NUMBER_ID, waba: WABA });
 let page: Page;
 
 test('a Cloud API broadcast sends an approved template with each contact\'s name in its variables', async () => {
@@ -82,7 +73,7 @@ async function templateBroadcast(): Promise<void> {
   await campaign.locator('[data-testid="count-sent"][data-value="2"]').waitFor();
 
   for (const [phone, name] of [[ANA, 'Ana Cloud'], [BEN, 'Ben Cloud']]) {
-    const sends = graph.sends(phone);
+    const sends = suite.graph.sends(phone);
     expect(sends).toHaveLength(1);
     expect(sends[0].body.template).toEqual({
       name: 'order_ready', language: { code: 'en_US' },

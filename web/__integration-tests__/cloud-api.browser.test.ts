@@ -1,9 +1,8 @@
 import type { Page } from 'playwright-core';
-import { browserSuite, signIn } from '../../test/support/browser';
+import { cloudApiBrowserSuite, signIn } from '../../test/support/browser';
 import { createWorkspace, query, waitFor } from '../../test/support/platform';
 import { postWebhook, textWebhook } from '../../test/support/cloud-api';
 import { settledReply } from '../../test/support/sends';
-import { startFakeGraphApi, type FakeGraphApi } from '../../test/support/fake-graph-api';
 
 const TIMEOUT = 30_000;
 const OWNER_PASSWORD = 'correct horse battery';
@@ -13,15 +12,7 @@ const WABA = '7770002';
 
 jest.setTimeout(120_000);
 
-let graph: FakeGraphApi;
-beforeAll(async () => {
-  graph = await startFakeGraphApi();
-  graph.addPhoneNumber(PHONE_NUMBER_ID, TOKEN);
-  graph.setTemplates(WABA, [{ name: 'order_ready', language: 'en_US', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hi {{1}}, order {{2}} is ready' }] }]);
-});
-afterAll(() => graph?.close());
-
-const suite = browserSuite(() => ({ env: { GRAPH_API_URL: graph.url, PUBLIC_URL: 'https://parley.example' } }));
+const suite = cloudApiBrowserSuite({ token: TOKEN, phoneNumberId: PHONE_NUMBER_ID, waba: WABA });
 let page: Page;
 
 test('an owner adds a Cloud API number (field errors, credentials checked by Meta, webhook URL and verify token, templates synced), and a closed window offers a template in the thread', async () => {
@@ -79,8 +70,8 @@ test('an owner adds a Cloud API number (field errors, credentials checked by Met
     await picker.getByTestId('template-variable-2').fill('#42');
     await picker.getByTestId('template-send').click();
     await page.locator('[data-testid="thread-bubble"]', { hasText: 'Hi Ana, order #42 is ready' }).waitFor();
-    await waitFor('the template on the Graph API', async () => graph.sends(from).length === 2);
-    expect(graph.sends(from)[1].body.template).toEqual({ name: 'order_ready', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Ana' }, { type: 'text', text: '#42' }] }] });
+    await waitFor('the template on the Graph API', async () => suite.graph.sends(from).length === 2);
+    expect(suite.graph.sends(from)[1].body.template).toEqual({ name: 'order_ready', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Ana' }, { type: 'text', text: '#42' }] }] });
     await suite.screenshot(page, 'cloud-api-template-picker');
   });
 });
