@@ -1,6 +1,6 @@
-import { createVirtualizer } from '@tanstack/solid-virtual';
 import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { errorMessage } from '../../graphql/client';
+import { createPagedVirtualizer } from '../../lib/paged-virtualizer';
 import { fetchRecipients, type BroadcastRecipient, type RecipientStatus } from '../../graphql/broadcasts';
 
 const PAGE = 200;
@@ -75,17 +75,7 @@ export function RecipientsTable(props: { broadcastId: string; version: number })
   onCleanup(() => clearTimeout(timer));
 
   let scroller!: HTMLDivElement;
-  const virtualizer = createVirtualizer({
-    get count() { return rows().length; },
-    getScrollElement: () => scroller,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-  });
-  createEffect(() => {
-    const items = virtualizer.getVirtualItems();
-    const end = items[items.length - 1];
-    if (end && end.index >= rows().length - 40) void load('more');
-  });
+  const virtualizer = createPagedVirtualizer({ rows, scroller: () => scroller, rowHeight: ROW_HEIGHT, loadMore: () => void load('more') });
 
   return (
     <section class="card recipients-card">

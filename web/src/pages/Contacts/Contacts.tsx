@@ -1,6 +1,6 @@
-import { createVirtualizer } from '@tanstack/solid-virtual';
 import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { errorMessage } from '../../graphql/client';
+import { createPagedVirtualizer } from '../../lib/paged-virtualizer';
 import {
   addLabels, createSegment, deleteSegment, exportContacts, fetchContacts, fetchCustomFields, fetchLabels, fetchSegments, removeLabels, renameSegment,
   jsonValue, type ContactFilter, type ContactRow,
@@ -106,17 +106,7 @@ export function Contacts() {
   }));
 
   let scroller!: HTMLDivElement;
-  const virtualizer = createVirtualizer({
-    get count() { return rows().length; },
-    getScrollElement: () => scroller,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-  });
-  createEffect(() => {
-    const items = virtualizer.getVirtualItems();
-    const last = items[items.length - 1];
-    if (last && last.index >= rows().length - 40) void loadPage(false);
-  });
+  const virtualizer = createPagedVirtualizer({ rows, scroller: () => scroller, rowHeight: ROW_HEIGHT, loadMore: () => void loadPage(false) });
 
   const toggle = (id: string) => {
     const next = new Set(selected());
