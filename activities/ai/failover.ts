@@ -5,7 +5,7 @@
  */
 import { parseReplyOutput, type ReplyOutput } from './reply-output';
 import { createProvider } from './providers/create-provider';
-import type { LlmProvider, ModelRequest, ProviderConfig } from './providers/port';
+import type { LlmProvider, ModelAnswer, ModelRequest, ProviderConfig } from './providers/port';
 
 /** What one provider did, for the log and the trace. */
 export interface ProviderAttempt {
@@ -43,7 +43,7 @@ export async function generateWithFailover(
     try {
       let output: ReplyOutput | null = null;
       for (let ask = 0; ask < MALFORMED_ASKS && !output; ask++) {
-        const answer = await withTimeout(provider.complete(request), request.timeoutMs);
+        const answer = await completeWithin(provider, request);
         inputTokens = add(inputTokens, answer.inputTokens);
         outputTokens = add(outputTokens, answer.outputTokens);
         output = parseReplyOutput(answer.toolInput);
@@ -60,13 +60,16 @@ export async function generateWithFailover(
 /** A malformed answer is asked for again once. */
 const MALFORMED_ASKS = 2;
 
-/** The SDKs' own timeout covers the request; this one also covers a server that sends headers and then stalls the body. */
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+/**
+ * One completion within the request's timeout. The SDKs' own timeout covers the request; this one
+ * also covers a server that sends headers and then stalls the body (every caller of a provider asks through it).
+ */
+export function completeWithin(provider: LlmProvider, request: ModelRequest): Promise<ModelAnswer> {
   let timer: NodeJS.Timeout;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Error(`no answer within ${request.timeoutMs} ms`)), request.timeoutMs);
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([provider.complete(request), timeout]).finally(() => clearTimeout(timer));
 }
 
 function add(a: number | null, b: number | null): number | null {

@@ -15,6 +15,7 @@ import type { BlobStore } from '../../connector/media/blob-store';
 import { detectType } from '../knowledge/extract/detect-type';
 import { extract } from '../knowledge/extract/extract';
 import { createProvider } from './providers/create-provider';
+import { completeWithin } from './failover';
 import type { ModelTool, ProviderConfig } from './providers/port';
 import { transcribe } from './transcribe';
 import { toolArguments } from './reply-output';
@@ -91,7 +92,7 @@ const describeImage: Reader = async (blobKey, message, readers) => {
     if (Date.now() >= readers.deadline) return null;
     const provider = createProvider(config);
     try {
-      const answer = await provider.complete({
+      const answer = await completeWithin(provider, {
         system: 'You describe images for a customer service assistant. Never guess at what is not visible.',
         messages: [{ role: 'user', content: message.text ? `The customer's caption: ${message.text}` : 'The customer sent this image.' }],
         images: [image],

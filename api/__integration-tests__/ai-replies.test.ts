@@ -194,7 +194,7 @@ describe('AI replies', () => {
     expect(row.details.transcript).toBe('Do you have gluten-free bread?');
   });
 
-  test('an image is described by a vision model (the first provider failing, the next in order describing it), stored on the message, and answered from what it shows', async () => {
+  test('an image is described by a vision model (the first provider stalling after its headers, the next in order describing it), stored on the message, and answered from what it shows', async () => {
     const ws = await createWorkspace(platform.url);
     await enableAi(ws, {
       providers: [
@@ -204,7 +204,7 @@ describe('AI replies', () => {
     });
     const describes = (r: RecordedRequest) => (r.body?.tools?.[0]?.name ?? r.body?.tools?.[0]?.function?.name) === 'describe_image';
     primary.respond((request) =>
-      describes(request) ? { kind: 'error', status: 500 } : answer(request.promptText.includes('ORDER 4471') ? 'Sorry about order 4471, a new one is on its way.' : 'What does the picture show?'));
+      describes(request) ? { kind: 'stall' } : answer(request.promptText.includes('ORDER 4471') ? 'Sorry about order 4471, a new one is on its way.' : 'What does the picture show?'));
     secondary.respond((request) => (describes(request) ? { kind: 'answer', arguments: { description: 'A parcel with a torn label reading ORDER 4471.' } } : answer('unused')));
     const png = solidPng(8, 8, [200, 40, 40]);
     const { simulateInbound: image } = await gqlOk(platform.url, `mutation($i: SimulateInboundInput!) { simulateInbound(input: $i) { id conversationId } }`, {

@@ -17,6 +17,8 @@ export type Behaviour =
   | { kind: 'answer'; arguments: ToolArguments; delayMs?: number; inputTokens?: number; outputTokens?: number }
   | { kind: 'error'; status: number }
   | { kind: 'hang' }
+  /** Headers and the start of a body, then nothing: what an SDK's own request timeout does not cover. */
+  | { kind: 'stall' }
   | { kind: 'garbage' };
 
 /** One request the fake received. */
@@ -100,6 +102,10 @@ export async function startFakeLlm(): Promise<FakeLlm> {
 async function chat(res: http.ServerResponse, path: string, body: any, behaviour: Behaviour): Promise<void> {
   switch (behaviour.kind) {
     case 'hang':
+      return;
+    case 'stall':
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"id": "msg_fake", ');
       return;
     case 'error':
       return json(res, behaviour.status, { type: 'error', error: { type: 'api_error', message: 'the fake is down' } });
