@@ -11,7 +11,7 @@ import { Document } from '../../schema/entities/document.entity';
 import { Faq } from '../../schema/entities/faq.entity';
 import { current, documentUpdated, EMBED_BATCH_SIZE, type RevisionRef } from './knowledge.activities';
 import { heartbeating } from './heartbeating';
-import { workspaceEmbedder } from './workspace-embedder';
+import { activityEmbedderOf } from './workspace-embedder';
 
 /** An indexed document whose vectors are of another model (or of none). */
 export interface StaleDocument extends RevisionRef {
@@ -21,8 +21,7 @@ export interface StaleDocument extends RevisionRef {
 
 export function createEmbeddingActivities(ctx: ActivityContext) {
   const { orm } = ctx;
-  const embedderOf = (em: EntityManager, workspaceId: string) =>
-    ctx.knowledge ? workspaceEmbedder(em, ctx.knowledge, ctx.config.encryptionKey, workspaceId) : Promise.resolve(null);
+  const embedderOf = activityEmbedderOf(ctx);
 
   /**
    * Embeds the next batch of the workspace's FAQs that have no vector of its current model (new,

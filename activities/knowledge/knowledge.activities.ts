@@ -18,8 +18,8 @@ import { ExtractionError } from './extract/blocks';
 import { UnsafeUrlError } from './address-guard';
 import { chunk } from './chunk';
 import { heartbeating } from './heartbeating';
-import { workspaceEmbedder } from './workspace-embedder';
-import type { Embedder, VectorIndex } from './ports';
+import { activityEmbedderOf } from './workspace-embedder';
+import type { VectorIndex } from './ports';
 
 /** Failure types the workflow tells apart. */
 export const DOCUMENT_UNREADABLE = 'DocumentUnreadable';
@@ -47,8 +47,7 @@ export function createKnowledgeActivities(ctx: ActivityContext) {
   const { orm } = ctx;
   const knowledge: { vectorIndex: VectorIndex | null } = ctx.knowledge ?? { vectorIndex: null };
   /** The workspace's embedder (its endpoint, else the default); null without a vector index too. */
-  const embedderOf = async (em: EntityManager, workspaceId: string): Promise<Embedder | null> =>
-    ctx.knowledge ? workspaceEmbedder(em, ctx.knowledge, ctx.config.encryptionKey, workspaceId) : null;
+  const embedderOf = activityEmbedderOf(ctx);
 
   /** Marks the revision PROCESSING; false when it is no longer the document's newest (re-indexed or deleted). */
   async function startDocumentIngestion(ref: RevisionRef): Promise<boolean> {
