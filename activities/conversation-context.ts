@@ -40,11 +40,16 @@ export async function loadConversationContext(orm: Orm, workspaceId: string, con
   const [workspace, conversation, run] = await Promise.all([
     loadWorkspaceContext(em, workspaceId),
     conversationId ? em.findOne(Conversation, { id: conversationId, workspaceId }, { fields: ['mode'] }) : null,
-    conversationId ? em.findOne(FlowRun, { conversationId, workspaceId, status: { $in: ['RUNNING', 'WAITING'] } }, { fields: ['id', 'status'] }) : null,
+    conversationId ? activeFlowRunOf(em, workspaceId, conversationId) : null,
   ]);
+  return { mode: conversation?.mode ?? 'BOT', ...workspace, activeFlowRun: run };
+}
+
+/** The conversation's flow run in progress (RUNNING or WAITING), or null. */
+export async function activeFlowRunOf(em: EntityManager, workspaceId: string, conversationId: string): Promise<{ flowRunId: string; waiting: boolean } | null> {
+  const run = await em.findOne(FlowRun, { conversationId, workspaceId, status: { $in: ['RUNNING', 'WAITING'] } }, { fields: ['id', 'status'] });
   // A WAITING run may be on a delay rather than a question: forwarding to it is harmless (it keeps only answers to its own question).
-  const activeFlowRun = run ? { flowRunId: run.id, waiting: run.status === 'WAITING' } : null;
-  return { mode: conversation?.mode ?? 'BOT', ...workspace, activeFlowRun };
+  return run ? { flowRunId: run.id, waiting: run.status === 'WAITING' } : null;
 }
 
 /**

@@ -117,6 +117,12 @@ const FLOWS_PATCH = 'flows';
  * both, as before: STOP is the contact's request to hear no more and is never swallowed by a flow.
  */
 const FLOW_ENDS_ON_OPT_OUT_PATCH = 'flow-ends-on-opt-out';
+/**
+ * From this marker on, a run's end reaches the conversation run that started it by the child's
+ * completion (the run sends no `ended` notice: a signal and a task on each side less per run), and a
+ * run held across a continue-as-new is looked up in Postgres where it would keep a new one from starting.
+ */
+const FLOW_END_BY_COMPLETION_PATCH = 'flow-end-by-child-completion';
 /** How long the AI route waits for a burst's media downloads before answering without them. */
 const AI_MEDIA_WAIT_MS = 60_000;
 
@@ -640,11 +646,16 @@ async function flowFirst(run: Run, messages: InboundMessage[]): Promise<InboundM
         if (delivered) continue;
         // The run is gone (ended while its notice was on the way): the message routes on.
         state.flow = null;
+        rest.push(message);
+        continue;
       }
+    }
+    const flow = matchFlowTrigger({ text: message.text, hasMedia: message.hasMedia ?? false, firstMessage }, state.flows ?? []);
+    // A run busy on a delay lets the message through; one that ended unheard is let go for the flow it starts.
+    if (active && !(flow && (await heldFlowRunEnded(run)))) {
       rest.push(message);
       continue;
     }
-    const flow = matchFlowTrigger({ text: message.text, hasMedia: message.hasMedia ?? false, firstMessage }, state.flows ?? []);
     if (flow && (await startFlowRun(run, flow.flowId, wf.uuid4(), message))) continue;
     rest.push(message);
   }
@@ -662,7 +673,7 @@ async function startFlowRun(run: Run, flowId: string, flowRunId: string, message
   if (!start) return false;
   // Set before the child starts: its first notice may be handled before the start resolves.
   state.flow = { flowRunId, waiting: false };
-  await wf.startChild(flowRunWorkflow, {
+  const child = await wf.startChild(flowRunWorkflow, {
     workflowId: flowRunWorkflowId(flowRunId),
     parentClosePolicy: wf.ParentClosePolicy.ABANDON,
     args: [
@@ -682,7 +693,27 @@ async function startFlowRun(run: Run, flowId: string, flowRunId: string, message
       },
     ],
   });
+  // The run's end, however it ends (older runs also sent an `ended` notice before it: nothing is left to clear then).
+  const ended = () => {
+    if (state.flow?.flowRunId === flowRunId && wf.patched(FLOW_END_BY_COMPLETION_PATCH)) state.flow = null;
+  };
+  void child.result().then(ended, ended);
   return true;
+}
+
+/**
+ * Whether the run the conversation holds has ended after all. Its end reaches only the conversation
+ * run that started it, so a run held across a continue-as-new is looked up in Postgres, only where it
+ * would keep a new one from starting; the held run is let go (or becomes the one Postgres has).
+ */
+async function heldFlowRunEnded(run: Run): Promise<boolean> {
+  const { state, input } = run;
+  if (!state.flow) return true;
+  if (!wf.patched(FLOW_END_BY_COMPLETION_PATCH)) return false;
+  const current = await flowDb.activeFlowRun({ workspaceId: input.workspaceId, conversationId: input.conversationId });
+  if (current?.flowRunId === state.flow.flowRunId) return false;
+  state.flow = current;
+  return current === null;
 }
 
 async function handleFlowEvent(run: Run, event: Extract<ConversationEvent, { type: 'startFlow' | 'flowHandover' }>): Promise<void> {
@@ -690,7 +721,7 @@ async function handleFlowEvent(run: Run, event: Extract<ConversationEvent, { typ
   wf.patched(FLOWS_PATCH);
   switch (event.type) {
     case 'startFlow':
-      if (state.flow) return wf.log.warn('startFlow: the conversation already has a flow run', { flowRunId: state.flow.flowRunId });
+      if (state.flow && !(await heldFlowRunEnded(run))) return wf.log.warn('startFlow: the conversation already has a flow run', { flowRunId: state.flow!.flowRunId });
       if (!(await startFlowRun(run, event.flowId, event.flowRunId, null))) wf.log.warn('startFlow: the flow is not live', { flowId: event.flowId });
       return;
     case 'flowHandover': {

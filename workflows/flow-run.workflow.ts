@@ -78,6 +78,9 @@ export const flowRunNoticeSignal = wf.defineSignal<[FlowRunNotice]>('flowRunNoti
  */
 const FEWER_RECORDS_PATCH = 'flow-fewer-records';
 
+/** From this marker on, the run's end reaches its conversation by the child's completion, not an `ended` notice (conversation.workflow.ts). */
+const ENDED_BY_COMPLETION_PATCH = 'flow-end-by-child-completion';
+
 const flows = wf.proxyLocalActivities<FlowActivities>(flowIo);
 const aiSteps = wf.proxyLocalActivities<AiActivities>(aiStep);
 const model = wf.proxyLocalActivities<AiActivities>(aiModelCall);
@@ -384,6 +387,7 @@ class FlowRun {
     const at = this.state.nodeId || null;
     const counts = status === 'COMPLETED' ? { completed: lastNodeId } : { dropped: at };
     await this.record(status, at, counts, status === 'COMPLETED' ? null : error);
+    if (wf.patched(ENDED_BY_COMPLETION_PATCH)) return;
     await this.notify({ ended: true });
   }
 

@@ -8,6 +8,7 @@ import type { FlowRunStatus } from '../../schema/entities/flow-run.entity';
 import { callWebhook, type WebhookResult } from './webhook-call';
 import { startLabelFlows } from './start-label-flows';
 import { startScheduledFlows } from './start-scheduled-flows';
+import { activeFlowRunOf } from '../conversation-context';
 import type { WebhookRequest } from '../../workflows/flows/flow-graph';
 
 export type FlowActivities = ReturnType<typeof createFlowActivities>;
@@ -167,6 +168,15 @@ export function createFlowActivities(ctx: ActivityContext) {
       // A label flow for the contact starts in their most recent conversation, unless that is this one: it runs the flow that tags.
       await startLabelFlows(ctx, input.workspaceId, added.map((row) => ({ contactId: row.contact_id, labelId: row.label_id })), { exceptConversationId: input.conversationId });
       return { labels };
+    },
+
+    /**
+     * The conversation's run in progress, as Postgres has it: a conversation that continued as new
+     * while its run went on hears of the run's end from no one (flow-run.workflow.ts), so it asks
+     * here before a run it still holds would keep a new one from starting.
+     */
+    async activeFlowRun(input: { workspaceId: string; conversationId: string }): Promise<{ flowRunId: string; waiting: boolean } | null> {
+      return activeFlowRunOf(ctx.orm.em.fork() as EntityManager, input.workspaceId, input.conversationId);
     },
 
     /** A `schedule` trigger's firing (flowScheduleWorkflow): a start request to each contact of its audience (start-scheduled-flows.ts). */

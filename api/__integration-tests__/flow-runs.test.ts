@@ -246,6 +246,37 @@ describe('flow runs', () => {
     expect((await botMessages(ws, conversationId, 3))[2].text).toBe("Thanks for your message! We'll get back to you shortly.");
   });
 
+  it("a run's end reaches its conversation by the child's completion, and after the conversation continued as new the trigger still starts the next run", async () => {
+    const ws = await createWorkspace(platform.url);
+    const nap = {
+      nodes: [node('start', 'trigger', { on: 'keyword', keywords: ['nap'], matchType: 'EXACT' }), node('wait', 'delay', { seconds: 3600 }), node('awake', 'message', { text: 'Awake!' }), node('end', 'end', {})],
+      edges: [edge('start', 'wait'), edge('wait', 'awake'), edge('awake', 'end')],
+    };
+    await publishedFlow(ws, nap, 'Nap');
+    const phone = '+4915160000007';
+    const cancel = (id: string) => gqlOk(platform.url, `mutation($id: ID!) { cancelFlowRun(id: $id) { status } }`, { id }, ws.token);
+    const { conversationId } = await say(ws, phone, 'nap');
+    const first = await runOf(conversationId, 'WAITING');
+    const [{ workflow_id }] = await query<{ workflow_id: string }>(platform.databaseUrl, 'select workflow_id from conversations where id = $1', [conversationId]);
+    const conversation = temporal.workflow.getHandle(workflow_id);
+    expect((await conversation.query(stateQuery)).flow).toMatchObject({ flowRunId: first.id });
+
+    // Ended by the API: the conversation run that started it hears of it from the child's completion.
+    await cancel(first.id);
+    await waitFor('the conversation to let the run go', async () => (await conversation.query(stateQuery)).flow === null);
+    await say(ws, phone, 'nap');
+    const second = await waitFor('a second run', async () => (await db.query(`select id from flow_runs where conversation_id = $1 and status = 'WAITING' and id <> $2`, [conversationId, first.id])).rows[0]);
+
+    // A hundred messages later the conversation runs on in a new run, which did not start the flow run.
+    const before = (await conversation.describe()).runId;
+    for (let i = 0; i < 100; i++) await say(ws, phone, `hello ${i}`);
+    await waitFor('the conversation to continue as new', async () => (await conversation.describe()).runId !== before);
+    await cancel(second.id);
+    await runOf(conversationId, 'CANCELLED');
+    await say(ws, phone, 'nap');
+    await waitFor('a third run', async () => (await db.query(`select id from flow_runs where conversation_id = $1 and status = 'WAITING' and id not in ($2, $3)`, [conversationId, first.id, second.id])).rows[0]);
+  });
+
   it('pauses a waiting run while an agent has the conversation: their messages are not answers, and after the release the next one is', async () => {
     const ws = await createWorkspace(platform.url);
     await publishedFlow(ws, bookingFlow(hookUrl));
