@@ -125,7 +125,15 @@ test('the same model at another width re-embeds the documents and FAQs at that w
   const narrower = ENDPOINT_DIMENSIONS / 2;
 
   await gqlOk(platform.url, SETTINGS, { i: { embeddings: { baseUrl: fake.baseUrl, model: ENDPOINT_MODEL, apiKey: 'sk-embed', dimensions: narrower } } }, shop.token);
-  await waitFor('the document and the FAQ to have vectors of the new width', async () => (await vectorIds(ENDPOINT_MODEL, narrower, [...chunks, createFaq.id])).length === chunks.length + 1, 60_000);
+  // Vectors are written before the rows are marked with their model: both are waited for.
+  await waitFor(
+    'the document and the FAQ to have vectors of the new width',
+    async () =>
+      (await vectorIds(ENDPOINT_MODEL, narrower, [...chunks, createFaq.id])).length === chunks.length + 1 &&
+      (await documentModel(documentId)) === ENDPOINT_MODEL &&
+      (await faqModel(createFaq.id)) === ENDPOINT_MODEL,
+    60_000,
+  );
   expect(await documentModel(documentId)).toBe(ENDPOINT_MODEL);
   expect(await faqModel(createFaq.id)).toBe(ENDPOINT_MODEL);
   const atNewWidth = fake.calls.filter((c) => c.dimensions === narrower).flatMap((c) => c.inputs);
