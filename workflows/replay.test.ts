@@ -6,13 +6,11 @@
  *
  * The test bundles workflows/ itself, as the worker does: a stale dist/workflows.js cannot pass it.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from '../activities/payload-codec';
 import { testDataConverter } from '../test/support/services-env';
-import { HISTORIES_DIR, recordedHistories } from './__fixtures__/record-histories';
+import { readRecordedHistory, recordedHistories } from './__fixtures__/record-histories';
 
 const files = recordedHistories();
 let bundle: WorkflowBundle;
@@ -28,7 +26,7 @@ test('there are recorded histories to replay', () => {
 });
 
 test.each(files)('replays %s without a determinism error', async (file) => {
-  const history = temporal.api.history.v1.History.decode(fs.readFileSync(path.join(HISTORIES_DIR, file)));
+  const history = readRecordedHistory(file);
   // Histories recorded through the payload codec decode with the key the test platforms use; older, plain ones pass through.
   const dataConverter = testDataConverter();
   await Worker.runReplayHistory({ workflowBundle: bundle, dataConverter }, history, file);

@@ -12,8 +12,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
-import proto from '@temporalio/proto';
-import { FAILURE_CONVERTER_PATH, payloadDataConverter } from '../../activities/payload-codec';
+import { FAILURE_CONVERTER_PATH } from '../../activities/payload-codec';
+import { testDataConverter } from '../../test/support/services-env';
+import { readRecordedHistory, recordedHistories } from '../../workflows/__fixtures__/record-histories';
 import { WORKFLOW_PRELOAD_MODULES, WORKFLOWS_DIR } from '../../scripts/workflow-bundle';
 import { summarize } from '../pipeline/lib/load';
 
@@ -21,13 +22,11 @@ const { values: args } = parseArgs({ options: { rounds: { type: 'string', defaul
 const ROUNDS = Number(args.rounds);
 const PASSES = Number(args.passes);
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const HISTORIES = path.join(WORKFLOWS_DIR, '__fixtures__/histories');
-// The key the test platforms encrypt with: the recordings made through the codec decode with it (the replay test's too).
-const dataConverter = payloadDataConverter({ encryptionKey: Buffer.alloc(32, 7) });
+// The recordings made through the codec decode with the test platforms' key, as in the replay test.
+const dataConverter = testDataConverter();
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
-const files = fs.readdirSync(HISTORIES, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.binpb')).sort();
-const histories = files.map((file) => ({ workflowId: file, history: proto.temporal.api.history.v1.History.decode(fs.readFileSync(path.join(HISTORIES, file))) }));
+const histories = recordedHistories().map((file) => ({ workflowId: file, history: readRecordedHistory(file) }));
 const events = histories.reduce((n, { history }) => n + (history.events?.length ?? 0), 0);
 
 const logger = new DefaultLogger('WARN');

@@ -1,9 +1,10 @@
 /** Where the test services run; global-setup starts them, every suite reads this. */
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readLocalSecrets } from '../../activities/local-secrets';
 import { payloadDataConverter } from '../../activities/payload-codec';
 
-export const TEST_ROOT = path.resolve(__dirname, '../..');
+export const TEST_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** Separate runs side by side (say, two developers' suites) each set their own dir and ports. */
 export const TEST_DATA = path.resolve(TEST_ROOT, process.env.PARLEY_TEST_DIR ?? '.data/test');
 export const TEST_PG_PORT = Number(process.env.TEST_PG_PORT ?? 54339);

@@ -16,25 +16,12 @@ test('an owner imports a template, edits and extends it on the canvas, fixes the
   await suite.run('flow-builder', buildAndPublish);
 });
 
-/** The Flows page from the nav; a click the freshly signed-in shell did not take yet is made again. */
-async function openFlows(): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    await page.getByTestId('nav-flows').click();
-    try {
-      await page.getByTestId('flow-templates').waitFor({ timeout: 5_000 });
-      return;
-    } catch (err) {
-      if (attempt === 3) throw err;
-    }
-  }
-}
-
 async function buildAndPublish(): Promise<void> {
   const workspace = await createWorkspace(suite.platform.url);
   page = await suite.newPage(TIMEOUT);
   await page.goto(suite.platform.url);
   await signIn(page, workspace.email, OWNER_PASSWORD);
-  await openFlows();
+  await page.getByTestId('nav-flows').click();
 
   // New from template: the four templates, then order tracking opens in the builder.
   await page.getByTestId('flow-templates').click();

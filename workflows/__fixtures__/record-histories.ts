@@ -5,10 +5,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
-import { temporal as temporalProto } from '@temporalio/proto';
+// The default export: a named import of this CommonJS package fails under Node's own ESM loader (tsx, bench/replay).
+import proto from '@temporalio/proto';
 
-export const HISTORIES_DIR = path.resolve(__dirname, 'histories');
+const temporalProto = proto.temporal;
+export const HISTORIES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'histories');
 
 /** Writes the histories of every run of the workflow type (conversationWorkflow by default) the server knows into a new folder; returns it. */
 export async function recordHistories(temporal: Client, suite: string, workflowType = 'conversationWorkflow'): Promise<string> {
@@ -31,4 +34,9 @@ export function recordedHistories(): string[] {
     .readdirSync(HISTORIES_DIR, { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.binpb'))
     .sort();
+}
+
+/** One recorded history (a path from recordedHistories), decoded. */
+export function readRecordedHistory(file: string): proto.temporal.api.history.v1.History {
+  return temporalProto.api.history.v1.History.decode(fs.readFileSync(path.join(HISTORIES_DIR, file)));
 }
