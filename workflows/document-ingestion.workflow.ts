@@ -29,8 +29,9 @@ export async function documentIngestionWorkflow(input: DocumentIngestionInput): 
   try {
     const stored = await extraction.storeDocumentChunks(input);
     embeddingModel = stored.embeddingModel;
-    if (embeddingModel) embeddingModel = await embedChunks(input, stored.chunkCount, embeddingModel);
-    return (await rows.finishDocumentIngestion({ ...input, ...stored, embeddingModel })) ? 'INDEXED' : 'SUPERSEDED';
+    let embeddingDimensions = stored.embeddingDimensions;
+    if (embeddingModel) ({ model: embeddingModel, dimensions: embeddingDimensions } = await embedChunks(input, stored.chunkCount, { model: embeddingModel, dimensions: embeddingDimensions }));
+    return (await rows.finishDocumentIngestion({ ...input, ...stored, embeddingModel, embeddingDimensions })) ? 'INDEXED' : 'SUPERSEDED';
   } catch (err) {
     if (!(err instanceof wf.ActivityFailure)) throw err;
     const cause = err.cause;
@@ -40,26 +41,33 @@ export async function documentIngestionWorkflow(input: DocumentIngestionInput): 
   }
 }
 
+/** An embedding model at a width (undefined or null: a history from before widths were checked). */
+interface EmbeddingAt {
+  model: string;
+  dimensions?: number | null;
+}
+
 /**
- * Embeds the revision's chunks in batches with `model`; returns the model they ended with. When
- * the workspace's model changes mid-way (its settings), embedding starts over with the new one, so
- * the document ends INDEXED with vectors of one model: the one its questions are embedded with.
+ * Embeds the revision's chunks in batches with `embedder`; returns the model and width they ended
+ * with. When the workspace's model or its width changes mid-way (its settings), embedding starts
+ * over with the new one, so the document ends INDEXED with vectors of one model at one width: the
+ * ones its questions are embedded with.
  */
-async function embedChunks(input: DocumentIngestionInput, chunkCount: number, model: string): Promise<string> {
+async function embedChunks(input: DocumentIngestionInput, chunkCount: number, embedder: EmbeddingAt): Promise<EmbeddingAt> {
   for (;;) {
     try {
       let after = -1;
       while (after < chunkCount - 1) {
-        const last = await embedding.embedDocumentChunks({ ...input, afterOrdinal: after, embeddingModel: model });
+        const last = await embedding.embedDocumentChunks({ ...input, afterOrdinal: after, embeddingModel: embedder.model, embeddingDimensions: embedder.dimensions });
         if (last === null) break;
         after = last;
       }
-      return model;
+      return embedder;
     } catch (err) {
       const cause = err instanceof wf.ActivityFailure ? err.cause : null;
-      const changedTo = cause instanceof wf.ApplicationFailure && cause.type === EMBEDDING_MODEL_CHANGED ? cause.details?.[0] : undefined;
-      if (typeof changedTo !== 'string' || !wf.patched('ingest-restarts-on-model-change')) throw err;
-      model = changedTo;
+      const changedTo = cause instanceof wf.ApplicationFailure && cause.type === EMBEDDING_MODEL_CHANGED ? cause.details : undefined;
+      if (typeof changedTo?.[0] !== 'string' || !wf.patched('ingest-restarts-on-model-change')) throw err;
+      embedder = { model: changedTo[0], dimensions: typeof changedTo[1] === 'number' ? changedTo[1] : null };
     }
   }
 }

@@ -39,7 +39,7 @@ export async function workspaceEmbeddingsWorkflow(input: WorkspaceEmbeddingsInpu
     for (;;) {
       const stale = await rows.staleDocumentEmbeddings({ workspaceId: input.workspaceId, limit: DOCUMENTS_PER_ROUND });
       if (!stale.model || stale.documents.length === 0) break;
-      for (const document of stale.documents) await reembed(document, stale.model);
+      for (const document of stale.documents) await reembed(document, stale.model, stale.dimensions);
       if (wf.workflowInfo().continueAsNewSuggested) {
         await wf.condition(wf.allHandlersFinished);
         await wf.continueAsNew<typeof workspaceEmbeddingsWorkflow>(input);
@@ -48,16 +48,20 @@ export async function workspaceEmbeddingsWorkflow(input: WorkspaceEmbeddingsInpu
   }
 }
 
-/** One document's live chunks embedded with `model` in batches; a model changed again or a re-index meanwhile skips it (the next round, or its ingestion, covers it). */
-async function reembed(document: StaleDocument, model: string): Promise<void> {
+/**
+ * One document's live chunks embedded with `model` at `dimensions` (undefined in histories from
+ * before widths) in batches; a model or width changed again or a re-index meanwhile skips it (the
+ * next round, or its ingestion, covers it).
+ */
+async function reembed(document: StaleDocument, model: string, dimensions: number | undefined): Promise<void> {
   try {
     let after = -1;
     while (after < document.chunkCount - 1) {
-      const last = await embedding.embedDocumentChunks({ ...document, afterOrdinal: after, embeddingModel: model });
+      const last = await embedding.embedDocumentChunks({ ...document, afterOrdinal: after, embeddingModel: model, embeddingDimensions: dimensions });
       if (last === null) break;
       after = last;
     }
-    await rows.finishDocumentEmbedding({ ...document, newModel: model });
+    await rows.finishDocumentEmbedding({ ...document, newModel: model, newDimensions: dimensions });
   } catch (err) {
     if (err instanceof wf.ActivityFailure && err.cause instanceof wf.ApplicationFailure && SKIPPED_FAILURES.has(err.cause.type ?? '')) return;
     throw err;

@@ -43,6 +43,8 @@ export function createEmbeddingActivities(ctx: ActivityContext) {
       // The text retrieval shows for a FAQ (retrieve.ts passageOf): question, then answer.
       const vectors = await embedder.embed(faqs.map((f) => `${f.question}\n${f.answer}`));
       await vectorIndex.upsert(embedder.model, faqs.map((f, i) => ({ id: f.id, workspaceId: input.workspaceId, knowledgeBaseId: f.knowledgeBaseId, documentId: null, vector: vectors[i] })));
+      // What the model left at another width (its width changed).
+      await vectorIndex.delete(embedder.model, { workspaceId: input.workspaceId, ids: faqs.map((f) => f.id), otherWidthsThan: embedder.dimensions });
       for (const faq of faqs) {
         // Edited since it was read: it stays stale, and the next batch embeds its new text.
         await em.nativeUpdate(Faq, { id: faq.id, workspaceId: input.workspaceId, question: faq.question, answer: faq.answer }, { embeddingModel: embedder.model });
@@ -52,8 +54,11 @@ export function createEmbeddingActivities(ctx: ActivityContext) {
     });
   }
 
-  /** The workspace's current embedding model (null: none) and up to `limit` INDEXED documents whose vectors are of another. */
-  async function staleDocumentEmbeddings(input: { workspaceId: string; limit: number }): Promise<{ model: string | null; documents: StaleDocument[] }> {
+  /**
+   * The workspace's current embedding model and width (null: none) and up to `limit` INDEXED
+   * documents whose vectors are of another (or of another width: the settings marked them unembedded).
+   */
+  async function staleDocumentEmbeddings(input: { workspaceId: string; limit: number }): Promise<{ model: string | null; dimensions?: number; documents: StaleDocument[] }> {
     const em = orm.em.fork() as EntityManager;
     const embedder = ctx.knowledge?.vectorIndex ? await embedderOf(em, input.workspaceId) : null;
     if (!embedder) return { model: null, documents: [] };
@@ -64,20 +69,26 @@ export function createEmbeddingActivities(ctx: ActivityContext) {
     );
     return {
       model: embedder.model,
+      dimensions: embedder.dimensions,
       documents: documents.map((d) => ({ workspaceId: input.workspaceId, documentId: d.id, revision: d.revision, chunkCount: d.chunkCount, embeddingModel: d.embeddingModel ?? null })),
     };
   }
 
   /**
-   * Marks a re-embedded document's vectors as `embeddingModel`'s and removes those of the model
-   * before; false when the revision is no longer the live one (re-indexed or deleted meanwhile).
+   * Marks a re-embedded document's vectors as `newModel`'s and removes those of the model before,
+   * and the new model's at another width than `newDimensions`; false when the revision is no
+   * longer the live one (re-indexed or deleted meanwhile).
    */
-  async function finishDocumentEmbedding(input: StaleDocument & { newModel: string }): Promise<boolean> {
+  async function finishDocumentEmbedding(input: StaleDocument & { newModel: string; newDimensions?: number }): Promise<boolean> {
     const em = orm.em.fork() as EntityManager;
     const updated = await em.nativeUpdate(Document, { ...current(input), status: 'INDEXED', indexedRevision: input.revision }, { embeddingModel: input.newModel, chunksDone: input.chunkCount });
     if (!updated) return false;
+    const vectorIndex = ctx.knowledge?.vectorIndex;
     if (input.embeddingModel && input.embeddingModel !== input.newModel) {
-      await ctx.knowledge?.vectorIndex.delete(input.embeddingModel, { workspaceId: input.workspaceId, documentId: input.documentId });
+      await vectorIndex?.delete(input.embeddingModel, { workspaceId: input.workspaceId, documentId: input.documentId });
+    }
+    if (input.newDimensions) {
+      await vectorIndex?.delete(input.newModel, { workspaceId: input.workspaceId, documentId: input.documentId, otherWidthsThan: input.newDimensions });
     }
     await publish(em, documentUpdated(input));
     return true;

@@ -41,6 +41,8 @@ export interface StoredChunks {
   chunkCount: number;
   /** The embedder's model when vectors are to be made; null: full-text only. */
   embeddingModel: string | null;
+  /** Its width (absent in ingestions recorded before widths were checked). */
+  embeddingDimensions?: number | null;
 }
 
 export function createKnowledgeActivities(ctx: ActivityContext) {
@@ -77,7 +79,8 @@ export function createKnowledgeActivities(ctx: ActivityContext) {
         throw err;
       }
       if (chunks.length === 0) throw ApplicationFailure.nonRetryable('the document has no text', DOCUMENT_UNREADABLE);
-      const embeddingModel = (await embedderOf(em, ref.workspaceId))?.model ?? null;
+      const embedder = await embedderOf(em, ref.workspaceId);
+      const embeddingModel = embedder?.model ?? null;
       await em.transactional(async (tx) => {
         await tx.nativeDelete(Chunk, { documentId: ref.documentId, revision: ref.revision });
         chunks.forEach((c, ordinal) =>
@@ -92,22 +95,26 @@ export function createKnowledgeActivities(ctx: ActivityContext) {
       });
       await publish(em, documentUpdated(ref));
       afterChunksStoredFault(ctx.config.testFaults);
-      return { chunkCount: chunks.length, embeddingModel };
+      return { chunkCount: chunks.length, embeddingModel, embeddingDimensions: embedder?.dimensions ?? null };
     });
   }
 
   /**
    * Embeds the next batch of the revision's chunks (ordinal > afterOrdinal) and upserts their
    * vectors; returns the batch's last ordinal, or null when none was left. Vectors are keyed by
-   * chunk id, so a repeated batch overwrites its own.
+   * chunk id, so a repeated batch overwrites its own. The workspace's embedder no longer being
+   * `embeddingModel` at `embeddingDimensions` fails it (EMBEDDING_MODEL_CHANGED, with the new
+   * model and width): the batches before would be at another width, in another table.
    */
-  async function embedDocumentChunks(input: RevisionRef & { afterOrdinal: number; embeddingModel: string }): Promise<number | null> {
+  async function embedDocumentChunks(input: RevisionRef & { afterOrdinal: number; embeddingModel: string; embeddingDimensions?: number | null }): Promise<number | null> {
     return heartbeating(async () => {
       const em = orm.em.fork() as EntityManager;
       const { vectorIndex } = knowledge;
       const embedder = await embedderOf(em, input.workspaceId);
       if (!embedder || !vectorIndex) throw ApplicationFailure.nonRetryable('embeddings were turned off during indexing: index the document again', DOCUMENT_UNREADABLE);
-      if (embedder.model !== input.embeddingModel) throw ApplicationFailure.nonRetryable(`the embedding model changed to ${embedder.model} during indexing: index the document again`, EMBEDDING_MODEL_CHANGED, embedder.model);
+      if (embedder.model !== input.embeddingModel || (input.embeddingDimensions != null && embedder.dimensions !== input.embeddingDimensions)) {
+        throw ApplicationFailure.nonRetryable(`the embedding model changed to ${embedder.model} (${embedder.dimensions} dimensions) during indexing: index the document again`, EMBEDDING_MODEL_CHANGED, embedder.model, embedder.dimensions);
+      }
       const document = await em.findOne(Document, current(input), { fields: ['knowledgeBaseId'] });
       if (!document) throw superseded(input);
       const batch = await em.find(Chunk, { documentId: input.documentId, revision: input.revision, ordinal: { $gt: input.afterOrdinal } }, { orderBy: { ordinal: 'asc' }, limit: EMBED_BATCH_SIZE, fields: ['id', 'ordinal', 'heading', 'text'] });
@@ -125,13 +132,19 @@ export function createKnowledgeActivities(ctx: ActivityContext) {
     });
   }
 
-  /** Makes the revision the live one: INDEXED, and the chunks and vectors of every other revision removed. */
+  /**
+   * Makes the revision the live one: INDEXED, and the chunks and vectors of every other revision
+   * removed, and the document's vectors at another width of its model (a width change mid-way).
+   */
   async function finishDocumentIngestion(input: RevisionRef & StoredChunks): Promise<boolean> {
     const em = orm.em.fork();
     const stale = await staleChunkIds(em, input);
     if (stale.length && knowledge.vectorIndex) {
       const models = await oldModels(em, input, input.embeddingModel);
       for (const model of models) await knowledge.vectorIndex.delete(model, { workspaceId: input.workspaceId, ids: stale });
+    }
+    if (knowledge.vectorIndex && input.embeddingModel && input.embeddingDimensions) {
+      await knowledge.vectorIndex.delete(input.embeddingModel, { workspaceId: input.workspaceId, documentId: input.documentId, otherWidthsThan: input.embeddingDimensions });
     }
     const finished = await em.transactional(async (tx) => {
       const updated = await tx.nativeUpdate(Document, current(input), {

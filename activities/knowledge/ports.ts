@@ -24,11 +24,22 @@ export interface VectorRecord {
   vector: number[];
 }
 
+/** Which vectors a delete removes: always within one workspace, by document or by id. */
+export interface VectorFilter {
+  workspaceId: string;
+  documentId?: string;
+  ids?: string[];
+  otherWidthsThan?: number;
+}
+
 /** Where vectors live. Every search is filtered by workspace and knowledge bases. */
 export interface VectorIndex {
   upsert(model: string, records: VectorRecord[]): Promise<void>;
-  /** Removes a document's vectors (or a FAQ's: documentId null and ids given). */
-  delete(model: string, filter: { workspaceId: string; documentId?: string; ids?: string[] }): Promise<void>;
+  /**
+   * Removes a document's vectors (or a FAQ's: documentId null and ids given), at every width of
+   * the model, or, with `otherWidthsThan`, at every width but that one (what a width change left).
+   */
+  delete(model: string, filter: VectorFilter): Promise<void>;
   search(model: string, query: { workspaceId: string; knowledgeBaseIds: string[]; vector: number[]; limit: number }): Promise<Array<{ id: string; score: number }>>;
 }
 

@@ -40,13 +40,21 @@ export function embeddingsResponse(body: { model: string; input: string | string
   };
 }
 
+/** A request held by `holdNext`: `arrived` once it came, answered once `release()` is called. */
+export interface HeldRequest {
+  arrived: Promise<EmbeddingsCall>;
+  release(): void;
+}
+
 /**
- * A fake server with only the embeddings route; `failNext(n)` makes the next n requests 500.
+ * A fake server with only the embeddings route; `failNext(n)` makes the next n requests 500;
+ * `holdNext(match)` keeps the next request `match` takes unanswered until it is released.
  * fixedDimensions: always that width, ignoring the request's (as servers without the parameter do).
  */
 export async function startFakeEmbeddingsServer(options: { defaultDimensions?: number; fixedDimensions?: number } = {}) {
   const calls: EmbeddingsCall[] = [];
   let failures = 0;
+  let hold: { match: (call: EmbeddingsCall) => boolean; arrived: (call: EmbeddingsCall) => void; released: Promise<void> } | null = null;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -57,13 +65,22 @@ export async function startFakeEmbeddingsServer(options: { defaultDimensions?: n
       }
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       const inputs = Array.isArray(body.input) ? body.input : [body.input];
-      calls.push({ model: body.model, inputs, dimensions: body.dimensions, authorization: req.headers.authorization });
+      const call: EmbeddingsCall = { model: body.model, inputs, dimensions: body.dimensions, authorization: req.headers.authorization };
+      calls.push(call);
       if (failures > 0) {
         failures--;
         res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'fake outage' } }));
         return;
       }
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(embeddingsResponse(options.fixedDimensions ? { ...body, dimensions: options.fixedDimensions } : body, options.defaultDimensions ?? 256)));
+      const answer = () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(embeddingsResponse(options.fixedDimensions ? { ...body, dimensions: options.fixedDimensions } : body, options.defaultDimensions ?? 256)));
+      if (hold?.match(call)) {
+        const held = hold;
+        hold = null;
+        held.arrived(call);
+        void held.released.then(answer);
+        return;
+      }
+      answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -74,6 +91,13 @@ export async function startFakeEmbeddingsServer(options: { defaultDimensions?: n
     calls,
     failNext(n: number) {
       failures = n;
+    },
+    holdNext(match: (call: EmbeddingsCall) => boolean): HeldRequest {
+      let arrived!: (call: EmbeddingsCall) => void;
+      let release!: () => void;
+      const arrival = new Promise<EmbeddingsCall>((resolve) => (arrived = resolve));
+      hold = { match, arrived, released: new Promise<void>((resolve) => (release = resolve)) };
+      return { arrived: arrival, release };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

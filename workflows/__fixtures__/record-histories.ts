@@ -14,12 +14,13 @@ const temporalProto = proto.temporal;
 export const HISTORIES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'histories');
 
 /** Writes the histories of every run of the workflow type (conversationWorkflow by default) the server knows into a new folder; returns it. */
-export async function recordHistories(temporal: Client, suite: string, workflowType = 'conversationWorkflow'): Promise<string> {
+export async function recordHistories(temporal: Client, suite: string, workflowType = 'conversationWorkflow', workflowIds?: string[]): Promise<string> {
   // Named by the minute, never overwritten: a second recording on the same day keeps the first.
   const dir = path.join(HISTORIES_DIR, `${new Date().toISOString().slice(0, 16).replace(':', '')}-${suite}`);
   fs.mkdirSync(dir, { recursive: false });
   let n = 0;
-  for await (const run of temporal.workflow.list({ query: `WorkflowType = '${workflowType}'` })) {
+  const only = workflowIds ? ` AND WorkflowId IN (${workflowIds.map((id) => `'${id}'`).join(', ')})` : '';
+  for await (const run of temporal.workflow.list({ query: `WorkflowType = '${workflowType}'${only}` })) {
     // Binary protobuf: the SDK's JSON reader trips over the two protobufjs copies npm installs.
     const history = await temporal.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
     const file = `${String(++n).padStart(2, '0')}.${run.workflowId.replace(/[^\w-]/g, '_')}.binpb`;

@@ -13,7 +13,7 @@ import { TEST_TEMPORAL_ADDRESS, testDataConverter } from '../../../test/support/
 import { ADD_DOCUMENT, createKnowledgeBase, lanceVectorIds, waitForDocument } from '../../../test/support/knowledge';
 import { startFakeEmbeddingsServer } from '../../../test/support/fake-embeddings';
 import { LOCAL_MINILM_DIMENSIONS, LOCAL_MINILM_MODEL } from '../embedders/local-minilm';
-import { workspaceEmbeddingsWorkflowId } from '../../../workflows/ids';
+import { documentIngestionWorkflowId, workspaceEmbeddingsWorkflowId } from '../../../workflows/ids';
 import { recordHistories } from '../../../workflows/__fixtures__/record-histories';
 
 const ENDPOINT_MODEL = 'fake-embed';
@@ -37,6 +37,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   if (process.env.RECORD_HISTORIES) await recordHistories(temporal, 'embeddings', 'workspaceEmbeddingsWorkflow');
+  if (process.env.RECORD_HISTORIES && restartedIngestion) await recordHistories(temporal, 'ingestion-width-restart', 'documentIngestionWorkflow', [restartedIngestion]);
   await connection?.close();
   await platform?.stop();
   await fake?.close();
@@ -55,6 +56,8 @@ const SETTINGS = `mutation($i: AiSettingsInput!) { updateAiSettings(input: $i) {
 
 let documentId: string;
 let faqId: string;
+/** The ingestion whose embedding started over at a new width (recorded for the replay test). */
+let restartedIngestion: string | undefined;
 
 test('a new FAQ gets a vector of the default model, like a document', async () => {
   const { addDocument } = await gqlOk(platform.url, ADD_DOCUMENT, { i: { knowledgeBaseId: kb, name: 'Delivery', text: '# Delivery\n\nParcels to Porto take four working days.' } }, shop.token);
@@ -138,4 +141,26 @@ test('the same model at another width re-embeds the documents and FAQs at that w
   expect(await faqModel(createFaq.id)).toBe(ENDPOINT_MODEL);
   const atNewWidth = fake.calls.filter((c) => c.dimensions === narrower).flatMap((c) => c.inputs);
   expect(atNewWidth).toEqual(expect.arrayContaining(['Delivery\nParcels to Porto take four working days.', 'Do you deliver on Sundays?\nNo, Monday to Saturday only.']));
+  // The old width's vectors go once the new ones are in (a search of the new width would never read them).
+  await waitFor('the old width to hold none of their vectors', async () => (await vectorIds(ENDPOINT_MODEL, ENDPOINT_DIMENSIONS, [...chunks, createFaq.id])).length === 0, 60_000);
+});
+
+test('a width change while a document is being embedded starts its embedding over: it ends with every vector at the new width', async () => {
+  // 70 sections, 70 chunks: two batches, the first of which is held while the width changes.
+  const sections = Array.from({ length: 70 }, (_, i) => `# Branch ${i}\n\nBranch ${i} opens at ${i % 12 + 7} in the morning.`);
+  const before = ENDPOINT_DIMENSIONS / 2;
+  const after = ENDPOINT_DIMENSIONS / 4;
+  const held = fake.holdNext((call) => call.inputs.some((text) => text.startsWith('Branch 0\n')));
+  const { addDocument } = await gqlOk(platform.url, ADD_DOCUMENT, { i: { knowledgeBaseId: kb, name: 'Branches', text: sections.join('\n\n') } }, shop.token);
+  expect((await held.arrived).dimensions).toBe(before);
+  await gqlOk(platform.url, SETTINGS, { i: { embeddings: { baseUrl: fake.baseUrl, model: ENDPOINT_MODEL, apiKey: 'sk-embed', dimensions: after } } }, shop.token);
+  held.release();
+
+  await waitForDocument(platform.databaseUrl, addDocument.id, ['INDEXED']);
+  restartedIngestion = documentIngestionWorkflowId(addDocument.id, 1);
+  const chunks = await chunkIds(addDocument.id);
+  expect(chunks).toHaveLength(70);
+  expect(await documentModel(addDocument.id)).toBe(ENDPOINT_MODEL);
+  expect(await vectorIds(ENDPOINT_MODEL, after, chunks)).toEqual(chunks);
+  expect(await vectorIds(ENDPOINT_MODEL, before, chunks)).toEqual([]);
 });

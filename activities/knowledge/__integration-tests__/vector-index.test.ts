@@ -99,6 +99,24 @@ function contract(name: string, open: () => Promise<{ index: VectorIndex; close(
       expect(left.map((h) => h.id).sort()).toEqual([ids[2], ids[3]].sort());
     });
 
+    test('one model at two widths: a delete of the other widths spares this one, a plain delete takes both', async () => {
+      const wide = `${model}-widths`;
+      const narrow = (v: number[]) => v.slice(0, DIMENSIONS / 2).map((x, _, all) => x / Math.hypot(...all));
+      const [doc, chunk] = [randomUUID(), randomUUID()];
+      await index.upsert(wide, [{ id: chunk, workspaceId: ws, knowledgeBaseId: kbA, documentId: doc, vector: axisVector(0) }]);
+      await index.upsert(wide, [{ id: chunk, workspaceId: ws, knowledgeBaseId: kbA, documentId: doc, vector: narrow(axisVector(0)) }]);
+      const found = async (vector: number[]) => (await index.search(wide, { workspaceId: ws, knowledgeBaseIds: [kbA], vector, limit: 5 })).map((h) => h.id);
+
+      await index.delete(wide, { workspaceId: ws, documentId: doc, otherWidthsThan: DIMENSIONS / 2 });
+      expect(await found(axisVector(0))).toEqual([]);
+      expect(await found(narrow(axisVector(0)))).toEqual([chunk]);
+
+      await index.upsert(wide, [{ id: chunk, workspaceId: ws, knowledgeBaseId: kbA, documentId: doc, vector: axisVector(0) }]);
+      await index.delete(wide, { workspaceId: ws, ids: [chunk] });
+      expect(await found(axisVector(0))).toEqual([]);
+      expect(await found(narrow(axisVector(0)))).toEqual([]);
+    });
+
     test('a delete without a document or ids is refused rather than emptying a workspace', async () => {
       await expect(index.delete(model, { workspaceId: ws })).rejects.toThrow(/needs a documentId or ids/);
     });

@@ -5,7 +5,7 @@
 import * as lancedb from '@lancedb/lancedb';
 import { Field, FixedSizeList, Float32, Schema, Utf8 } from 'apache-arrow';
 import type { VectorIndex, VectorRecord } from '../ports';
-import { vectorTableName } from './table-name';
+import { modelTables, vectorTableName } from './table-name';
 
 /** LanceDB's cosine distance is 1 − cosine similarity; the port's score is the similarity. */
 const DISTANCE = 'cosine' as const;
@@ -89,10 +89,9 @@ export async function openLanceDbIndex(directory: string): Promise<LanceDbIndex>
     const name = vectorTableName(model, dimensions);
     return cached(name, () => db.createEmptyTable(name, schemaOf(dimensions), { existOk: true }));
   };
-  // delete() knows no width: every table of the model.
-  const tablesOf = async (model: string): Promise<lancedb.Table[]> => {
-    const prefix = vectorTableName(model, 0).replace(/0$/, '');
-    const names = (await db.tableNames()).filter((n) => n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length)));
+  // delete() knows no width: every table of the model (but the one it spares).
+  const tablesOf = async (model: string, except?: number): Promise<lancedb.Table[]> => {
+    const names = modelTables(await db.tableNames(), model, except);
     return Promise.all(names.map((n) => cached(n, () => db.openTable(n))));
   };
 
@@ -123,7 +122,7 @@ export async function openLanceDbIndex(directory: string): Promise<LanceDbIndex>
         clauses.push(`id IN (${filter.ids.map(sqlLiteral).join(', ')})`);
       }
       if (!filter.documentId && !filter.ids) throw new Error('vector delete needs a documentId or ids: refusing to delete a whole workspace');
-      for (const t of await tablesOf(model)) await t.delete(clauses.join(' AND '));
+      for (const t of await tablesOf(model, filter.otherWidthsThan)) await t.delete(clauses.join(' AND '));
     },
 
     async search(model, query) {

@@ -4,7 +4,7 @@
  */
 import { QdrantClient } from '@qdrant/js-client-rest';
 import type { VectorIndex } from '../ports';
-import { vectorTableName } from './table-name';
+import { modelTables, vectorTableName } from './table-name';
 
 /** Payload fields every search and delete filters on; indexed as keywords. */
 const FILTERED_FIELDS = ['workspace_id', 'knowledge_base_id', 'document_id'] as const;
@@ -45,10 +45,9 @@ export function createQdrantIndex(options: { url: string; apiKey: string | null 
     return done;
   };
 
-  const collectionsOf = async (model: string): Promise<string[]> => {
-    const prefix = vectorTableName(model, 0).replace(/0$/, '');
+  const collectionsOf = async (model: string, except?: number): Promise<string[]> => {
     const { collections } = await client.getCollections();
-    return collections.map((c) => c.name).filter((n) => n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length)));
+    return modelTables(collections.map((c) => c.name), model, except);
   };
 
   return {
@@ -73,7 +72,7 @@ export function createQdrantIndex(options: { url: string; apiKey: string | null 
       if (filter.documentId) must.push({ key: 'document_id', match: { value: filter.documentId } });
       // Ids inside the filter, not as a point list, so only this workspace's points can go.
       const byId = filter.ids ? [{ has_id: filter.ids }] : [];
-      for (const name of await collectionsOf(model)) {
+      for (const name of await collectionsOf(model, filter.otherWidthsThan)) {
         await client.delete(name, { wait: true, filter: { must: [...must, ...byId] } });
       }
     },

@@ -9,3 +9,9 @@ export function vectorTableName(model: string, dimensions: number): string {
     .replace(/^_+|_+$/g, '');
   return `vectors_${slug}_${dimensions}`;
 }
+
+/** Of `names`, the tables of `model` at any width, or at any but `except`. */
+export function modelTables(names: string[], model: string, except?: number): string[] {
+  const prefix = vectorTableName(model, 0).replace(/0$/, '');
+  return names.filter((n) => n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length)) && Number(n.slice(prefix.length)) !== except);
+}

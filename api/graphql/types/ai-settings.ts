@@ -190,8 +190,8 @@ builder.mutationField('updateAiSettings', (t) =>
  * The same model at another width: vectors are matched by model name (a table per model and
  * width), so nothing would look stale to the embeddings workflow and every passage would be found
  * by full-text only. The workspace's documents and FAQs of that model are marked unembedded, in the
- * settings' own transaction, and the workflow re-embeds them. Their old vectors stay in the old
- * width's table, which a search of the new width never reads, until the document or FAQ is deleted.
+ * settings' own transaction, and the workflow re-embeds them; once one is at the new width, its
+ * vectors at the old one are removed (an ingestion under way starts its embedding over).
  */
 async function markWidthChangeStale(em: EntityManager, workspaceId: string, before: StoredEmbeddings | null, after: StoredEmbeddings | null): Promise<void> {
   if (!before || !after || before.model !== after.model || before.dimensions === after.dimensions) return;
