@@ -6,21 +6,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { WORKFLOW_PRELOAD_MODULES, workflowBundleIsFresh } from './workflow-bundle';
+import { WORKFLOW_BUNDLE, workflowBundleIsFresh, workflowBundleOptions } from './workflow-bundle';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 if (process.argv.includes('--if-stale') && workflowBundleIsFresh()) process.exit(0);
 // Loaded only when there is bundling to do: the SDK takes a second to import.
 const { bundleWorkflowCode } = await import('@temporalio/worker');
-const { FAILURE_CONVERTER_PATH } = await import('../activities/payload-codec');
 const { code } = await bundleWorkflowCode({
-  workflowsPath: path.join(root, 'workflows/index.ts'),
-  preloadModules: WORKFLOW_PRELOAD_MODULES,
-  // Failures the workflow code raises are encoded (and so sealed) like the workers' own.
-  failureConverterPath: FAILURE_CONVERTER_PATH,
+  // With the failure converter: failures the workflow code raises are encoded (and so sealed) like the workers' own.
+  ...(await workflowBundleOptions()),
   logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error },
 });
-fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
-fs.writeFileSync(path.join(root, 'dist/workflows.js'), code);
+fs.mkdirSync(path.dirname(WORKFLOW_BUNDLE), { recursive: true });
+fs.writeFileSync(WORKFLOW_BUNDLE, code);
 console.log(`workflows bundle: ${(code.length / 1024).toFixed(0)} KiB, no Node imports → dist/workflows.js`);

@@ -24,7 +24,7 @@ import { buildApp } from '../api/app';
 import { createLive } from '../api/live';
 import { createSessionManager } from '../connector/session-manager';
 import { startOutboxSweeper } from '../connector/outbox';
-import { WORKFLOW_BUNDLE, WORKFLOW_PRELOAD_MODULES, WORKFLOWS_DIR, workflowBundleIsFresh } from './workflow-bundle';
+import { WORKFLOW_BUNDLE, workflowBundleIsFresh, workflowBundleOptions } from './workflow-bundle';
 import { createIngress } from '../connector/inbound';
 import { createReceiptSink } from '../connector/receipts';
 import { createKnowledge } from '../activities/knowledge';
@@ -94,7 +94,7 @@ export async function startPlatform(config: Config, roles: PlatformRole[], log: 
       namespace: config.temporalNamespace,
       taskQueue: config.taskQueue,
       dataConverter,
-      ...workflowCode(),
+      ...(await workflowCode()),
       activities: { ...createPersistenceActivities(ctx), ...createCommandActivities(ctx), ...createKnowledgeActivities(ctx), ...createEmbeddingActivities(ctx), ...createAiActivities(ctx), ...createFlowActivities(ctx), ...createBroadcastActivities(ctx) },
       // Bounded, so memory stays flat however many conversations there are; an evicted one replays.
       maxCachedWorkflows: config.workerMaxCachedWorkflows,
@@ -162,10 +162,11 @@ async function reembedForDefaultModel(ctx: ActivityContext, model: string, log: 
  * The prebuilt bundle (scripts/check-workflows.ts) when it is newer than every workflow file:
  * webpack then never loads in this process, which keeps a hundred-odd MB out of its memory.
  */
-function workflowCode(): { workflowBundle: { codePath: string } } | { workflowsPath: string; bundlerOptions: { preloadModules: string[] } } {
-  return workflowBundleIsFresh()
-    ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } }
-    : { workflowsPath: path.join(WORKFLOWS_DIR, 'index.ts'), bundlerOptions: { preloadModules: WORKFLOW_PRELOAD_MODULES } };
+async function workflowCode(): Promise<{ workflowBundle: { codePath: string } } | { workflowsPath: string; bundlerOptions: { preloadModules: string[] } }> {
+  if (workflowBundleIsFresh()) return { workflowBundle: { codePath: WORKFLOW_BUNDLE } };
+  // The failure converter comes with the worker's data converter.
+  const { workflowsPath, preloadModules } = await workflowBundleOptions();
+  return { workflowsPath, bundlerOptions: { preloadModules } };
 }
 
 /**

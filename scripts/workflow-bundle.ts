@@ -9,8 +9,18 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WORKFLOW_BUNDLE = path.join(ROOT, 'dist/workflows.js');
 export const WORKFLOWS_DIR = path.join(ROOT, 'workflows');
-/** Loaded once per workflow thread before the sandbox is frozen (workflows/sandbox.ts): the platform's bundle and its fallback take it. */
-export const WORKFLOW_PRELOAD_MODULES = [path.join(WORKFLOWS_DIR, 'sandbox.ts')];
+/** Loaded once per workflow thread before the sandbox is frozen (workflows/sandbox.ts). */
+const WORKFLOW_PRELOAD_MODULES = [path.join(WORKFLOWS_DIR, 'sandbox.ts')];
+
+/**
+ * How the workflows are bundled wherever they are (dist/workflows.js, the platform's fallback, the
+ * replay test, the benches): one sandbox everywhere. The payload codec (and the SDK's protobufs
+ * with it) loads only when this is called, so `--if-stale` stays quick.
+ */
+export async function workflowBundleOptions(): Promise<{ workflowsPath: string; preloadModules: string[]; failureConverterPath: string }> {
+  const { FAILURE_CONVERTER_PATH } = await import('../activities/payload-codec');
+  return { workflowsPath: path.join(WORKFLOWS_DIR, 'index.ts'), preloadModules: WORKFLOW_PRELOAD_MODULES, failureConverterPath: FAILURE_CONVERTER_PATH };
+}
 
 /** Whether the bundle is newer than every workflow source file, in workflows/flows too (tests and fixtures do not count). */
 export function workflowBundleIsFresh(bundle = WORKFLOW_BUNDLE, workflowsDir = WORKFLOWS_DIR): boolean {

@@ -6,9 +6,8 @@
  *
  * The test bundles workflows/ itself, as the worker does: a stale dist/workflows.js cannot pass it.
  */
-import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
-import { FAILURE_CONVERTER_PATH } from '../activities/payload-codec';
+import { workflowBundleOptions } from '../scripts/workflow-bundle';
 import { testDataConverter } from '../test/support/services-env';
 import { readRecordedHistory, recordedHistories } from './__fixtures__/record-histories';
 
@@ -18,7 +17,8 @@ let bundle: WorkflowBundle;
 beforeAll(async () => {
   // One replay worker per history: without this each says RUNNING … STOPPED at INFO.
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  bundle = await bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, 'index.ts'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') });
+  // The platform's own bundle options: the sandbox the workers run is the one replayed.
+  bundle = await bundleWorkflowCode({ ...(await workflowBundleOptions()), logger: new DefaultLogger('WARN') });
 });
 
 test('there are recorded histories to replay', () => {

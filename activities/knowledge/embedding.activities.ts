@@ -12,6 +12,7 @@ import { Faq } from '../../schema/entities/faq.entity';
 import { current, documentUpdated, EMBED_BATCH_SIZE, type RevisionRef } from './knowledge.activities';
 import { heartbeating } from './heartbeating';
 import { activityEmbedderOf } from './workspace-embedder';
+import { staleDocuments, staleFaqs } from './stale-embeddings';
 
 /** An indexed document whose vectors are of another model (or of none). */
 export interface StaleDocument extends RevisionRef {
@@ -34,11 +35,7 @@ export function createEmbeddingActivities(ctx: ActivityContext) {
       const embedder = await embedderOf(em, input.workspaceId);
       const vectorIndex = ctx.knowledge?.vectorIndex;
       if (!embedder || !vectorIndex) return 0;
-      const faqs = await em.find(
-        Faq,
-        { workspaceId: input.workspaceId, $or: [{ embeddingModel: null }, { embeddingModel: { $ne: embedder.model } }] },
-        { fields: ['id', 'knowledgeBaseId', 'question', 'answer', 'embeddingModel'], orderBy: { createdAt: 'asc', id: 'asc' }, limit: EMBED_BATCH_SIZE },
-      );
+      const faqs = await staleFaqs(em, { workspaceId: input.workspaceId, model: embedder.model, limit: EMBED_BATCH_SIZE });
       if (faqs.length === 0) return 0;
       // The text retrieval shows for a FAQ (retrieve.ts passageOf): question, then answer.
       const vectors = await embedder.embed(faqs.map((f) => `${f.question}\n${f.answer}`));
@@ -62,11 +59,7 @@ export function createEmbeddingActivities(ctx: ActivityContext) {
     const em = orm.em.fork() as EntityManager;
     const embedder = ctx.knowledge?.vectorIndex ? await embedderOf(em, input.workspaceId) : null;
     if (!embedder) return { model: null, documents: [] };
-    const documents = await em.find(
-      Document,
-      { workspaceId: input.workspaceId, status: 'INDEXED', $or: [{ embeddingModel: null }, { embeddingModel: { $ne: embedder.model } }] },
-      { fields: ['id', 'revision', 'chunkCount', 'embeddingModel'], orderBy: { createdAt: 'asc', id: 'asc' }, limit: input.limit },
-    );
+    const documents = await staleDocuments(em, { workspaceId: input.workspaceId, model: embedder.model, limit: input.limit });
     return {
       model: embedder.model,
       dimensions: embedder.dimensions,

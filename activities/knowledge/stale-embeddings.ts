@@ -1,25 +1,39 @@
 /**
- * What a change of embedding model leaves to re-index: the indexed documents and the FAQs whose
- * vectors were made by another model (or by none). Vectors of two models never mix (a table per
- * model), so until re-indexed such a document is found by full-text only.
+ * What a change of embedding model (or width) leaves to re-embed: the indexed documents and the
+ * FAQs whose vectors were made by another model (or by none). Vectors of two models never mix (a
+ * table per model and width), so until re-embedded such a document is found by full-text only.
  */
 import type { EntityManager } from '@mikro-orm/core';
 import { Document } from '../../schema/entities/document.entity';
 import { Faq } from '../../schema/entities/faq.entity';
 import { execute, type Orm } from '../../schema/orm';
 
-/** Ids to re-index (documents) and re-embed (FAQs) for `model`, oldest first, at most `limit` each. */
-export async function staleEmbeddings(
-  em: EntityManager,
-  query: { model: string; workspaceId?: string; limit: number },
-): Promise<{ documentIds: string[]; faqIds: string[] }> {
-  const workspace = query.workspaceId ? { workspaceId: query.workspaceId } : {};
-  const otherModel = { $or: [{ embeddingModel: null }, { embeddingModel: { $ne: query.model } }] };
-  const [documents, faqs] = await Promise.all([
-    em.find(Document, { ...workspace, status: 'INDEXED', ...otherModel }, { fields: ['id'], orderBy: { createdAt: 'asc' }, limit: query.limit }),
-    em.find(Faq, { ...workspace, ...otherModel }, { fields: ['id'], orderBy: { createdAt: 'asc' }, limit: query.limit }),
-  ]);
-  return { documentIds: documents.map((d) => d.id), faqIds: faqs.map((f) => f.id) };
+interface StaleQuery {
+  workspaceId: string;
+  /** The workspace's embedding model now. */
+  model: string;
+  limit: number;
+}
+
+/** Vectors of another model, or none (a width change marks its rows so too). */
+const notEmbeddedBy = (model: string) => ({ $or: [{ embeddingModel: null }, { embeddingModel: { $ne: model } }] });
+
+/** The workspace's indexed documents to re-embed with `model`, oldest first (a FAILED one waits for its owner's retry). */
+export function staleDocuments(em: EntityManager, query: StaleQuery) {
+  return em.find(
+    Document,
+    { workspaceId: query.workspaceId, status: 'INDEXED', ...notEmbeddedBy(query.model) },
+    { fields: ['id', 'revision', 'chunkCount', 'embeddingModel'], orderBy: { createdAt: 'asc', id: 'asc' }, limit: query.limit },
+  );
+}
+
+/** The workspace's FAQs to embed with `model` (new, edited, or of another model), oldest first. */
+export function staleFaqs(em: EntityManager, query: StaleQuery) {
+  return em.find(
+    Faq,
+    { workspaceId: query.workspaceId, ...notEmbeddedBy(query.model) },
+    { fields: ['id', 'knowledgeBaseId', 'question', 'answer', 'embeddingModel'], orderBy: { createdAt: 'asc', id: 'asc' }, limit: query.limit },
+  );
 }
 
 /**

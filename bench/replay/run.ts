@@ -12,10 +12,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
-import { FAILURE_CONVERTER_PATH } from '../../activities/payload-codec';
 import { testDataConverter } from '../../test/support/services-env';
 import { readRecordedHistory, recordedHistories } from '../../workflows/__fixtures__/record-histories';
-import { WORKFLOW_PRELOAD_MODULES, WORKFLOWS_DIR } from '../../scripts/workflow-bundle';
+import { workflowBundleOptions } from '../../scripts/workflow-bundle';
 import { summarize } from '../pipeline/lib/load';
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, passes: { type: 'string', default: '3' }, out: { type: 'string' } } });
@@ -30,10 +29,10 @@ const histories = recordedHistories().map((file) => ({ workflowId: file, history
 const events = histories.reduce((n, { history }) => n + (history.events?.length ?? 0), 0);
 
 const logger = new DefaultLogger('WARN');
-const common = { workflowsPath: path.join(WORKFLOWS_DIR, 'index.ts'), failureConverterPath: FAILURE_CONVERTER_PATH, logger };
+const { preloadModules, ...sdkDefaults } = await workflowBundleOptions();
 const bundles: Record<'parley' | 'sdkDefaults', WorkflowBundle> = {
-  parley: await bundleWorkflowCode({ ...common, preloadModules: WORKFLOW_PRELOAD_MODULES }),
-  sdkDefaults: await bundleWorkflowCode(common),
+  parley: await bundleWorkflowCode({ ...sdkDefaults, preloadModules, logger }),
+  sdkDefaults: await bundleWorkflowCode({ ...sdkDefaults, logger }),
 };
 
 /** CPU ms of this process (the replay worker's threads are its own) for one pass over every history. */

@@ -6,7 +6,6 @@
  * real send activity over a simulator channel (its wire records what the contact sees). The
  * platform runs the api only: the conversation's own workflow is not part of these runs.
  */
-import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
@@ -18,7 +17,7 @@ import { loadConfig } from '../../activities/config';
 import type { ActivityContext } from '../../activities/context';
 import { createFlowActivities } from '../../activities/flows/flows.activities';
 import { createMessagingActivities } from '../../activities/messaging.activities';
-import { FAILURE_CONVERTER_PATH } from '../../activities/payload-codec';
+import { workflowBundleOptions } from '../../scripts/workflow-bundle';
 import { createOrm } from '../../schema/orm';
 import { createSimulatorChannel } from '../../connector/channels/simulator/simulator.channel';
 import { createReceiptSink } from '../../connector/receipts';
@@ -45,7 +44,7 @@ beforeAll(async () => {
   const orm = await createOrm(config.databaseUrl, 2);
   ctx = { config, orm, temporal: new Client({ connection }), receipts: createReceiptSink(orm) };
   env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEST_SERVER } }, client: { dataConverter: testDataConverter() } });
-  bundle = await bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../index.ts'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') });
+  bundle = await bundleWorkflowCode({ ...(await workflowBundleOptions()), logger: new DefaultLogger('WARN') });
 });
 
 afterAll(async () => {

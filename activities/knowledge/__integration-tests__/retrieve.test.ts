@@ -13,7 +13,7 @@ import { Document } from '../../../schema/entities/document.entity';
 import { createOpenAiCompatibleEmbedder } from '../embedders/openai-compatible';
 import { openLanceDbIndex } from '../vector-index/lancedb';
 import { createRetriever, FAQ_DOCUMENT_NAME } from '../retrieve';
-import { staleEmbeddings } from '../stale-embeddings';
+import { staleDocuments, staleFaqs } from '../stale-embeddings';
 import type { Embedder, Retriever } from '../ports';
 import { startFakeEmbeddingsServer } from '../../../test/support/fake-embeddings';
 import { knowledgeTestOrm, seedKnowledgeBase, type SeededKnowledge } from '../../../test/support/knowledge-seed';
@@ -141,15 +141,17 @@ test('passages with two of the words rank first; with too few of them, passages 
   expect(found.slice(1).every((p) => p.documentName === 'Kayaks')).toBe(true);
 });
 
-test('after a change of model, staleEmbeddings lists what to re-index', async () => {
+test('after a change of model, the embedding activities find what to re-embed', async () => {
   const em = orm.em.fork();
-  const sameModel = await staleEmbeddings(em, { model: 'fake-embed', workspaceId: mine.workspaceId, limit: 100 });
-  expect(sameModel).toEqual({ documentIds: [], faqIds: [] });
-  const newModel = await staleEmbeddings(em, { model: 'all-MiniLM-L6-v2', workspaceId: mine.workspaceId, limit: 100 });
-  expect(newModel.documentIds.sort()).toEqual([...mine.documentIds.values(), ...mineOtherKb.documentIds.values()].sort());
+  const stale = async (model: string) => ({
+    documentIds: (await staleDocuments(em, { model, workspaceId: mine.workspaceId, limit: 100 })).map((d) => d.id).sort(),
+    faqIds: (await staleFaqs(em, { model, workspaceId: mine.workspaceId, limit: 100 })).map((f) => f.id),
+  });
+  expect(await stale('fake-embed')).toEqual({ documentIds: [], faqIds: [] });
+  const newModel = await stale('all-MiniLM-L6-v2');
+  expect(newModel.documentIds).toEqual([...mine.documentIds.values(), ...mineOtherKb.documentIds.values()].sort());
   expect(newModel.faqIds).toEqual([mine.faqIds.get('gift')]);
   // A FAILED document is not re-indexed by a model change (its own retry is the owner's).
   await em.nativeUpdate(Document, { id: mine.documentIds.get('Shops') }, { status: 'FAILED' });
-  const afterFail = await staleEmbeddings(em, { model: 'all-MiniLM-L6-v2', workspaceId: mine.workspaceId, limit: 100 });
-  expect(afterFail.documentIds).not.toContain(mine.documentIds.get('Shops'));
+  expect((await stale('all-MiniLM-L6-v2')).documentIds).not.toContain(mine.documentIds.get('Shops'));
 });
