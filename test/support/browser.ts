@@ -85,7 +85,6 @@ export function browserSuite(platformOptions: () => StartOptions = () => ({})): 
   };
 }
 
-/** Fills the dashboard's sign-in form and submits it (the caller waits for what it expects next). */
 /** Signs in and returns once the attempt has settled: on the inbox, or showing why not (a click before that may be overridden by the landing). */
 export async function signIn(page: Page, email: string, password: string): Promise<void> {
   await page.getByTestId('signin-email').fill(email);

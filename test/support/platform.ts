@@ -88,7 +88,8 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
       PARLEY_DATA_DIR: embedded.dataDir,
       POSTGRES_PORT: String(embedded.postgresPort),
       TEMPORAL_PORT: String(embedded.temporalPort),
-      TEMPORAL_UI_PORT: '0',
+      // No Web UI unless the suite asks for one.
+      TEMPORAL_UI_PORT: options.env?.TEMPORAL_UI_PORT ?? '0',
     });
   }
   const { url, child, output, exited } = await spawnPlatform({ root: TEST_ROOT, args, env, api: embedded !== undefined || roles.includes('api'), detached: options.detached });
